@@ -1,0 +1,7 @@
+//! Tillguard: a point-of-sale for shop counters whose settlement guard keeps card batches
+//! from being cleared unsettled. See DESIGN.md in the project documentation for the layout.
+
+pub mod catalog;
+pub mod clock;
+pub mod money;
+pub mod sale;
