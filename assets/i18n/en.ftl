@@ -1,0 +1,2 @@
+# User interface.
+app-title = Tillguard

@@ -1,0 +1,2 @@
+# 用户界面。
+app-title = Tillguard

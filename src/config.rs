@@ -1,0 +1,208 @@
+//! The store's configuration file (TOML). No file means demo mode.
+
+use crate::money::Currency;
+use jiff::civil::Time;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Zh,
+    En,
+}
+
+impl Language {
+    pub fn parse(s: &str) -> Option<Language> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh_cn" | "cn" => Some(Language::Zh),
+            "en" | "en-us" | "en-gb" | "en_us" => Some(Language::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Language::Zh => "zh-CN",
+            Language::En => "en",
+        }
+    }
+
+    pub fn is_zh(&self) -> bool {
+        *self == Language::Zh
+    }
+}
+
+/// The file as written by people; every key is checked, unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    store: StoreSection,
+    #[serde(default)]
+    till: TillSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreSection {
+    name: Option<String>,
+    address: Option<String>,
+    tax_id: Option<String>,
+    currency: Option<String>,
+    time_zone: Option<String>,
+    day_cutoff: Option<String>,
+    language: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TillSection {
+    id: Option<String>,
+    cashier: Option<String>,
+}
+
+/// The checked configuration the rest of the program uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub store_name: String,
+    pub address: String,
+    pub tax_id: String,
+    pub currency: Currency,
+    pub time_zone: TimeZone,
+    pub time_zone_name: String,
+    pub day_cutoff: Time,
+    pub language: Language,
+    pub till_id: String,
+    pub cashier: String,
+    /// True when no configuration file exists: demo catalog, simulated devices.
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+pub const FILE_NAME: &str = "tillguard.toml";
+
+impl Config {
+    /// The demo configuration: system time zone (UTC if unknown), CNY, Chinese, 04:00 cutoff.
+    pub fn demo() -> Config {
+        let (time_zone, time_zone_name) = match TimeZone::try_system() {
+            Ok(tz) => {
+                let name = tz.iana_name().unwrap_or("system").to_string();
+                (tz, name)
+            }
+            Err(_) => (TimeZone::UTC, "UTC".to_string()),
+        };
+        Config {
+            store_name: "Tillguard 演示店 Demo Store".into(),
+            address: String::new(),
+            tax_id: String::new(),
+            currency: Currency::CNY,
+            time_zone,
+            time_zone_name,
+            day_cutoff: Time::constant(4, 0, 0, 0),
+            language: Language::Zh,
+            till_id: "1".into(),
+            cashier: "demo".into(),
+            demo: true,
+        }
+    }
+
+    /// Loads `path`; a missing file gives the demo configuration.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::demo()),
+            Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let file: File = toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
+        let demo = Config::demo();
+        let s = file.store;
+        let currency = match s.currency {
+            Some(code) => Currency::from_alpha(&code).map_err(|e| format!("[store] currency: {e}"))?,
+            None => demo.currency,
+        };
+        let (time_zone, time_zone_name) = match s.time_zone {
+            Some(name) => {
+                let tz = TimeZone::get(&name)
+                    .map_err(|_| format!("[store] time_zone: unknown time zone '{name}' (use an IANA name such as Asia/Shanghai)"))?;
+                (tz, name)
+            }
+            None => (demo.time_zone, demo.time_zone_name),
+        };
+        let day_cutoff = match s.day_cutoff {
+            Some(text) => parse_cutoff(&text)?,
+            None => demo.day_cutoff,
+        };
+        let language = match s.language {
+            Some(text) => Language::parse(&text).ok_or_else(|| format!("[store] language: '{text}' is not zh-CN or en"))?,
+            None => Language::Zh,
+        };
+        Ok(Config {
+            store_name: s.name.unwrap_or_else(|| "Tillguard".into()),
+            address: s.address.unwrap_or_default(),
+            tax_id: s.tax_id.unwrap_or_default(),
+            currency,
+            time_zone,
+            time_zone_name,
+            day_cutoff,
+            language,
+            till_id: file.till.id.unwrap_or_else(|| "1".into()),
+            cashier: file.till.cashier.unwrap_or_else(|| "cashier".into()),
+            demo: false,
+        })
+    }
+}
+
+fn parse_cutoff(text: &str) -> Result<Time, String> {
+    let bad = || format!("[store] day_cutoff: '{text}' is not a time of day HH:MM between 00:00 and 12:00");
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let h: i8 = h.parse().map_err(|_| bad())?;
+    let m: i8 = m.parse().map_err(|_| bad())?;
+    // A cutoff after noon would put most of a day's trade into the next business day.
+    if !(0..=12).contains(&h) || !(0..=59).contains(&m) || (h == 12 && m > 0) {
+        return Err(bad());
+    }
+    Time::new(h, m, 0, 0).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_file() {
+        let c = Config::parse(
+            "[store]\nname = \"小店\"\ncurrency = \"EUR\"\ntime_zone = \"Europe/Berlin\"\nday_cutoff = \"05:30\"\nlanguage = \"en\"\n[till]\nid = \"2\"\n",
+        )
+        .expect("valid");
+        assert_eq!(c.currency.numeric, 978);
+        assert_eq!(c.day_cutoff, Time::constant(5, 30, 0, 0));
+        assert_eq!(c.language, Language::En);
+        assert_eq!(c.time_zone_name, "Europe/Berlin");
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = Config::parse("[store]\ntimezone = \"Asia/Shanghai\"\n").expect_err("unknown key");
+        assert!(e.contains("timezone"), "{e}");
+        let e = Config::parse("[store]\ntime_zone = \"Mars/Base\"\n").expect_err("bad tz");
+        assert!(e.contains("Mars/Base"), "{e}");
+        let e = Config::parse("[store]\nday_cutoff = \"25:00\"\n").expect_err("bad cutoff");
+        assert!(e.contains("day_cutoff"), "{e}");
+        let e = Config::parse("[store]\ncurrency = \"ABC\"\n").expect_err("bad currency");
+        assert!(e.contains("currency"), "{e}");
+        assert!(Config::parse("[store\n").is_err());
+        assert!(Config::parse("[printer]\nport = 1\n").is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! Fixed-width text for receipts: CJK characters take two columns.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Columns on common paper widths.
+pub const WIDTH_58MM: usize = 32;
+pub const WIDTH_80MM: usize = 48;
+
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Splits text into pieces of at most `cols` columns, never splitting a character.
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > cols {
+            out.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// `left` then `right` flush to the right edge; `left` wraps above when both don't fit.
+pub fn pair(left: &str, right: &str, cols: usize) -> Vec<String> {
+    let rw = width(right);
+    let mut lines = wrap(left, cols);
+    let last = lines.pop().unwrap_or_default();
+    let lw = width(&last);
+    if lw + 1 + rw <= cols {
+        lines.push(format!("{last}{}{right}", " ".repeat(cols - lw - rw)));
+    } else {
+        lines.push(last);
+        lines.push(format!("{}{right}", " ".repeat(cols.saturating_sub(rw))));
+    }
+    lines
+}
+
+pub fn center(s: &str, cols: usize) -> Vec<String> {
+    wrap(s, cols)
+        .into_iter()
+        .map(|l| format!("{}{l}", " ".repeat(cols.saturating_sub(width(&l)) / 2)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_counts_double_and_amounts_stay_right() {
+        assert_eq!(width("可乐Cola"), 8);
+        let lines = pair("可口可乐 Coca-Cola 330ml 罐装", "7.00", 32);
+        assert!(lines.iter().all(|l| width(l) <= 32), "{lines:?}");
+        assert!(lines.last().is_some_and(|l| l.ends_with("7.00") && width(l) == 32));
+        assert_eq!(wrap("一二三四五", 4), vec!["一二", "三四", "五"]);
+        assert_eq!(center("ab", 6), vec!["  ab"]);
+    }
+}

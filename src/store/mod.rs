@@ -1,0 +1,130 @@
+//! The SQLite ledger: one file per till, WAL with synchronous=FULL so that what was
+//! acknowledged survives a crash or power cut.
+
+mod audit;
+mod days;
+mod migrate;
+mod products;
+mod sales;
+
+pub use audit::ChainBreak;
+pub use days::DayRow;
+pub use products::ImportSummary;
+pub use migrate::latest_version;
+
+use crate::money::Currency;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "tillguard.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path} is not a Tillguard database (not an SQLite file, or damaged): {message}")]
+    NotADatabase { path: PathBuf, message: String },
+    #[error("{path} was written by a newer Tillguard (schema {found}; this version knows up to {known}); install the newer version")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("migration {name} failed: {message}")]
+    Migration { name: String, message: String },
+    #[error("the ledger holds {found} amounts but the configured currency is {configured}; restore the currency setting")]
+    CurrencyMismatch { found: String, configured: String },
+    #[error("the ledger is damaged: {0}")]
+    Damaged(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot create data folder {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+}
+
+impl StoreError {
+    fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase { path: path.to_path_buf(), message: e.to_string() }
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    currency: Currency,
+}
+
+impl Store {
+    /// Opens (creating if needed) the ledger at `path` and migrates it.
+    pub fn open(path: &Path, currency: Currency) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder { path: parent.to_path_buf(), source })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::classify(e, path))?;
+        Store::setup(conn, path.to_path_buf(), currency)
+    }
+
+    /// A private in-memory ledger (tests, benchmarks, headless UI tests).
+    pub fn open_in_memory(currency: Currency) -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"), currency)
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf, currency: Currency) -> Result<Store, StoreError> {
+        // The first statement reads the header: this is where a non-SQLite file is detected.
+        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| StoreError::classify(e, &path))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::classify(e, &path))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate::migrate(&mut conn, &path)?;
+        let store = Store { conn, path, currency };
+        store.check_currency()?;
+        Ok(store)
+    }
+
+    /// The ledger's currency is fixed by its first open; amounts in two currencies never mix.
+    fn check_currency(&self) -> Result<(), StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'currency'", [], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
+        match found {
+            Some(code) if code != self.currency.alpha => {
+                Err(StoreError::CurrencyMismatch { found: code, configured: self.currency.alpha.to_string() })
+            }
+            Some(_) => Ok(()),
+            None => {
+                self.conn.execute("INSERT INTO meta (key, value) VALUES ('currency', ?1)", [self.currency.alpha])?;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Full integrity check (slow on big files; for start-up diagnostics and backups).
+    pub fn quick_check(&self) -> Result<(), StoreError> {
+        let result: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Damaged(result)) }
+    }
+}
+
+/// Parses a stored date, naming the bad value instead of panicking.
+fn parse_date(text: &str) -> Result<jiff::civil::Date, StoreError> {
+    text.parse().map_err(|_| StoreError::Damaged(format!("bad date '{text}'")))
+}
+
+fn parse_time(text: &str) -> Result<jiff::Timestamp, StoreError> {
+    text.parse().map_err(|_| StoreError::Damaged(format!("bad timestamp '{text}'")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,119 @@
+//! The catalog tables.
+
+use super::{Store, StoreError};
+use crate::catalog::{Catalog, Product};
+use crate::money::{Money, TaxRate};
+use jiff::Timestamp;
+use rusqlite::params;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+}
+
+impl Store {
+    /// Adds or replaces products by SKU in one transaction: all of them or none.
+    /// A barcode that already belongs to another SKU is refused, naming both.
+    pub fn import_products(&mut self, products: &[Product], now: Timestamp) -> Result<ImportSummary, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut summary = ImportSummary { added: 0, updated: 0 };
+        let at = now.to_string();
+        {
+            let mut exists = tx.prepare_cached("SELECT 1 FROM products WHERE sku = ?1")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO products (sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(sku) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
+                   price_minor = excluded.price_minor, tax_bp = excluded.tax_bp,
+                   price_includes_tax = excluded.price_includes_tax, active = excluded.active, updated_at = excluded.updated_at",
+            )?;
+            let mut clear_codes = tx.prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?;
+            let mut owner = tx.prepare_cached("SELECT sku FROM barcodes WHERE code = ?1")?;
+            let mut add_code = tx.prepare_cached("INSERT INTO barcodes (code, sku) VALUES (?1, ?2)")?;
+            for p in products {
+                if exists.exists([&p.sku])? {
+                    summary.updated += 1;
+                } else {
+                    summary.added += 1;
+                }
+                upsert.execute(params![
+                    p.sku,
+                    p.name_zh,
+                    p.name_en,
+                    p.price.minor(),
+                    p.tax_rate.basis_points(),
+                    p.price_includes_tax,
+                    p.active,
+                    at
+                ])?;
+                clear_codes.execute([&p.sku])?;
+                for code in &p.barcodes {
+                    let taken: Option<String> = owner.query_row([code], |r| r.get(0)).map(Some).or_else(none)?;
+                    if let Some(other) = taken {
+                        return Err(StoreError::Damaged(format!(
+                            "barcode {code} of SKU {} already belongs to SKU {other}; nothing was imported",
+                            p.sku
+                        )));
+                    }
+                    add_code.execute(params![code, p.sku])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(summary)
+    }
+
+    pub fn product_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+    }
+
+    /// Loads every product into the in-memory index.
+    pub fn load_catalog(&self) -> Result<Catalog, StoreError> {
+        let mut codes: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT code, sku FROM barcodes ORDER BY rowid")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (code, sku) = row?;
+            codes.entry(sku).or_default().push(code);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active FROM products ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })?;
+        let mut products = Vec::new();
+        for row in rows {
+            let (sku, name_zh, name_en, price, tax_bp, includes, active) = row?;
+            products.push(Product {
+                barcodes: codes.remove(&sku).unwrap_or_default(),
+                sku,
+                name_zh,
+                name_en,
+                price: Money::from_minor(price, self.currency),
+                tax_rate: TaxRate::from_basis_points(tax_bp),
+                price_includes_tax: includes,
+                active,
+            });
+        }
+        Ok(Catalog::new(products))
+    }
+}
+
+/// Maps "no row" to None for optional lookups.
+pub(super) fn none<T>(e: rusqlite::Error) -> Result<Option<T>, rusqlite::Error> {
+    match e {
+        rusqlite::Error::QueryReturnedNoRows => Ok(None),
+        other => Err(other),
+    }
+}

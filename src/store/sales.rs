@@ -1,0 +1,229 @@
+//! Committing and reading sales. A sale is one transaction: header, lines, taxes,
+//! payments and its audit event land together, durably, before anyone is told.
+
+use super::products::none;
+use super::{Store, StoreError, audit, parse_date, parse_time};
+use crate::money::{Currency, Money, TaxRate};
+use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, params};
+
+impl Store {
+    pub fn commit_sale(&mut self, draft: &SaleDraft, day: Date, now: Timestamp, cashier: &str) -> Result<SaleRecord, StoreError> {
+        if draft.currency != self.currency {
+            return Err(StoreError::CurrencyMismatch {
+                found: draft.currency.alpha.into(),
+                configured: self.currency.alpha.into(),
+            });
+        }
+        let at = now.to_string();
+        let day_text = day.to_string();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO business_days (day, opened_at) VALUES (?1, ?2)",
+            params![day_text, at],
+        )?;
+        tx.prepare_cached(
+            "INSERT INTO sales (kind, refund_of, business_day, created_at, cashier, currency, total_minor, tax_minor,
+               discount_minor, sale_discount_minor, sale_discount_reason, change_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            draft.kind.as_str(),
+            draft.refund_of,
+            day_text,
+            at,
+            cashier,
+            draft.currency.alpha,
+            draft.total.minor(),
+            draft.tax_total.minor(),
+            draft.discount_total().minor(),
+            draft.sale_discount.minor(),
+            draft.sale_discount_reason,
+            draft.change().minor(),
+        ])?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut line_stmt = tx.prepare_cached(
+                "INSERT INTO sale_lines (sale_id, line_no, sku, barcode, name_zh, name_en, quantity, unit_price_minor,
+                   tax_bp, price_includes_tax, gross_minor, line_discount_minor, discount_reason,
+                   sale_discount_share_minor, total_minor, refund_of_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?;
+            for l in &draft.lines {
+                line_stmt.execute(params![
+                    id,
+                    l.line_no,
+                    l.sku,
+                    l.barcode,
+                    l.name_zh,
+                    l.name_en,
+                    l.quantity,
+                    l.unit_price.minor(),
+                    l.tax_rate.basis_points(),
+                    l.price_includes_tax,
+                    l.gross.minor(),
+                    l.line_discount.minor(),
+                    l.discount_reason,
+                    l.sale_discount_share.minor(),
+                    l.total.minor(),
+                    l.refund_of_line,
+                ])?;
+            }
+            let mut tax_stmt = tx.prepare_cached(
+                "INSERT INTO sale_taxes (sale_id, tax_bp, gross_minor, tax_minor) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for t in &draft.taxes {
+                tax_stmt.execute(params![id, t.rate.basis_points(), t.gross.minor(), t.tax.minor()])?;
+            }
+            let mut pay_stmt = tx.prepare_cached(
+                "INSERT INTO payments (sale_id, method, amount_minor, given_minor, change_minor, state, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for p in &draft.payments {
+                pay_stmt.execute(params![
+                    id,
+                    p.method.as_str(),
+                    p.amount.minor(),
+                    p.given.map(|g| g.minor()),
+                    p.change.minor(),
+                    p.state.as_str(),
+                    at
+                ])?;
+            }
+        }
+        let detail = format!(
+            "{} #{id} day {day_text} total {} {}{}",
+            draft.kind.as_str(),
+            draft.total.plain(),
+            draft.currency.alpha,
+            draft.refund_of.map(|o| format!(" of #{o}")).unwrap_or_default()
+        );
+        audit::append(&tx, &at, cashier, draft.kind.as_str(), &detail)?;
+        tx.commit()?;
+        Ok(SaleRecord { id, business_day: day, created_at: now, cashier: cashier.to_string(), draft: draft.clone() })
+    }
+
+    pub fn sale(&self, id: i64) -> Result<Option<SaleRecord>, StoreError> {
+        read_sale(&self.conn, id, self.currency)
+    }
+
+    /// The lines of every refund already made against sale `id`.
+    pub fn refunded_lines(&self, id: i64) -> Result<Vec<RecordedLine>, StoreError> {
+        let mut ids = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT id FROM sales WHERE refund_of = ?1 ORDER BY id")?;
+        for row in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
+            ids.push(row?);
+        }
+        let mut lines = Vec::new();
+        for refund in ids {
+            lines.extend(read_lines(&self.conn, refund, self.currency)?);
+        }
+        Ok(lines)
+    }
+}
+
+fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<SaleRecord>, StoreError> {
+    let header = conn
+        .query_row(
+            "SELECT kind, refund_of, business_day, created_at, cashier, currency, total_minor, tax_minor,
+                    sale_discount_minor, sale_discount_reason FROM sales WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ))
+            },
+        )
+        .map(Some)
+        .or_else(none)?;
+    let Some((kind, refund_of, day, created_at, cashier, code, total, tax, sale_discount, reason)) = header else {
+        return Ok(None);
+    };
+    if code != currency.alpha {
+        return Err(StoreError::CurrencyMismatch { found: code, configured: currency.alpha.into() });
+    }
+    let kind = Kind::parse(&kind).ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown kind '{kind}'")))?;
+    let m = |minor: i64| Money::from_minor(minor, currency);
+    let mut taxes = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT tax_bp, gross_minor, tax_minor FROM sale_taxes WHERE sale_id = ?1 ORDER BY tax_bp")?;
+    for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+        let (bp, gross, t) = row?;
+        taxes.push(TaxAmount { rate: TaxRate::from_basis_points(bp), gross: m(gross), tax: m(t) });
+    }
+    let mut payments = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT method, amount_minor, given_minor, change_minor, state FROM payments WHERE sale_id = ?1 ORDER BY id",
+    )?;
+    for row in stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?))
+    })? {
+        let (method, amount, given, change, state) = row?;
+        payments.push(Payment {
+            method: PaymentMethod::parse(&method)
+                .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment method '{method}'")))?,
+            amount: m(amount),
+            given: given.map(m),
+            change: m(change),
+            state: PaymentState::parse(&state)
+                .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment state '{state}'")))?,
+        });
+    }
+    Ok(Some(SaleRecord {
+        id,
+        business_day: parse_date(&day)?,
+        created_at: parse_time(&created_at)?,
+        cashier,
+        draft: SaleDraft {
+            kind,
+            refund_of,
+            currency,
+            lines: read_lines(conn, id, currency)?,
+            sale_discount: m(sale_discount),
+            sale_discount_reason: reason,
+            taxes,
+            total: m(total),
+            tax_total: m(tax),
+            payments,
+        },
+    }))
+}
+
+fn read_lines(conn: &Connection, id: i64, currency: Currency) -> Result<Vec<RecordedLine>, StoreError> {
+    let m = |minor: i64| Money::from_minor(minor, currency);
+    let mut stmt = conn.prepare_cached(
+        "SELECT line_no, sku, barcode, name_zh, name_en, quantity, unit_price_minor, tax_bp, price_includes_tax,
+                gross_minor, line_discount_minor, discount_reason, sale_discount_share_minor, total_minor, refund_of_line
+         FROM sale_lines WHERE sale_id = ?1 ORDER BY line_no",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(RecordedLine {
+            line_no: r.get(0)?,
+            sku: r.get(1)?,
+            barcode: r.get(2)?,
+            name_zh: r.get(3)?,
+            name_en: r.get(4)?,
+            quantity: r.get(5)?,
+            unit_price: m(r.get(6)?),
+            tax_rate: TaxRate::from_basis_points(r.get(7)?),
+            price_includes_tax: r.get(8)?,
+            gross: m(r.get(9)?),
+            line_discount: m(r.get(10)?),
+            discount_reason: r.get(11)?,
+            sale_discount_share: m(r.get(12)?),
+            total: m(r.get(13)?),
+            refund_of_line: r.get(14)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

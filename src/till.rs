@@ -1,0 +1,329 @@
+//! The till: the application service the GUI and the CLI share. It ties the pure domain
+//! (cart, totals, business day, reports) to the ledger, the clock and the configuration.
+
+use crate::catalog::{Catalog, LookupError, parse_csv};
+use crate::clock::Clock;
+use crate::config::{Config, ConfigError, Language};
+use crate::money::{Currency, Money};
+use crate::printer::layout::{self, Header};
+use crate::printer::text::WIDTH_58MM;
+use crate::sale::{Cart, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
+use crate::settlement::day::{DayRule, effective_day};
+use crate::settlement::report::{Report, ReportKind};
+use crate::store::{Store, StoreError};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use crate::store::ImportSummary;
+
+/// The demo catalog loaded into an empty ledger in demo mode.
+pub const DEMO_CATALOG: &str = include_str!("../assets/demo_catalog.csv");
+
+#[derive(Debug, thiserror::Error)]
+pub enum TillError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sale(#[from] SaleError),
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+    #[error("'{0}' is not a valid quantity (write CODE or CODExN with N a whole number from 1 to 9999)")]
+    Quantity(String),
+    #[error("business day {day} is closed (Z-report #{z_number}); sales resume when the next business day starts at {reopens}")]
+    DayClosed { day: Date, z_number: i64, reopens: String },
+    #[error("no sale number {0}")]
+    NoSuchSale(i64),
+    #[error("business day {day} is in the future (the till is on {today})")]
+    FutureDay { day: Date, today: Date },
+    #[error("catalog: {0}")]
+    Catalog(String),
+    #[error("no data folder could be determined for this user; pass --data-dir")]
+    NoDataDir,
+}
+
+/// Where the ledger and the config file live.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub config_file: PathBuf,
+}
+
+impl Paths {
+    /// `--data-dir` (or TILLGUARD_DATA_DIR) holds both the ledger and `tillguard.toml`;
+    /// without it, the platform's data and config folders are used.
+    pub fn resolve(data_dir: Option<PathBuf>, config_file: Option<PathBuf>) -> Result<Paths, TillError> {
+        let dirs = directories::ProjectDirs::from("", "", "Tillguard");
+        let data_dir = match data_dir {
+            Some(d) => d,
+            None => dirs.as_ref().ok_or(TillError::NoDataDir)?.data_dir().to_path_buf(),
+        };
+        let config_file = match (config_file, &dirs) {
+            (Some(f), _) => f,
+            (None, _) if data_dir.join(crate::config::FILE_NAME).exists() => data_dir.join(crate::config::FILE_NAME),
+            (None, Some(d)) if std::env::var_os("TILLGUARD_DATA_DIR").is_none() => {
+                d.config_dir().join(crate::config::FILE_NAME)
+            }
+            (None, _) => data_dir.join(crate::config::FILE_NAME),
+        };
+        Ok(Paths { data_dir, config_file })
+    }
+}
+
+/// What `status` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub business_day: Date,
+    /// Sales can be rung up on this day.
+    pub day_open: bool,
+    pub z_number: Option<i64>,
+    pub sales_count: u64,
+    pub sales_total: Money,
+    pub refunds_count: u64,
+    pub refunds_total: Money,
+    /// Earlier days that still have no Z-report.
+    pub unclosed_days: Vec<Date>,
+    pub clock_behind: bool,
+    pub demo: bool,
+}
+
+pub struct Till {
+    store: Store,
+    catalog: Catalog,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    rule: DayRule,
+}
+
+impl Till {
+    /// Opens the till from its folders: loads the config (none = demo), opens the ledger.
+    pub fn open(paths: &Paths, clock: Arc<dyn Clock>) -> Result<Till, TillError> {
+        let config = Config::load(&paths.config_file)?;
+        let store = Store::open(&paths.data_dir.join(crate::store::FILE_NAME), config.currency)?;
+        Till::with_store(store, config, clock)
+    }
+
+    /// A demo till on a private in-memory ledger (tests and headless UI tests).
+    pub fn open_demo_in_memory(clock: Arc<dyn Clock>) -> Result<Till, TillError> {
+        let config = Config::demo();
+        let store = Store::open_in_memory(config.currency)?;
+        Till::with_store(store, config, clock)
+    }
+
+    pub fn with_store(mut store: Store, config: Config, clock: Arc<dyn Clock>) -> Result<Till, TillError> {
+        if config.demo && store.product_count()? == 0 {
+            let products = parse_csv(DEMO_CATALOG, config.currency).map_err(|e| TillError::Catalog(e.to_string()))?;
+            store.import_products(&products, clock.now())?;
+        }
+        let catalog = store.load_catalog()?;
+        let rule = DayRule::new(config.time_zone.clone(), config.day_cutoff);
+        Ok(Till { store, catalog, config, clock, rule })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.config.currency
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.config.demo
+    }
+
+    pub fn language(&self) -> Language {
+        self.config.language
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub fn new_cart(&self) -> Cart {
+        Cart::new(self.config.currency)
+    }
+
+    /// The business day the till is on (never earlier than a day already recorded).
+    pub fn business_day(&self) -> Result<(Date, bool), TillError> {
+        let latest = self.store.latest_day()?.map(|d| d.day);
+        let decision = effective_day(&self.rule, self.clock.now(), latest);
+        Ok((decision.day, decision.clock_behind))
+    }
+
+    /// The day a sale made now belongs to, or why selling is not possible.
+    pub fn selling_day(&self) -> Result<Date, TillError> {
+        let (day, _) = self.business_day()?;
+        if let Some(row) = self.store.day(day)?
+            && let Some(z_number) = row.z_number
+        {
+            let reopens = self.rule.next_start(day).to_zoned(self.config.time_zone.clone());
+            return Err(TillError::DayClosed { day, z_number, reopens: reopens.strftime("%Y-%m-%d %H:%M").to_string() });
+        }
+        Ok(day)
+    }
+
+    pub fn status(&self) -> Result<Status, TillError> {
+        let (day, clock_behind) = self.business_day()?;
+        let row = self.store.day(day)?;
+        let figures = self.store.day_figures(day)?;
+        let unclosed_days = self.store.open_days()?.into_iter().map(|d| d.day).filter(|d| *d < day).collect();
+        Ok(Status {
+            business_day: day,
+            day_open: row.as_ref().is_none_or(|r| r.z_number.is_none()),
+            z_number: row.and_then(|r| r.z_number),
+            sales_count: figures.sales_count,
+            sales_total: figures.sales_total,
+            refunds_count: figures.refunds_count,
+            refunds_total: figures.refunds_total,
+            unclosed_days,
+            clock_behind,
+            demo: self.config.demo,
+        })
+    }
+
+    /// Adds a scanned or typed code to the cart: `CODE`, or `CODExN` / `CODE*N` for N items.
+    pub fn scan(&self, cart: &mut Cart, input: &str) -> Result<usize, TillError> {
+        // A code that itself ends in x<digits> wins over the quantity suffix.
+        let (code, quantity) = match self.catalog.lookup(input.trim()) {
+            Ok(_) => (input.trim(), 1),
+            Err(_) => split_quantity(input)?,
+        };
+        let product = self.catalog.lookup(code)?;
+        let barcode = product.barcodes.iter().any(|b| b == code).then_some(code);
+        Ok(cart.add(product, quantity, barcode)?)
+    }
+
+    /// Takes cash for the whole cart and commits the sale durably before returning it.
+    pub fn pay_cash(&mut self, cart: &Cart, given: Option<Money>) -> Result<SaleRecord, TillError> {
+        let due = cart.totals()?.total;
+        let tender = pay_cash(due, given)?;
+        let draft = SaleDraft::from_cart(cart, vec![tender.payment()])?;
+        self.commit(&draft)
+    }
+
+    fn commit(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
+        let day = self.selling_day()?;
+        let now = self.clock.now();
+        Ok(self.store.commit_sale(draft, day, now, &self.config.cashier)?)
+    }
+
+    pub fn sale(&self, id: i64) -> Result<SaleRecord, TillError> {
+        self.store.sale(id)?.ok_or(TillError::NoSuchSale(id))
+    }
+
+    /// Refunds (part of) an earlier sale in cash; the refund references the original.
+    pub fn refund(&mut self, sale_id: i64, request: &RefundRequest) -> Result<SaleRecord, TillError> {
+        let original = self.sale(sale_id)?;
+        let earlier = self.store.refunded_lines(sale_id)?;
+        let draft = build_refund(&original, &earlier, request)?;
+        self.commit(&draft)
+    }
+
+    /// The running report of a day (default: today). Changes nothing.
+    pub fn x_report(&self, day: Option<Date>) -> Result<Report, TillError> {
+        let day = match day {
+            Some(d) => d,
+            None => self.business_day()?.0,
+        };
+        Ok(Report {
+            kind: ReportKind::X,
+            z_number: self.store.day(day)?.and_then(|d| d.z_number),
+            business_day: day,
+            generated_at: self.clock.now(),
+            currency: self.config.currency,
+            figures: self.store.day_figures(day)?,
+            cash_counted: None,
+        })
+    }
+
+    /// The day `report z` closes by default: the oldest day without a Z-report, else today.
+    pub fn day_to_close(&self) -> Result<Date, TillError> {
+        let (today, _) = self.business_day()?;
+        Ok(self.store.open_days()?.first().map(|d| d.day).filter(|d| *d <= today).unwrap_or(today))
+    }
+
+    /// Closes a day with its Z-report after the cash was counted.
+    pub fn close_day(&mut self, day: Option<Date>, counted: Money) -> Result<Report, TillError> {
+        let (today, _) = self.business_day()?;
+        let day = match day {
+            Some(d) => d,
+            None => self.day_to_close()?,
+        };
+        if day > today {
+            return Err(TillError::FutureDay { day, today });
+        }
+        let now = self.clock.now();
+        Ok(self.store.close_day(day, counted, now, &self.config.cashier)?)
+    }
+
+    /// A closed day's Z-report as stored.
+    pub fn stored_z_report(&self, day: Date) -> Result<Option<Report>, TillError> {
+        Ok(self.store.z_report(day)?)
+    }
+
+    /// Imports a catalog CSV: every row checked first, then all rows in one transaction.
+    pub fn import_catalog(&mut self, csv_text: &str) -> Result<ImportSummary, TillError> {
+        let products = parse_csv(csv_text, self.config.currency).map_err(|e| TillError::Catalog(e.to_string()))?;
+        let now = self.clock.now();
+        let summary = self.store.import_products(&products, now)?;
+        self.store.audit(
+            now,
+            &self.config.cashier,
+            "catalog_import",
+            &format!("{} added, {} updated", summary.added, summary.updated),
+        )?;
+        self.catalog = self.store.load_catalog()?;
+        Ok(summary)
+    }
+
+    pub fn header(&self) -> Header {
+        Header {
+            store_name: self.config.store_name.clone(),
+            address: self.config.address.clone(),
+            tax_id: self.config.tax_id.clone(),
+            demo: self.config.demo,
+        }
+    }
+
+    /// The receipt as monospace text (58 mm paper width).
+    pub fn receipt_text(&self, sale: &SaleRecord) -> String {
+        let i18n = crate::i18n::I18n::new(self.config.language);
+        let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
+        layout::receipt(sale, &self.header(), &tr, self.config.language.is_zh(), &self.config.time_zone, WIDTH_58MM)
+            .text()
+    }
+
+    pub fn report_text(&self, report: &Report) -> String {
+        let i18n = crate::i18n::I18n::new(self.config.language);
+        let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
+        layout::report(report, &self.header(), &tr, &self.config.time_zone, WIDTH_58MM).text()
+    }
+}
+
+/// Splits `CODExN` / `CODE*N` into code and quantity; plain `CODE` means one.
+pub fn split_quantity(input: &str) -> Result<(&str, i64), TillError> {
+    let input = input.trim();
+    let split = input
+        .rfind(['x', 'X', '*'])
+        .filter(|&i| i > 0 && i + 1 < input.len() && input[i + 1..].bytes().all(|b| b.is_ascii_digit()));
+    let Some(i) = split else {
+        return Ok((input, 1));
+    };
+    let qty: i64 = input[i + 1..].parse().map_err(|_| TillError::Quantity(input.to_string()))?;
+    if !(1..=crate::sale::MAX_QUANTITY).contains(&qty) {
+        return Err(TillError::Quantity(input.to_string()));
+    }
+    Ok((input[..i].trim(), qty))
+}
