@@ -12,3 +12,5 @@ pub mod store;
 pub mod printer;
 pub mod till;
 pub mod i18n;
+pub mod cli;
+pub mod ui;

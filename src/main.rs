@@ -1,1 +1,30 @@
-fn main() {}
+use clap::Parser;
+use std::process::ExitCode;
+use tillguard::cli::{Cli, run};
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("TILLGUARD_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = run(&cli).and_then(|handled| if handled { Ok(()) } else { open_gui(&cli) });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line on stderr; multi-line details (CSV rows) follow indented.
+            let text = format!("{e:#}");
+            let mut lines = text.lines();
+            eprintln!("tillguard: {}", lines.next().unwrap_or("error"));
+            for line in lines {
+                eprintln!("  {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_gui(cli: &Cli) -> anyhow::Result<()> {
+    let till = cli.open_till()?;
+    tillguard::ui::run(till)
+}

@@ -1,0 +1,42 @@
+//! JSON forms shared by several subcommands (the documented contract).
+
+use crate::sale::SaleRecord;
+use serde_json::{Value, json};
+
+pub fn sale(s: &SaleRecord) -> Value {
+    let d = &s.draft;
+    json!({
+        "sale_id": s.id,
+        "kind": d.kind.as_str(),
+        "refund_of": d.refund_of,
+        "business_day": s.business_day.to_string(),
+        "created_at": s.created_at.to_string(),
+        "currency": d.currency.alpha,
+        "total": d.total.plain(),
+        "tax_total": d.tax_total.plain(),
+        "discount_total": d.discount_total().plain(),
+        "change": d.change().plain(),
+        "tax": d.taxes.iter().map(|t| json!({
+            "rate": t.rate.percent_value().to_string(),
+            "gross": t.gross.plain(),
+            "amount": t.tax.plain(),
+        })).collect::<Vec<_>>(),
+        "lines": d.lines.iter().map(|l| json!({
+            "line_no": l.line_no,
+            "sku": l.sku,
+            "barcode": l.barcode,
+            "name_zh": l.name_zh,
+            "name_en": l.name_en,
+            "quantity": l.quantity,
+            "unit_price": l.unit_price.plain(),
+            "total": l.total.plain(),
+        })).collect::<Vec<_>>(),
+        "payments": d.payments.iter().map(|p| json!({
+            "method": p.method.as_str(),
+            "amount": p.amount.plain(),
+            "given": p.given.map(|g| g.plain()),
+            "change": p.change.plain(),
+            "state": p.state.as_str(),
+        })).collect::<Vec<_>>(),
+    })
+}

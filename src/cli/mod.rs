@@ -1,0 +1,69 @@
+//! The command line: `tillguard` opens the GUI; subcommands serve installers and scripts.
+
+mod catalog;
+mod json;
+mod report;
+mod sell;
+mod status;
+
+use crate::clock::SystemClock;
+use crate::till::{Paths, Till};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "tillguard", version, about = "Point of sale with a card-settlement guard")]
+pub struct Cli {
+    /// Folder for the ledger (tillguard.sqlite) and, if present, tillguard.toml.
+    #[arg(long, global = true, env = "TILLGUARD_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file (default: tillguard.toml in the data folder, else the user's config folder).
+    #[arg(long, global = true, env = "TILLGUARD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Business day, whether it is open, sales so far.
+    Status(status::Args),
+    /// Ring up a sale: items by barcode or SKU, then a tender.
+    Sell(sell::Args),
+    /// X-report (running, changes nothing) or Z-report (closes the day).
+    Report(report::Args),
+    /// Product catalog.
+    Catalog(catalog::Args),
+}
+
+impl Cli {
+    pub fn paths(&self) -> anyhow::Result<Paths> {
+        Ok(Paths::resolve(self.data_dir.clone(), self.config.clone())?)
+    }
+
+    pub fn open_till(&self) -> anyhow::Result<Till> {
+        Ok(Till::open(&self.paths()?, Arc::new(SystemClock))?)
+    }
+}
+
+/// Runs a subcommand; `Ok(false)` means no subcommand was given (open the GUI).
+pub fn run(cli: &Cli) -> anyhow::Result<bool> {
+    let Some(command) = &cli.command else {
+        return Ok(false);
+    };
+    let mut till = cli.open_till()?;
+    match command {
+        Command::Status(args) => status::run(&till, args)?,
+        Command::Sell(args) => sell::run(&mut till, args)?,
+        Command::Report(args) => report::run(&mut till, args)?,
+        Command::Catalog(args) => catalog::run(&mut till, args)?,
+    }
+    Ok(true)
+}
+
+/// Prints a JSON value on stdout, pretty, with a final newline.
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
