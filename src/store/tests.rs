@@ -1,0 +1,159 @@
+use super::*;
+use crate::catalog::{Product, parse_csv};
+use crate::money::Money;
+use crate::sale::{Cart, SaleDraft, pay_cash};
+use jiff::civil::date;
+
+fn at(s: &str) -> jiff::Timestamp {
+    s.parse().expect("timestamp")
+}
+
+fn products() -> Vec<Product> {
+    let csv = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\n\
+               A,4006381333931,可乐,Cola,3.50,13,true\nB,96385074|FREE,面包,Bread,8.00,9,false\n";
+    parse_csv(csv, Currency::CNY).expect("valid csv")
+}
+
+fn draft(store: &Store) -> SaleDraft {
+    let catalog = store.load_catalog().expect("catalog");
+    let mut cart = Cart::new(Currency::CNY);
+    cart.add(catalog.lookup("4006381333931").expect("a"), 2, Some("4006381333931")).expect("add");
+    cart.add(catalog.lookup("FREE").expect("b"), 1, Some("FREE")).expect("add");
+    let due = cart.totals().expect("totals").total;
+    let given = Money::parse("20", Currency::CNY).expect("m");
+    SaleDraft::from_cart(&cart, vec![pay_cash(due, Some(given)).expect("cash").payment()]).expect("draft")
+}
+
+#[test]
+fn a_committed_sale_survives_reopening_exactly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    let id;
+    let committed;
+    {
+        let mut store = Store::open(&path, Currency::CNY).expect("open");
+        store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+        let d = draft(&store);
+        committed = store.commit_sale(&d, date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "ann").expect("commit");
+        id = committed.id;
+    }
+    let store = Store::open(&path, Currency::CNY).expect("reopen");
+    let journal: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("pragma");
+    assert_eq!(journal, "wal");
+    let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma");
+    assert_eq!(sync, 2, "synchronous=FULL");
+    let read = store.sale(id).expect("read").expect("exists");
+    assert_eq!(read, committed);
+    // 2 x 3.50 + 8.00 net at 9% = 7.00 + 8.72 = 15.72; change from 20 = 4.28
+    assert_eq!(read.draft.total.plain(), "15.72");
+    assert_eq!(read.draft.change().plain(), "4.28");
+    let f = store.day_figures(date(2026, 11, 26)).expect("figures");
+    assert_eq!(f.sales_count, 1);
+    assert_eq!(f.sales_total.plain(), "15.72");
+    assert_eq!(f.tenders[&crate::sale::PaymentMethod::Cash].plain(), "15.72");
+}
+
+#[test]
+fn the_ledger_is_append_only() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+    let sale = store.commit_sale(&draft(&store), date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "a").expect("commit");
+    for sql in [
+        "UPDATE sales SET total_minor = 1",
+        "DELETE FROM sales",
+        "UPDATE sale_lines SET total_minor = 1",
+        "DELETE FROM sale_taxes",
+        "DELETE FROM audit_events",
+    ] {
+        let err = store.conn.execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("immutable"), "{sql}: {err}");
+    }
+    assert_eq!(store.sale(sale.id).expect("read").expect("still there").draft.total.plain(), "15.72");
+}
+
+#[test]
+fn closing_a_day_numbers_z_reports_and_refuses_more_sales() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+    let day1 = date(2026, 11, 26);
+    store.commit_sale(&draft(&store), day1, at("2026-11-26T02:00:00Z"), "a").expect("commit");
+    let counted = Money::parse("15.00", Currency::CNY).expect("m");
+    let z1 = store.close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a").expect("close");
+    assert_eq!(z1.z_number, Some(1));
+    assert_eq!(z1.cash_difference().map(|d| d.plain()), Some("-0.72".into()));
+    assert!(store.close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a").is_err(), "closed twice");
+    let err = store.commit_sale(&draft(&store), day1, at("2026-11-26T13:00:00Z"), "a").expect_err("closed day");
+    assert!(err.to_string().contains("closed"), "{err}");
+    assert_eq!(store.z_report(day1).expect("read").expect("stored"), z1);
+    let day2 = date(2026, 11, 27);
+    let z2 = store.close_day(day2, Money::zero(Currency::CNY), at("2026-11-27T12:00:00Z"), "a").expect("empty day");
+    assert_eq!(z2.z_number, Some(2));
+    assert_eq!(z2.figures.sales_count, 0);
+    assert_eq!(store.verify_audit().expect("verify"), None);
+}
+
+#[test]
+fn an_edited_audit_chain_is_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    let mut store = Store::open(&path, Currency::CNY).expect("open");
+    for i in 0..3 {
+        store.audit(at("2026-11-26T01:00:00Z"), "a", "test", &format!("event {i}")).expect("audit");
+    }
+    assert_eq!(store.verify_audit().expect("verify"), None);
+    // Someone with a SQLite shell drops the guard trigger and edits event 2.
+    store.conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_events SET detail = 'x' WHERE seq = 2;").expect("edit");
+    let broken = store.verify_audit().expect("verify").expect("break found");
+    assert_eq!(broken.seq, 2);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    let junk = b"this is not a database, it is a shopping list\n".repeat(100);
+    std::fs::write(&path, &junk).expect("write");
+    let err = Store::open(&path, Currency::CNY).err().expect("refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains("not a Tillguard database"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), junk, "file untouched");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    drop(Store::open(&path, Currency::CNY).expect("create"));
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.pragma_update(None, "user_version", latest_version() + 5).expect("bump");
+    }
+    let err = Store::open(&path, Currency::CNY).err().expect("refused");
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    assert!(err.to_string().contains("newer Tillguard"), "{err}");
+}
+
+#[test]
+fn the_currency_of_a_ledger_cannot_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    drop(Store::open(&path, Currency::CNY).expect("create"));
+    let eur = Currency::from_alpha("EUR").expect("eur");
+    let err = Store::open(&path, eur).err().expect("refused");
+    assert!(matches!(err, StoreError::CurrencyMismatch { .. }), "{err}");
+}
+
+#[test]
+fn an_import_with_a_clashing_barcode_changes_nothing() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+    let mut clash = products();
+    clash[0].sku = "C".into();
+    clash[0].price = Money::parse("99", Currency::CNY).expect("m");
+    clash.truncate(1);
+    assert!(store.import_products(&clash, at("2026-11-26T01:00:00Z")).is_err());
+    assert_eq!(store.product_count().expect("count"), 2);
+    let catalog = store.load_catalog().expect("catalog");
+    assert_eq!(catalog.lookup("4006381333931").expect("a").sku, "A");
+    assert_eq!(catalog.lookup("96385074").expect("b").barcodes, vec!["96385074", "FREE"]);
+}

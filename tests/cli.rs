@@ -1,0 +1,178 @@
+//! The command line as scripts use it: a fresh --data-dir, JSON contracts, exit codes.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tillguard(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tillguard"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("TILLGUARD_DATA_DIR")
+        .env_remove("TILLGUARD_CONFIG")
+        .output()
+        .expect("run tillguard")
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let out = tillguard(dir, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Runs a command that must fail; returns its one-line reason.
+fn failure(dir: &Path, args: &[&str]) -> String {
+    let out = tillguard(dir, args);
+    assert!(!out.status.success(), "{args:?} should fail but printed {}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.starts_with("tillguard: "), "reason on stderr: {err}");
+    err
+}
+
+#[test]
+fn sell_and_close_the_day_on_a_fresh_data_dir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let status = json(d, &["status", "--json"]);
+    assert_eq!(status["day_open"], true);
+    assert_eq!(status["sales_count"], 0);
+    assert_eq!(status["demo"], true);
+    let business_day = status["business_day"].as_str().expect("day").to_string();
+
+    // Demo catalog: cola 3.50 (13%), eggs 12.80 (9%), copy paper 25.00 net + 13%.
+    let sale = json(d, &["sell", "--item", "2000000010106x2", "--item", "FOD-002", "--tender", "cash:50", "--json"]);
+    assert_eq!(sale["total"], "19.80");
+    assert_eq!(sale["change"], "30.20");
+    // 13%: 7.00 -> 0.81; 9%: 12.80 -> 1.06
+    assert_eq!(sale["tax_total"], "1.87");
+    assert_eq!(sale["payments"][0]["method"], "cash");
+    assert_eq!(sale["payments"][0]["amount"], "19.80");
+    assert_eq!(sale["payments"][0]["state"], "approved");
+    assert_eq!(sale["business_day"], business_day.as_str());
+    let first_id = sale["sale_id"].as_i64().expect("id");
+    let sale2 = json(d, &["sell", "--item", "B2B-001", "--json"]);
+    assert_eq!(sale2["total"], "28.25");
+    assert_eq!(sale2["sale_id"].as_i64(), Some(first_id + 1));
+
+    let status = json(d, &["status", "--json"]);
+    assert_eq!(status["sales_count"], 2);
+    assert_eq!(status["sales_total"], "48.05");
+
+    let x = json(d, &["report", "x", "--json"]);
+    assert_eq!(x["gross_total"], "48.05");
+    assert_eq!(x["z_number"], Value::Null);
+
+    let z = json(d, &["report", "z", "--counted", "48.00", "--json"]);
+    assert_eq!(z["z_number"], 1);
+    assert_eq!(z["business_day"], business_day.as_str());
+    assert_eq!(z["sales_count"], 2);
+    assert_eq!(z["gross_total"], "48.05");
+    assert_eq!(z["tenders"]["cash"], "48.05");
+    assert_eq!(z["cash_expected"], "48.05");
+    assert_eq!(z["cash_counted"], "48.00");
+    assert_eq!(z["cash_difference"], "-0.05");
+    let tax: Vec<(String, String)> = z["tax"]
+        .as_array()
+        .expect("tax list")
+        .iter()
+        .map(|t| (t["rate"].as_str().unwrap_or("").to_string(), t["amount"].as_str().unwrap_or("").to_string()))
+        .collect();
+    // 9%: 12.80 -> 1.06; 13%: 7.00 + 28.25 = 35.25 -> 4.06
+    assert_eq!(tax, [("9".to_string(), "1.06".to_string()), ("13".to_string(), "4.06".to_string())]);
+
+    // The Z-report is immutable: printing it again gives the same document.
+    assert_eq!(json(d, &["report", "z", "--json"]), z);
+    let err = failure(d, &["sell", "--item", "COLA"]);
+    assert!(err.contains("closed"), "{err}");
+    assert_eq!(json(d, &["status", "--json"])["day_open"], false);
+    let err = failure(d, &["report", "z", "--counted", "1"]);
+    assert!(err.contains("already closed"), "{err}");
+}
+
+#[test]
+fn bad_input_is_named_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for (args, expected) in [
+        (vec!["sell", "--item", "2000000010107"], "check digit"),
+        (vec!["sell", "--item", "6900000000007"], "unknown barcode"),
+        (vec!["sell", "--item", "COLAx0"], "quantity"),
+        (vec!["sell", "--item", "COLAx10000"], "quantity"),
+        (vec!["sell", "--item", "COLA", "--tender", "cash:3.49"], "less than the total"),
+        (vec!["sell", "--item", "COLA", "--tender", "cash:-5"], "negative"),
+        (vec!["sell", "--item", "COLA", "--tender", "cash:abc"], "not an amount"),
+        (vec!["sell", "--item", "COLA", "--tender", "bitcoin"], "unknown method"),
+        (vec!["report", "z"], "--counted"),
+        (vec!["report", "z", "--counted", "1.234"], "decimal places"),
+        (vec!["report", "z", "--day", "2999-01-01", "--counted", "1"], "future"),
+    ] {
+        let err = failure(d, &args);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    let status = json(d, &["status", "--json"]);
+    assert_eq!(status["sales_count"], 0);
+    assert_eq!(status["day_open"], true);
+}
+
+#[test]
+fn catalog_import_is_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bad = d.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nN1,96385074,新品,New,5.00,13,true\nN2,,坏,Bad,five,13,true\n",
+    )
+    .expect("write");
+    let err = failure(d, &["catalog", "import", bad.to_str().expect("utf-8 path")]);
+    assert!(err.contains("line 3") && err.contains("price"), "{err}");
+    let err = failure(d, &["sell", "--item", "96385074"]);
+    assert!(err.contains("unknown"), "nothing from the bad file was imported: {err}");
+
+    let good = d.join("good.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nN1,96385074|N1-ALT,新品,New,5.00,13,true\n",
+    )
+    .expect("write");
+    let out = tillguard(d, &["catalog", "import", good.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sale = json(d, &["sell", "--item", "N1-ALTx2", "--json"]);
+    assert_eq!(sale["total"], "10.00");
+
+    let missing = d.join("missing.csv");
+    std::fs::write(&missing, "sku,barcode,price\nA,1,1\n").expect("write");
+    let err = failure(d, &["catalog", "import", missing.to_str().expect("utf-8 path")]);
+    assert!(err.contains("lacks column") && err.contains("name_zh"), "{err}");
+}
+
+#[test]
+fn a_bad_config_file_is_named_with_its_problem() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let config = d.join("tillguard.toml");
+    std::fs::write(&config, "[store]\ntimezone = \"Asia/Shanghai\"\n").expect("write");
+    let err = failure(d, &["status"]);
+    assert!(err.contains("tillguard.toml") && err.contains("timezone"), "{err}");
+    std::fs::write(&config, "[store]\ntime_zone = \"Asia/Atlantis\"\n").expect("write");
+    let err = failure(d, &["status"]);
+    assert!(err.contains("Asia/Atlantis"), "{err}");
+    // A valid file leaves demo mode: no demo catalog, the configured currency and zone.
+    std::fs::write(&config, "[store]\nname = \"小店\"\ntime_zone = \"Asia/Shanghai\"\ncurrency = \"CNY\"\n").expect("write");
+    let status = json(d, &["status", "--json"]);
+    assert_eq!(status["demo"], false);
+    let err = failure(d, &["sell", "--item", "COLA"]);
+    assert!(err.contains("unknown"), "{err}");
+}
+
+#[test]
+fn a_damaged_database_is_refused_without_touching_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let db = d.join("tillguard.sqlite");
+    std::fs::write(&db, vec![0x42u8; 8192]).expect("write");
+    let err = failure(d, &["status"]);
+    assert!(err.contains("not a Tillguard database"), "{err}");
+    assert_eq!(std::fs::read(&db).expect("read"), vec![0x42u8; 8192]);
+}
