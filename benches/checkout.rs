@@ -1,1 +1,65 @@
-fn main(){}
+//! Counter speed: a scan against a 100,000-product catalog, added to a cart, totals recomputed.
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use tillguard::catalog::{Catalog, Product};
+use tillguard::money::{Currency, Money, TaxRate};
+use tillguard::sale::Cart;
+
+/// EAN-13 with a correct check digit for a running number.
+fn ean13(n: u64) -> String {
+    let body = format!("20{:010}", n);
+    let sum: u32 = body
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+pub fn catalog(size: u64) -> Catalog {
+    let rates = ["13", "9", "6", "0"].map(|r| TaxRate::parse(r).expect("rate"));
+    Catalog::new(
+        (0..size)
+            .map(|n| Product {
+                sku: format!("SKU{n:06}"),
+                barcodes: vec![ean13(n)],
+                name_zh: format!("商品{n}"),
+                name_en: format!("Product {n}"),
+                price: Money::from_minor(100 + (n as i64 * 37) % 10_000, Currency::CNY),
+                tax_rate: rates[(n % 4) as usize],
+                price_includes_tax: n % 5 != 0,
+                active: true,
+            })
+            .collect(),
+    )
+}
+
+fn scan_add_totals(c: &mut Criterion) {
+    let catalog = catalog(100_000);
+    let mut cart = Cart::new(Currency::CNY);
+    for n in [17u64, 4_242, 50_001, 77_777, 99_999] {
+        cart.add(catalog.lookup(&ean13(n)).expect("known"), 1, None)
+            .expect("add");
+    }
+    let codes: Vec<String> = (0..1000u64).map(|i| ean13(i * 97 % 100_000)).collect();
+    let mut next = 0usize;
+    c.bench_function(
+        "scan: lookup + add to cart + totals (100k products, 6-line cart)",
+        |b| {
+            b.iter_batched_ref(
+                || cart.clone(),
+                |cart| {
+                    next = (next + 1) % codes.len();
+                    let product = catalog.lookup(black_box(&codes[next])).expect("known");
+                    cart.add(product, 1, None).expect("add");
+                    black_box(cart.totals().expect("totals"))
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
+}
+
+criterion_group!(benches, scan_add_totals);
+criterion_main!(benches);

@@ -26,6 +26,9 @@ mod tests {
         assert_eq!(base.len(), 64);
         assert_ne!(base, event_hash(GENESIS, 2, "t", "a", "k", "d"));
         assert_ne!(base, event_hash(GENESIS, 1, "t", "a", "k", "e"));
-        assert_ne!(event_hash(GENESIS, 1, "t", "ab", "k", "d"), event_hash(GENESIS, 1, "t", "a", "bk", "d"));
+        assert_ne!(
+            event_hash(GENESIS, 1, "t", "ab", "k", "d"),
+            event_hash(GENESIS, 1, "t", "a", "bk", "d")
+        );
     }
 }

@@ -47,7 +47,10 @@ pub fn validate_barcode(code: &str) -> Result<String, BarcodeError> {
     if code.chars().count() > 32 {
         return Err(BarcodeError::TooLong(code.to_string()));
     }
-    if !code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/' | '_')) {
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '/' | '_'))
+    {
         return Err(BarcodeError::BadCharacters(code.to_string()));
     }
     let all_digits = code.bytes().all(|b| b.is_ascii_digit());
@@ -160,7 +163,15 @@ impl Catalog {
 }
 
 /// The CSV columns, in the documented order.
-pub const CSV_COLUMNS: [&str; 7] = ["sku", "barcode", "name_zh", "name_en", "price", "tax_rate", "price_includes_tax"];
+pub const CSV_COLUMNS: [&str; 7] = [
+    "sku",
+    "barcode",
+    "name_zh",
+    "name_en",
+    "price",
+    "tax_rate",
+    "price_includes_tax",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}")]
@@ -173,7 +184,9 @@ pub struct CsvRowError {
 pub enum CsvError {
     #[error("the CSV file has no header row")]
     NoHeader,
-    #[error("the CSV header lacks column(s): {0} (expected: sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax)")]
+    #[error(
+        "the CSV header lacks column(s): {0} (expected: sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax)"
+    )]
     MissingColumns(String),
     #[error("{} row(s) are invalid; nothing was imported:\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<CsvRowError>),
@@ -184,7 +197,10 @@ pub enum CsvError {
 /// Parses a catalog CSV. All rows are checked; any error rejects the whole file.
 pub fn parse_csv(text: &str, currency: Currency) -> Result<Vec<Product>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|_| CsvError::NoHeader)?.clone();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(CsvError::NoHeader);
@@ -193,7 +209,11 @@ pub fn parse_csv(text: &str, currency: Currency) -> Result<Vec<Product>, CsvErro
     for (i, name) in headers.iter().enumerate() {
         column.insert(name.to_ascii_lowercase(), i);
     }
-    let missing: Vec<&str> = CSV_COLUMNS.iter().copied().filter(|c| !column.contains_key(*c)).collect();
+    let missing: Vec<&str> = CSV_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !column.contains_key(*c))
+        .collect();
     if !missing.is_empty() {
         return Err(CsvError::MissingColumns(missing.join(", ")));
     }
@@ -206,7 +226,10 @@ pub fn parse_csv(text: &str, currency: Currency) -> Result<Vec<Product>, CsvErro
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(CsvRowError { line, reason: format!("unreadable row: {e}") });
+                errors.push(CsvRowError {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
                 continue;
             }
         };
@@ -214,7 +237,7 @@ pub fn parse_csv(text: &str, currency: Currency) -> Result<Vec<Product>, CsvErro
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
-        let field = |name: &str| record.get(column[name]).unwrap_or("").to_string();
+        let field = |name: &str| column.get(name).and_then(|&i| record.get(i)).unwrap_or("").to_string();
         match parse_row(&field, currency) {
             Ok(product) => {
                 let mut clash = None;
@@ -272,7 +295,23 @@ fn parse_row(field: &dyn Fn(&str) -> String, currency: Currency) -> Result<Produ
         "false" => false,
         _ => return Err(format!("price_includes_tax '{includes}' must be true or false")),
     };
-    Ok(Product { sku, barcodes, name_zh, name_en, price, tax_rate, price_includes_tax, active: true })
+    // Optional column: a product can be kept in the catalog but not sold.
+    let active_text = field("active");
+    let active = match active_text.to_ascii_lowercase().as_str() {
+        "" | "true" => true,
+        "false" => false,
+        _ => return Err(format!("active '{active_text}' must be true or false")),
+    };
+    Ok(Product {
+        sku,
+        barcodes,
+        name_zh,
+        name_en,
+        price,
+        tax_rate,
+        price_includes_tax,
+        active,
+    })
 }
 
 #[cfg(test)]
@@ -307,7 +346,10 @@ mod tests {
         assert_eq!(catalog.lookup("A2").expect("by sku").name_en, "Bread");
         assert_eq!(catalog.search("可", 10).len(), 1);
         assert_eq!(catalog.search("BREAD", 10).len(), 1);
-        assert!(matches!(catalog.lookup("4006381333932"), Err(LookupError::Malformed(_))));
+        assert!(matches!(
+            catalog.lookup("4006381333932"),
+            Err(LookupError::Malformed(_))
+        ));
         assert!(matches!(catalog.lookup("96385074"), Err(LookupError::Unknown(_))));
     }
 
@@ -324,6 +366,16 @@ mod tests {
         assert!(errors[0].reason.contains("check digit"));
         assert!(errors[1].reason.contains("price"));
         assert!(errors[2].reason.contains("already on line 2"));
+    }
+
+    #[test]
+    fn inactive_products_are_found_but_not_sold() {
+        let csv = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,active\nA,FREE1,x,y,1,13,true,false\n";
+        let catalog = Catalog::new(parse_csv(csv, Currency::CNY).expect("valid"));
+        assert!(matches!(catalog.lookup("FREE1"), Err(LookupError::Inactive(_))));
+        assert!(catalog.search("y", 5).is_empty());
+        let bad = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,active\nA,,x,y,1,13,true,no\n";
+        assert!(parse_csv(bad, Currency::CNY).is_err());
     }
 
     #[test]

@@ -117,9 +117,15 @@ impl Config {
     /// Loads `path`; a missing file gives the demo configuration.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message }),
+            Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message,
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::demo()),
-            Err(source) => Err(ConfigError::Read { path: path.to_path_buf(), source }),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
@@ -133,8 +139,9 @@ impl Config {
         };
         let (time_zone, time_zone_name) = match s.time_zone {
             Some(name) => {
-                let tz = TimeZone::get(&name)
-                    .map_err(|_| format!("[store] time_zone: unknown time zone '{name}' (use an IANA name such as Asia/Shanghai)"))?;
+                let tz = TimeZone::get(&name).map_err(|_| {
+                    format!("[store] time_zone: unknown time zone '{name}' (use an IANA name such as Asia/Shanghai)")
+                })?;
                 (tz, name)
             }
             None => (demo.time_zone, demo.time_zone_name),
@@ -144,7 +151,9 @@ impl Config {
             None => demo.day_cutoff,
         };
         let language = match s.language {
-            Some(text) => Language::parse(&text).ok_or_else(|| format!("[store] language: '{text}' is not zh-CN or en"))?,
+            Some(text) => {
+                Language::parse(&text).ok_or_else(|| format!("[store] language: '{text}' is not zh-CN or en"))?
+            }
             None => Language::Zh,
         };
         Ok(Config {

@@ -5,8 +5,14 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 /// Every resource, per language, in load order.
-const EN: &[&str] = &[include_str!("../assets/i18n/en.ftl"), include_str!("../assets/i18n/receipt.en.ftl")];
-const ZH: &[&str] = &[include_str!("../assets/i18n/zh-CN.ftl"), include_str!("../assets/i18n/receipt.zh-CN.ftl")];
+const EN: &[&str] = &[
+    include_str!("../assets/i18n/en.ftl"),
+    include_str!("../assets/i18n/receipt.en.ftl"),
+];
+const ZH: &[&str] = &[
+    include_str!("../assets/i18n/zh-CN.ftl"),
+    include_str!("../assets/i18n/receipt.zh-CN.ftl"),
+];
 
 pub struct I18n {
     bundle: FluentBundle<FluentResource>,
@@ -47,7 +53,9 @@ impl I18n {
             fluent_args.set(*name, FluentValue::from(value.clone()));
         }
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
     }
 }
 
@@ -73,14 +81,25 @@ mod tests {
     fn both_languages_have_the_same_messages() {
         let en = ids(EN);
         let zh = ids(ZH);
-        assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in zh-CN");
-        assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en");
+        assert_eq!(
+            en.difference(&zh).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in zh-CN"
+        );
+        assert_eq!(
+            zh.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in en"
+        );
     }
 
     #[test]
     fn formats_with_arguments_and_falls_back_to_the_id() {
         let zh = I18n::new(Language::Zh);
-        assert_eq!(zh.t_args("receipt-number", &[("number", "000012".into())]), "单号 000012");
+        assert_eq!(
+            zh.t_args("receipt-number", &[("number", "000012".into())]),
+            "单号 000012"
+        );
         assert_eq!(I18n::new(Language::En).t("receipt-total"), "TOTAL");
         assert_eq!(zh.t("no-such-message"), "no-such-message");
     }

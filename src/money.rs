@@ -19,16 +19,66 @@ pub struct Currency {
 
 /// Currencies Tillguard knows. Extending the list is the only change a new one needs.
 pub const CURRENCIES: &[Currency] = &[
-    Currency { alpha: "CNY", numeric: 156, minor_units: 2, symbol: "¥" },
-    Currency { alpha: "HKD", numeric: 344, minor_units: 2, symbol: "HK$" },
-    Currency { alpha: "TWD", numeric: 901, minor_units: 2, symbol: "NT$" },
-    Currency { alpha: "EUR", numeric: 978, minor_units: 2, symbol: "€" },
-    Currency { alpha: "USD", numeric: 840, minor_units: 2, symbol: "$" },
-    Currency { alpha: "GBP", numeric: 826, minor_units: 2, symbol: "£" },
-    Currency { alpha: "CHF", numeric: 756, minor_units: 2, symbol: "CHF" },
-    Currency { alpha: "JPY", numeric: 392, minor_units: 0, symbol: "¥" },
-    Currency { alpha: "KRW", numeric: 410, minor_units: 0, symbol: "₩" },
-    Currency { alpha: "SGD", numeric: 702, minor_units: 2, symbol: "S$" },
+    Currency {
+        alpha: "CNY",
+        numeric: 156,
+        minor_units: 2,
+        symbol: "¥",
+    },
+    Currency {
+        alpha: "HKD",
+        numeric: 344,
+        minor_units: 2,
+        symbol: "HK$",
+    },
+    Currency {
+        alpha: "TWD",
+        numeric: 901,
+        minor_units: 2,
+        symbol: "NT$",
+    },
+    Currency {
+        alpha: "EUR",
+        numeric: 978,
+        minor_units: 2,
+        symbol: "€",
+    },
+    Currency {
+        alpha: "USD",
+        numeric: 840,
+        minor_units: 2,
+        symbol: "$",
+    },
+    Currency {
+        alpha: "GBP",
+        numeric: 826,
+        minor_units: 2,
+        symbol: "£",
+    },
+    Currency {
+        alpha: "CHF",
+        numeric: 756,
+        minor_units: 2,
+        symbol: "CHF",
+    },
+    Currency {
+        alpha: "JPY",
+        numeric: 392,
+        minor_units: 0,
+        symbol: "¥",
+    },
+    Currency {
+        alpha: "KRW",
+        numeric: 410,
+        minor_units: 0,
+        symbol: "₩",
+    },
+    Currency {
+        alpha: "SGD",
+        numeric: 702,
+        minor_units: 2,
+        symbol: "S$",
+    },
 ];
 
 impl Currency {
@@ -88,20 +138,25 @@ pub struct Money {
 
 impl Money {
     pub fn zero(currency: Currency) -> Money {
-        Money { amount: Decimal::ZERO, currency }
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
     }
 
     /// Rounds `amount` half-up to the minor unit. The single rounding entry point.
     pub fn round(amount: Decimal, currency: Currency) -> Money {
-        let mut amount =
-            amount.round_dp_with_strategy(currency.minor_units, RoundingStrategy::MidpointAwayFromZero);
+        let mut amount = amount.round_dp_with_strategy(currency.minor_units, RoundingStrategy::MidpointAwayFromZero);
         amount.rescale(currency.minor_units);
         Money { amount, currency }
     }
 
     /// Builds from a count of minor units (how amounts are stored in the database).
     pub fn from_minor(minor: i64, currency: Currency) -> Money {
-        Money { amount: Decimal::new(minor, currency.minor_units), currency }
+        Money {
+            amount: Decimal::new(minor, currency.minor_units),
+            currency,
+        }
     }
 
     /// Parses an amount typed or read from a file: refuses extra decimals instead of rounding.
@@ -213,7 +268,10 @@ impl Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
         debug_assert_eq!(self.currency, rhs.currency, "adding different currencies");
-        Money { amount: self.amount + rhs.amount, currency: self.currency }
+        Money {
+            amount: self.amount + rhs.amount,
+            currency: self.currency,
+        }
     }
 }
 
@@ -221,7 +279,10 @@ impl Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
         debug_assert_eq!(self.currency, rhs.currency, "subtracting different currencies");
-        Money { amount: self.amount - rhs.amount, currency: self.currency }
+        Money {
+            amount: self.amount - rhs.amount,
+            currency: self.currency,
+        }
     }
 }
 
@@ -240,7 +301,10 @@ impl SubAssign for Money {
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
-        Money { amount: -self.amount, currency: self.currency }
+        Money {
+            amount: -self.amount,
+            currency: self.currency,
+        }
     }
 }
 
@@ -269,7 +333,8 @@ impl TaxRate {
 
     pub fn parse(input: &str) -> Result<TaxRate, String> {
         let text = input.trim().trim_end_matches('%');
-        let value = Decimal::from_str(text).map_err(|_| format!("'{input}' is not a tax rate (expected a percentage such as 13)"))?;
+        let value = Decimal::from_str(text)
+            .map_err(|_| format!("'{input}' is not a tax rate (expected a percentage such as 13)"))?;
         TaxRate::percent(value)
     }
 
@@ -318,13 +383,25 @@ mod tests {
         assert_eq!(cny("12.3").minor(), 1230);
         assert_eq!(cny("0").minor(), 0);
         assert_eq!(cny("-4.05").minor(), -405);
-        assert!(matches!(Money::parse("12.345", Currency::CNY), Err(MoneyError::TooPrecise { .. })));
-        assert!(Money::parse("12.340", Currency::CNY).is_ok(), "trailing zeros are not extra precision");
+        assert!(matches!(
+            Money::parse("12.345", Currency::CNY),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(
+            Money::parse("12.340", Currency::CNY).is_ok(),
+            "trailing zeros are not extra precision"
+        );
         for bad in ["", "abc", "1.2.3", "1e5", "--1", "1-", " . ", "NaN", "12,30"] {
             assert!(Money::parse(bad, Currency::CNY).is_err(), "{bad:?} must be refused");
         }
-        assert!(matches!(Money::parse("100000001", Currency::CNY), Err(MoneyError::TooLarge(_))));
-        assert!(matches!(Money::parse_non_negative("-1", Currency::CNY), Err(MoneyError::Negative(_))));
+        assert!(matches!(
+            Money::parse("100000001", Currency::CNY),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(matches!(
+            Money::parse_non_negative("-1", Currency::CNY),
+            Err(MoneyError::Negative(_))
+        ));
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub enum TillError {
     Lookup(#[from] LookupError),
     #[error("'{0}' is not a valid quantity (write CODE or CODExN with N a whole number from 1 to 9999)")]
     Quantity(String),
-    #[error("business day {day} is closed (Z-report #{z_number}); sales resume when the next business day starts at {reopens}")]
+    #[error(
+        "business day {day} is closed (Z-report #{z_number}); sales resume when the next business day starts at {reopens}"
+    )]
     DayClosed { day: Date, z_number: i64, reopens: String },
     #[error("no sale number {0}")]
     NoSuchSale(i64),
@@ -53,23 +55,27 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// `--data-dir` (or TILLGUARD_DATA_DIR) holds both the ledger and `tillguard.toml`;
-    /// without it, the platform's data and config folders are used.
+    /// An explicit data folder (`--data-dir` or TILLGUARD_DATA_DIR) holds both the ledger
+    /// and `tillguard.toml`, so instances never share files; without one, the platform's
+    /// data and config folders are used. `--config` overrides the config file either way.
     pub fn resolve(data_dir: Option<PathBuf>, config_file: Option<PathBuf>) -> Result<Paths, TillError> {
-        let dirs = directories::ProjectDirs::from("", "", "Tillguard");
-        let data_dir = match data_dir {
-            Some(d) => d,
-            None => dirs.as_ref().ok_or(TillError::NoDataDir)?.data_dir().to_path_buf(),
-        };
-        let config_file = match (config_file, &dirs) {
-            (Some(f), _) => f,
-            (None, _) if data_dir.join(crate::config::FILE_NAME).exists() => data_dir.join(crate::config::FILE_NAME),
-            (None, Some(d)) if std::env::var_os("TILLGUARD_DATA_DIR").is_none() => {
-                d.config_dir().join(crate::config::FILE_NAME)
+        let (data_dir, default_config) = match data_dir {
+            Some(d) => {
+                let config = d.join(crate::config::FILE_NAME);
+                (d, config)
             }
-            (None, _) => data_dir.join(crate::config::FILE_NAME),
+            None => {
+                let dirs = directories::ProjectDirs::from("", "", "Tillguard").ok_or(TillError::NoDataDir)?;
+                (
+                    dirs.data_dir().to_path_buf(),
+                    dirs.config_dir().join(crate::config::FILE_NAME),
+                )
+            }
         };
-        Ok(Paths { data_dir, config_file })
+        Ok(Paths {
+            data_dir,
+            config_file: config_file.unwrap_or(default_config),
+        })
     }
 }
 
@@ -120,7 +126,13 @@ impl Till {
         }
         let catalog = store.load_catalog()?;
         let rule = DayRule::new(config.time_zone.clone(), config.day_cutoff);
-        Ok(Till { store, catalog, config, clock, rule })
+        Ok(Till {
+            store,
+            catalog,
+            config,
+            clock,
+            rule,
+        })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -169,7 +181,11 @@ impl Till {
             && let Some(z_number) = row.z_number
         {
             let reopens = self.rule.next_start(day).to_zoned(self.config.time_zone.clone());
-            return Err(TillError::DayClosed { day, z_number, reopens: reopens.strftime("%Y-%m-%d %H:%M").to_string() });
+            return Err(TillError::DayClosed {
+                day,
+                z_number,
+                reopens: reopens.strftime("%Y-%m-%d %H:%M").to_string(),
+            });
         }
         Ok(day)
     }
@@ -178,7 +194,13 @@ impl Till {
         let (day, clock_behind) = self.business_day()?;
         let row = self.store.day(day)?;
         let figures = self.store.day_figures(day)?;
-        let unclosed_days = self.store.open_days()?.into_iter().map(|d| d.day).filter(|d| *d < day).collect();
+        let unclosed_days = self
+            .store
+            .open_days()?
+            .into_iter()
+            .map(|d| d.day)
+            .filter(|d| *d < day)
+            .collect();
         Ok(Status {
             business_day: day,
             day_open: row.as_ref().is_none_or(|r| r.z_number.is_none()),
@@ -251,7 +273,13 @@ impl Till {
     /// The day `report z` closes by default: the oldest day without a Z-report, else today.
     pub fn day_to_close(&self) -> Result<Date, TillError> {
         let (today, _) = self.business_day()?;
-        Ok(self.store.open_days()?.first().map(|d| d.day).filter(|d| *d <= today).unwrap_or(today))
+        Ok(self
+            .store
+            .open_days()?
+            .first()
+            .map(|d| d.day)
+            .filter(|d| *d <= today)
+            .unwrap_or(today))
     }
 
     /// Closes a day with its Z-report after the cash was counted.
@@ -301,8 +329,15 @@ impl Till {
     pub fn receipt_text(&self, sale: &SaleRecord) -> String {
         let i18n = crate::i18n::I18n::new(self.config.language);
         let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
-        layout::receipt(sale, &self.header(), &tr, self.config.language.is_zh(), &self.config.time_zone, WIDTH_58MM)
-            .text()
+        layout::receipt(
+            sale,
+            &self.header(),
+            &tr,
+            self.config.language.is_zh(),
+            &self.config.time_zone,
+            WIDTH_58MM,
+        )
+        .text()
     }
 
     pub fn report_text(&self, report: &Report) -> String {
@@ -321,7 +356,9 @@ pub fn split_quantity(input: &str) -> Result<(&str, i64), TillError> {
     let Some(i) = split else {
         return Ok((input, 1));
     };
-    let qty: i64 = input[i + 1..].parse().map_err(|_| TillError::Quantity(input.to_string()))?;
+    let qty: i64 = input[i + 1..]
+        .parse()
+        .map_err(|_| TillError::Quantity(input.to_string()))?;
     if !(1..=crate::sale::MAX_QUANTITY).contains(&qty) {
         return Err(TillError::Quantity(input.to_string()));
     }

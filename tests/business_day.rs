@@ -44,7 +44,9 @@ fn a_sale_after_midnight_belongs_to_the_previous_business_day() {
     assert_eq!(status.unclosed_days, vec![date(2026, 11, 26)]);
     // `report z` closes the oldest open day first.
     assert_eq!(t.day_to_close().expect("day"), date(2026, 11, 26));
-    let z = t.close_day(None, Money::parse("3.50", t.currency()).expect("m")).expect("close");
+    let z = t
+        .close_day(None, Money::parse("3.50", t.currency()).expect("m"))
+        .expect("close");
     assert_eq!((z.z_number, z.business_day), (Some(1), date(2026, 11, 26)));
     assert_eq!(z.cash_difference().map(|d| d.plain()), Some("0.00".into()));
     assert!(t.status().expect("status").unclosed_days.is_empty());
@@ -55,7 +57,8 @@ fn a_closed_day_stays_closed_until_the_cutoff_even_if_the_clock_goes_back() {
     let clock = Arc::new(ManualClock::new(at("2026-11-26T12:00:00Z"))); // 20:00 local
     let mut t = till(clock.clone());
     sell_cola(&mut t).expect("sale");
-    t.close_day(None, Money::parse("3.50", t.currency()).expect("m")).expect("close");
+    t.close_day(None, Money::parse("3.50", t.currency()).expect("m"))
+        .expect("close");
     assert!(matches!(sell_cola(&mut t), Err(TillError::DayClosed { .. })));
     // Someone sets the clock back two days: the day does not move back and nothing reopens.
     clock.advance(SignedDuration::from_hours(-48));
@@ -77,17 +80,31 @@ fn refunds_reference_the_sale_and_count_in_the_day() {
     let mut cart = t.new_cart();
     t.scan(&mut cart, "COLAx3").expect("scan");
     t.scan(&mut cart, "FOD-002").expect("scan");
-    let sale = t.pay_cash(&cart, Some(Money::parse("100", t.currency()).expect("m"))).expect("sale");
+    let sale = t
+        .pay_cash(&cart, Some(Money::parse("100", t.currency()).expect("m")))
+        .expect("sale");
     assert_eq!(sale.draft.total.plain(), "23.30");
     let refund = t
-        .refund(sale.id, &RefundRequest { lines: Some(vec![(1, 1)]), method: None })
+        .refund(
+            sale.id,
+            &RefundRequest {
+                lines: Some(vec![(1, 1)]),
+                method: None,
+            },
+        )
         .expect("refund one cola");
     assert_eq!(refund.draft.refund_of, Some(sale.id));
     assert_eq!(refund.draft.total.plain(), "-3.50");
     let rest = t.refund(sale.id, &RefundRequest::default()).expect("refund the rest");
     assert_eq!(rest.draft.total.plain(), "-19.80");
-    assert!(t.refund(sale.id, &RefundRequest::default()).is_err(), "nothing left to refund");
-    assert!(t.refund(refund.id, &RefundRequest::default()).is_err(), "a refund cannot be refunded");
+    assert!(
+        t.refund(sale.id, &RefundRequest::default()).is_err(),
+        "nothing left to refund"
+    );
+    assert!(
+        t.refund(refund.id, &RefundRequest::default()).is_err(),
+        "a refund cannot be refunded"
+    );
     let x = t.x_report(None).expect("x");
     assert_eq!(x.figures.sales_count, 1);
     assert_eq!(x.figures.refunds_count, 2);

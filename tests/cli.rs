@@ -17,14 +17,22 @@ fn tillguard(dir: &Path, args: &[&str]) -> Output {
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let out = tillguard(dir, args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
 /// Runs a command that must fail; returns its one-line reason.
 fn failure(dir: &Path, args: &[&str]) -> String {
     let out = tillguard(dir, args);
-    assert!(!out.status.success(), "{args:?} should fail but printed {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "{args:?} should fail but printed {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(err.starts_with("tillguard: "), "reason on stderr: {err}");
     err
@@ -41,7 +49,19 @@ fn sell_and_close_the_day_on_a_fresh_data_dir() {
     let business_day = status["business_day"].as_str().expect("day").to_string();
 
     // Demo catalog: cola 3.50 (13%), eggs 12.80 (9%), copy paper 25.00 net + 13%.
-    let sale = json(d, &["sell", "--item", "2000000010106x2", "--item", "FOD-002", "--tender", "cash:50", "--json"]);
+    let sale = json(
+        d,
+        &[
+            "sell",
+            "--item",
+            "2000000010106x2",
+            "--item",
+            "FOD-002",
+            "--tender",
+            "cash:50",
+            "--json",
+        ],
+    );
     assert_eq!(sale["total"], "19.80");
     assert_eq!(sale["change"], "30.20");
     // 13%: 7.00 -> 0.81; 9%: 12.80 -> 1.06
@@ -76,10 +96,21 @@ fn sell_and_close_the_day_on_a_fresh_data_dir() {
         .as_array()
         .expect("tax list")
         .iter()
-        .map(|t| (t["rate"].as_str().unwrap_or("").to_string(), t["amount"].as_str().unwrap_or("").to_string()))
+        .map(|t| {
+            (
+                t["rate"].as_str().unwrap_or("").to_string(),
+                t["amount"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     // 9%: 12.80 -> 1.06; 13%: 7.00 + 28.25 = 35.25 -> 4.06
-    assert_eq!(tax, [("9".to_string(), "1.06".to_string()), ("13".to_string(), "4.06".to_string())]);
+    assert_eq!(
+        tax,
+        [
+            ("9".to_string(), "1.06".to_string()),
+            ("13".to_string(), "4.06".to_string())
+        ]
+    );
 
     // The Z-report is immutable: printing it again gives the same document.
     assert_eq!(json(d, &["report", "z", "--json"]), z);
@@ -99,7 +130,10 @@ fn bad_input_is_named_and_changes_nothing() {
         (vec!["sell", "--item", "6900000000007"], "unknown barcode"),
         (vec!["sell", "--item", "COLAx0"], "quantity"),
         (vec!["sell", "--item", "COLAx10000"], "quantity"),
-        (vec!["sell", "--item", "COLA", "--tender", "cash:3.49"], "less than the total"),
+        (
+            vec!["sell", "--item", "COLA", "--tender", "cash:3.49"],
+            "less than the total",
+        ),
         (vec!["sell", "--item", "COLA", "--tender", "cash:-5"], "negative"),
         (vec!["sell", "--item", "COLA", "--tender", "cash:abc"], "not an amount"),
         (vec!["sell", "--item", "COLA", "--tender", "bitcoin"], "unknown method"),
@@ -159,7 +193,11 @@ fn a_bad_config_file_is_named_with_its_problem() {
     let err = failure(d, &["status"]);
     assert!(err.contains("Asia/Atlantis"), "{err}");
     // A valid file leaves demo mode: no demo catalog, the configured currency and zone.
-    std::fs::write(&config, "[store]\nname = \"小店\"\ntime_zone = \"Asia/Shanghai\"\ncurrency = \"CNY\"\n").expect("write");
+    std::fs::write(
+        &config,
+        "[store]\nname = \"小店\"\ntime_zone = \"Asia/Shanghai\"\ncurrency = \"CNY\"\n",
+    )
+    .expect("write");
     let status = json(d, &["status", "--json"]);
     assert_eq!(status["demo"], false);
     let err = failure(d, &["sell", "--item", "COLA"]);

@@ -31,7 +31,6 @@ ui-sale-done = Sale { $number } paid
 ui-keys = F2 scan · F4 cash · F12 pay · Enter add / pay · Esc clear · + / - quantity · ↑ ↓ select line
 ui-added = Added { $name }
 ui-error-scan = Cannot add "{ $input }": { $reason }
-ui-error-no-match = Nothing found for "{ $input }": not a known code and no product name matches
 ui-error-cash = Cash amount "{ $input }" is not valid: { $reason }
 ui-error-pay = Payment not taken: { $reason }
 ui-error-quantity = Quantity not changed: { $reason }

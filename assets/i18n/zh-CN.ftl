@@ -31,7 +31,6 @@ ui-sale-done = 第 { $number } 笔已收款
 ui-keys = F2 扫码 · F4 现金 · F12 收款 · 回车 添加/收款 · Esc 清除 · + / - 数量 · ↑ ↓ 选择商品行
 ui-added = 已添加 { $name }
 ui-error-scan = 无法添加“{ $input }”：{ $reason }
-ui-error-no-match = 未找到“{ $input }”：不是已知编码，也没有匹配的商品名
 ui-error-cash = 现金金额“{ $input }”无效：{ $reason }
 ui-error-pay = 未收款：{ $reason }
 ui-error-quantity = 数量未修改：{ $reason }

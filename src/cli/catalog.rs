@@ -17,9 +17,16 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     match &args.action {
         Action::Import { file } => {
             let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|e| anyhow::anyhow!("{} is not UTF-8 (byte {}); save it as UTF-8", file.display(), e.utf8_error().valid_up_to()))?;
-            let summary = till.import_catalog(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} is not UTF-8 (byte {}); save it as UTF-8",
+                    file.display(),
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
+            let summary = till
+                .import_catalog(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!(
                 "imported {}: {} added, {} updated; {} products in the catalog",
                 file.display(),

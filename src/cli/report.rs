@@ -47,12 +47,12 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
                     "business day {target} is already closed by Z-report #{}; omit --counted to print it",
                     stored.z_number.unwrap_or_default()
                 ),
-                (None, None) => anyhow::bail!(
-                    "closing business day {target} needs the cash count: report z --counted AMOUNT"
-                ),
+                (None, None) => {
+                    anyhow::bail!("closing business day {target} needs the cash count: report z --counted AMOUNT")
+                }
                 (None, Some(text)) => {
-                    let counted =
-                        Money::parse_non_negative(text, till.currency()).map_err(|e| anyhow::anyhow!("--counted: {e}"))?;
+                    let counted = Money::parse_non_negative(text, till.currency())
+                        .map_err(|e| anyhow::anyhow!("--counted: {e}"))?;
                     (till.close_day(Some(target), counted)?, *json)
                 }
             }

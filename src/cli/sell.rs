@@ -18,7 +18,8 @@ pub struct Args {
 pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let mut cart = till.new_cart();
     for item in &args.items {
-        till.scan(&mut cart, item).map_err(|e| anyhow::anyhow!("item '{item}': {e}"))?;
+        till.scan(&mut cart, item)
+            .map_err(|e| anyhow::anyhow!("item '{item}': {e}"))?;
     }
     let (method, amount) = match args.tender.split_once(':') {
         Some((m, a)) => (m, Some(a)),
@@ -39,6 +40,11 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
         return print_json(&json::sale(&sale));
     }
     print!("{}", till.receipt_text(&sale));
-    println!("sale {} committed: total {}, change {}", sale.id, sale.draft.total.display(), sale.draft.change().display());
+    println!(
+        "sale {} committed: total {}, change {}",
+        sale.id,
+        sale.draft.total.display(),
+        sale.draft.change().display()
+    );
     Ok(())
 }

@@ -26,18 +26,29 @@ pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
             "demo": s.demo,
         }));
     }
-    println!("Business day:  {}{}", s.business_day, if s.demo { "  (DEMO)" } else { "" });
+    println!(
+        "Business day:  {}{}",
+        s.business_day,
+        if s.demo { "  (DEMO)" } else { "" }
+    );
     match s.z_number {
         None => println!("Day:           open"),
         Some(z) => println!("Day:           closed (Z-report #{z})"),
     }
     println!("Sales:         {} totalling {}", s.sales_count, s.sales_total.display());
     if s.refunds_count > 0 {
-        println!("Refunds:       {} totalling {}", s.refunds_count, s.refunds_total.display());
+        println!(
+            "Refunds:       {} totalling {}",
+            s.refunds_count,
+            s.refunds_total.display()
+        );
     }
     if !s.unclosed_days.is_empty() {
         let days: Vec<String> = s.unclosed_days.iter().map(|d| d.to_string()).collect();
-        println!("Not closed:    {} (run `tillguard report z --counted AMOUNT`)", days.join(", "));
+        println!(
+            "Not closed:    {} (run `tillguard report z --counted AMOUNT`)",
+            days.join(", ")
+        );
     }
     if s.clock_behind {
         println!("Warning:       the system clock is behind the last recorded business day");

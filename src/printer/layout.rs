@@ -48,7 +48,14 @@ fn header_lines(out: &mut Vec<String>, h: &Header, tr: Tr<'_>, cols: usize) {
 }
 
 /// A sale or refund receipt.
-pub fn receipt(sale: &SaleRecord, h: &Header, tr: Tr<'_>, zh: bool, time_zone: &jiff::tz::TimeZone, cols: usize) -> Receipt {
+pub fn receipt(
+    sale: &SaleRecord,
+    h: &Header,
+    tr: Tr<'_>,
+    zh: bool,
+    time_zone: &jiff::tz::TimeZone,
+    cols: usize,
+) -> Receipt {
     let d = &sale.draft;
     let mut out = Vec::new();
     header_lines(&mut out, h, tr, cols);
@@ -72,21 +79,36 @@ pub fn receipt(sale: &SaleRecord, h: &Header, tr: Tr<'_>, zh: bool, time_zone: &
     out.push(rule(cols));
     for l in &d.lines {
         out.extend(wrap(l.name(zh), cols));
-        out.extend(pair(&format!("  {} x {}", l.quantity, l.unit_price.plain()), &l.gross.plain(), cols));
+        out.extend(pair(
+            &format!("  {} x {}", l.quantity, l.unit_price.plain()),
+            &l.gross.plain(),
+            cols,
+        ));
         if !l.line_discount.is_zero() {
             let reason = l.discount_reason.clone().unwrap_or_default();
-            out.extend(pair(&format!("  {}", tr("receipt-discount", &[("reason", reason)])), &(-l.line_discount).plain(), cols));
+            out.extend(pair(
+                &format!("  {}", tr("receipt-discount", &[("reason", reason)])),
+                &(-l.line_discount).plain(),
+                cols,
+            ));
         }
     }
     out.push(rule(cols));
     if !d.sale_discount.is_zero() {
         let reason = d.sale_discount_reason.clone().unwrap_or_default();
-        out.extend(pair(&tr("receipt-sale-discount", &[("reason", reason)]), &(-d.sale_discount).plain(), cols));
+        out.extend(pair(
+            &tr("receipt-sale-discount", &[("reason", reason)]),
+            &(-d.sale_discount).plain(),
+            cols,
+        ));
     }
     out.extend(pair(&tr("receipt-total", &[]), &d.total.plain(), cols));
     for t in &d.taxes {
         out.extend(pair(
-            &tr("receipt-tax-line", &[("rate", t.rate.to_string()), ("gross", t.gross.plain())]),
+            &tr(
+                "receipt-tax-line",
+                &[("rate", t.rate.to_string()), ("gross", t.gross.plain())],
+            ),
             &t.tax.plain(),
             cols,
         ));
@@ -113,19 +135,34 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     };
     out.extend(center(&title, cols));
     out.extend(pair(&tr("report-day", &[]), &r.business_day.to_string(), cols));
-    let at = r.generated_at.to_zoned(time_zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    let at = r
+        .generated_at
+        .to_zoned(time_zone.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
     out.extend(pair(&tr("report-printed", &[]), &at, cols));
     out.push(rule(cols));
     let f = &r.figures;
-    out.extend(pair(&tr("report-sales", &[("count", f.sales_count.to_string())]), &f.sales_total.plain(), cols));
-    out.extend(pair(&tr("report-refunds", &[("count", f.refunds_count.to_string())]), &f.refunds_total.plain(), cols));
+    out.extend(pair(
+        &tr("report-sales", &[("count", f.sales_count.to_string())]),
+        &f.sales_total.plain(),
+        cols,
+    ));
+    out.extend(pair(
+        &tr("report-refunds", &[("count", f.refunds_count.to_string())]),
+        &f.refunds_total.plain(),
+        cols,
+    ));
     out.extend(pair(&tr("report-discounts", &[]), &f.discounts_total.plain(), cols));
     out.extend(pair(&tr("report-gross", &[]), &r.gross_total().plain(), cols));
     out.extend(pair(&tr("report-net", &[]), &r.net_total().plain(), cols));
     out.push(rule(cols));
     for t in &f.taxes {
         out.extend(pair(
-            &tr("receipt-tax-line", &[("rate", t.rate.to_string()), ("gross", t.gross.plain())]),
+            &tr(
+                "receipt-tax-line",
+                &[("rate", t.rate.to_string()), ("gross", t.gross.plain())],
+            ),
             &t.tax.plain(),
             cols,
         ));
@@ -133,7 +170,11 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     out.extend(pair(&tr("report-tax-total", &[]), &r.tax_total().plain(), cols));
     out.push(rule(cols));
     for (method, amount) in &f.tenders {
-        out.extend(pair(&tr(&format!("tender-{}", method.as_str()), &[]), &amount.plain(), cols));
+        out.extend(pair(
+            &tr(&format!("tender-{}", method.as_str()), &[]),
+            &amount.plain(),
+            cols,
+        ));
     }
     out.extend(pair(&tr("report-cash-expected", &[]), &r.cash_expected().plain(), cols));
     if let (Some(counted), Some(diff)) = (r.cash_counted, r.cash_difference()) {

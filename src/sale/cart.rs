@@ -23,7 +23,11 @@ pub struct CartLine {
 
 impl CartLine {
     pub fn name(&self, zh: bool) -> &str {
-        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() { &self.name_zh } else { &self.name_en }
+        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() {
+            &self.name_zh
+        } else {
+            &self.name_en
+        }
     }
 }
 
@@ -35,12 +39,20 @@ pub struct Cart {
 }
 
 fn check_quantity(quantity: i64) -> Result<(), SaleError> {
-    if (1..=MAX_QUANTITY).contains(&quantity) { Ok(()) } else { Err(SaleError::Quantity(quantity)) }
+    if (1..=MAX_QUANTITY).contains(&quantity) {
+        Ok(())
+    } else {
+        Err(SaleError::Quantity(quantity))
+    }
 }
 
 impl Cart {
     pub fn new(currency: Currency) -> Cart {
-        Cart { currency, lines: Vec::new(), sale_discount: None }
+        Cart {
+            currency,
+            lines: Vec::new(),
+            sale_discount: None,
+        }
     }
 
     pub fn currency(&self) -> Currency {
@@ -63,7 +75,11 @@ impl Cart {
     /// has no discount) so the receipt stays short. Returns the line's index.
     pub fn add(&mut self, product: &Product, quantity: i64, barcode: Option<&str>) -> Result<usize, SaleError> {
         check_quantity(quantity)?;
-        if let Some(index) = self.lines.iter().position(|l| l.sku == product.sku && l.discount.is_none()) {
+        if let Some(index) = self
+            .lines
+            .iter()
+            .position(|l| l.sku == product.sku && l.discount.is_none())
+        {
             let new_quantity = self.lines[index].quantity + quantity;
             check_quantity(new_quantity)?;
             self.lines[index].quantity = new_quantity;
@@ -186,11 +202,15 @@ mod tests {
         let mut cart = Cart::new(Currency::CNY);
         cart.add(&product("A", "10", "13", true), 3, None).expect("add");
         let five = Money::parse("25", Currency::CNY).expect("amount");
-        cart.set_line_discount(0, Some(Discount::amount(five, "damaged").expect("d"))).expect("fits 30");
+        cart.set_line_discount(0, Some(Discount::amount(five, "damaged").expect("d")))
+            .expect("fits 30");
         assert!(cart.set_quantity(0, 2).is_err(), "25 off a 20 line must be refused");
         assert_eq!(cart.lines()[0].quantity, 3, "refused change leaves the cart as it was");
         let too_much = Money::parse("31", Currency::CNY).expect("amount");
-        assert!(cart.set_sale_discount(Some(Discount::amount(too_much, "x").expect("d"))).is_err());
+        assert!(
+            cart.set_sale_discount(Some(Discount::amount(too_much, "x").expect("d")))
+                .is_err()
+        );
         assert!(cart.sale_discount().is_none());
     }
 }

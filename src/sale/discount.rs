@@ -20,16 +20,27 @@ pub struct Discount {
 impl Discount {
     pub fn amount(amount: Money, reason: &str) -> Result<Discount, SaleError> {
         if amount.is_negative() || amount.is_zero() {
-            return Err(SaleError::Discount(format!("discount {} must be above zero", amount.plain())));
+            return Err(SaleError::Discount(format!(
+                "discount {} must be above zero",
+                amount.plain()
+            )));
         }
-        Ok(Discount { kind: DiscountKind::Amount(amount), reason: reason.trim().to_string() })
+        Ok(Discount {
+            kind: DiscountKind::Amount(amount),
+            reason: reason.trim().to_string(),
+        })
     }
 
     pub fn percent(percent: Decimal, reason: &str) -> Result<Discount, SaleError> {
         if percent <= Decimal::ZERO || percent > Decimal::from(100) {
-            return Err(SaleError::Discount(format!("discount {percent}% must be above 0 and at most 100")));
+            return Err(SaleError::Discount(format!(
+                "discount {percent}% must be above 0 and at most 100"
+            )));
         }
-        Ok(Discount { kind: DiscountKind::Percent(percent), reason: reason.trim().to_string() })
+        Ok(Discount {
+            kind: DiscountKind::Percent(percent),
+            reason: reason.trim().to_string(),
+        })
     }
 
     /// The amount taken off `base`; refuses a fixed discount larger than the base.

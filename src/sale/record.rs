@@ -112,7 +112,11 @@ pub struct RecordedLine {
 
 impl RecordedLine {
     pub fn name(&self, zh: bool) -> &str {
-        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() { &self.name_zh } else { &self.name_en }
+        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() {
+            &self.name_zh
+        } else {
+            &self.name_en
+        }
     }
 }
 
@@ -138,9 +142,18 @@ impl SaleDraft {
             return Err(SaleError::EmptyCart);
         }
         let totals = cart.totals()?;
-        let paid = sum(cart.currency(), payments.iter().filter(|p| p.state == PaymentState::Approved).map(|p| p.amount));
+        let paid = sum(
+            cart.currency(),
+            payments
+                .iter()
+                .filter(|p| p.state == PaymentState::Approved)
+                .map(|p| p.amount),
+        );
         if paid != totals.total {
-            return Err(SaleError::InsufficientCash { given: paid.plain(), due: totals.total.plain() });
+            return Err(SaleError::InsufficientCash {
+                given: paid.plain(),
+                due: totals.total.plain(),
+            });
         }
         let lines = cart
             .lines()

@@ -1,6 +1,8 @@
 //! Refunds of an earlier sale, whole or by line, never more than was sold.
 
-use super::{Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleError, SaleRecord, taxes_by_rate};
+use super::{
+    Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleError, SaleRecord, taxes_by_rate,
+};
 use crate::money::{Money, sum};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -15,7 +17,11 @@ pub struct RefundRequest {
 /// Builds the refund draft. `earlier` holds the lines of refunds already made against
 /// `original`. A partial quantity is refunded at `line total × qty / sold`, half-up; the
 /// last units of a line take exactly what is left, so a line never refunds more than it took.
-pub fn build_refund(original: &SaleRecord, earlier: &[RecordedLine], request: &RefundRequest) -> Result<SaleDraft, SaleError> {
+pub fn build_refund(
+    original: &SaleRecord,
+    earlier: &[RecordedLine],
+    request: &RefundRequest,
+) -> Result<SaleDraft, SaleError> {
     let sale = &original.draft;
     if sale.kind != Kind::Sale {
         return Err(SaleError::Refund(format!("#{} is itself a refund", original.id)));
@@ -39,7 +45,10 @@ pub fn build_refund(original: &SaleRecord, earlier: &[RecordedLine], request: &R
             .collect(),
     };
     if wanted.is_empty() {
-        return Err(SaleError::Refund(format!("sale #{} has nothing left to refund", original.id)));
+        return Err(SaleError::Refund(format!(
+            "sale #{} has nothing left to refund",
+            original.id
+        )));
     }
     let mut lines = Vec::new();
     for (n, (line_no, qty)) in wanted.iter().enumerate() {
@@ -93,7 +102,13 @@ pub fn build_refund(original: &SaleRecord, earlier: &[RecordedLine], request: &R
         tax_total: sum(currency, taxes.iter().map(|t| t.tax)),
         taxes,
         total,
-        payments: vec![Payment { method, amount: total, given: None, change: Money::zero(currency), state: PaymentState::Approved }],
+        payments: vec![Payment {
+            method,
+            amount: total,
+            given: None,
+            change: Money::zero(currency),
+            state: PaymentState::Approved,
+        }],
         lines,
     })
 }
@@ -119,8 +134,10 @@ mod tests {
         };
         cart.add(&p("a", "10"), 3, None).expect("add");
         cart.add(&p("b", "5"), 1, None).expect("add");
-        cart.set_sale_discount(Some(Discount::amount(Money::parse("1", Currency::CNY).expect("m"), "x").expect("d")))
-            .expect("fits");
+        cart.set_sale_discount(Some(
+            Discount::amount(Money::parse("1", Currency::CNY).expect("m"), "x").expect("d"),
+        ))
+        .expect("fits");
         let due = cart.totals().expect("totals").total;
         let draft = SaleDraft::from_cart(&cart, vec![pay_cash(due, None).expect("cash").payment()]).expect("draft");
         SaleRecord {
@@ -137,7 +154,10 @@ mod tests {
         let original = sale();
         // line 1: 30.00 - 0.86 share = 29.14 (share of 1.00 over 30/5 -> 0.86/0.14)
         assert_eq!(original.draft.lines[0].total.plain(), "29.14");
-        let one = RefundRequest { lines: Some(vec![(1, 1)]), method: None };
+        let one = RefundRequest {
+            lines: Some(vec![(1, 1)]),
+            method: None,
+        };
         let r1 = build_refund(&original, &[], &one).expect("refund 1");
         assert_eq!(r1.total.plain(), "-9.71");
         assert_eq!(r1.refund_of, Some(7));
@@ -147,11 +167,23 @@ mod tests {
         let rest = build_refund(&original, &earlier, &RefundRequest::default()).expect("rest");
         earlier.extend(rest.lines.clone());
         let refunded: Money = sum(Currency::CNY, [r1.total, r2.total, rest.total]);
-        assert_eq!(refunded, -original.draft.total, "all refunds together give back exactly the sale");
-        assert!(build_refund(&original, &earlier, &RefundRequest::default()).is_err(), "nothing left");
-        let too_many = RefundRequest { lines: Some(vec![(2, 2)]), method: None };
+        assert_eq!(
+            refunded, -original.draft.total,
+            "all refunds together give back exactly the sale"
+        );
+        assert!(
+            build_refund(&original, &earlier, &RefundRequest::default()).is_err(),
+            "nothing left"
+        );
+        let too_many = RefundRequest {
+            lines: Some(vec![(2, 2)]),
+            method: None,
+        };
         assert!(build_refund(&original, &[], &too_many).is_err());
-        let no_line = RefundRequest { lines: Some(vec![(9, 1)]), method: None };
+        let no_line = RefundRequest {
+            lines: Some(vec![(9, 1)]),
+            method: None,
+        };
         assert!(build_refund(&original, &[], &no_line).is_err());
         for l in &rest.lines {
             assert_eq!(l.gross - l.line_discount - l.sale_discount_share, l.total);

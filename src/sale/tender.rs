@@ -13,9 +13,16 @@ pub struct CashTender {
 pub fn pay_cash(due: Money, given: Option<Money>) -> Result<CashTender, SaleError> {
     let given = given.unwrap_or(due);
     if given.is_negative() || given.amount() < due.amount() {
-        return Err(SaleError::InsufficientCash { given: given.plain(), due: due.plain() });
+        return Err(SaleError::InsufficientCash {
+            given: given.plain(),
+            due: due.plain(),
+        });
     }
-    Ok(CashTender { due, given, change: given - due })
+    Ok(CashTender {
+        due,
+        given,
+        change: given - due,
+    })
 }
 
 impl CashTender {

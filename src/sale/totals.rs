@@ -54,7 +54,11 @@ impl Totals {
         self.line_discounts + self.sale_discount
     }
 
-    pub fn compute(currency: Currency, lines: &[CartLine], sale_discount: Option<&Discount>) -> Result<Totals, SaleError> {
+    pub fn compute(
+        currency: Currency,
+        lines: &[CartLine],
+        sale_discount: Option<&Discount>,
+    ) -> Result<Totals, SaleError> {
         let mut after_line = Vec::with_capacity(lines.len());
         let mut partial = Vec::with_capacity(lines.len());
         for line in lines {
@@ -80,9 +84,20 @@ impl Totals {
         let mut line_totals = Vec::with_capacity(lines.len());
         for (i, (gross, line_discount)) in partial.into_iter().enumerate() {
             let share = shares[i];
-            line_totals.push(LineTotal { gross, line_discount, sale_discount_share: share, total: after_line[i] - share });
+            line_totals.push(LineTotal {
+                gross,
+                line_discount,
+                sale_discount_share: share,
+                total: after_line[i] - share,
+            });
         }
-        let taxes = taxes_by_rate(currency, lines.iter().map(|l| l.tax_rate).zip(line_totals.iter().map(|t| t.total)));
+        let taxes = taxes_by_rate(
+            currency,
+            lines
+                .iter()
+                .map(|l| l.tax_rate)
+                .zip(line_totals.iter().map(|t| t.total)),
+        );
         let total = sum(currency, line_totals.iter().map(|t| t.total));
         let tax_total = sum(currency, taxes.iter().map(|t| t.tax));
         Ok(Totals {
@@ -106,7 +121,11 @@ pub fn taxes_by_rate(currency: Currency, amounts: impl Iterator<Item = (TaxRate,
     }
     by_rate
         .into_iter()
-        .map(|(rate, gross)| TaxAmount { rate, gross, tax: rate.tax_in_gross(gross) })
+        .map(|(rate, gross)| TaxAmount {
+            rate,
+            gross,
+            tax: rate.tax_in_gross(gross),
+        })
         .collect()
 }
 
@@ -141,7 +160,10 @@ pub fn allocate(amount: Money, weights: &[Money]) -> Vec<Money> {
         parts[i] += 1;
         left -= 1;
     }
-    parts.into_iter().map(|p| Money::from_minor(i64::try_from(p).unwrap_or(0), currency)).collect()
+    parts
+        .into_iter()
+        .map(|p| Money::from_minor(i64::try_from(p).unwrap_or(0), currency))
+        .collect()
 }
 
 #[cfg(test)]
@@ -174,9 +196,11 @@ mod tests {
         cart.add(&product("milk", "12.80", "9", true), 2, None).expect("add"); // 25.60
         cart.add(&product("soap", "10.00", "13", false), 1, None).expect("add"); // 11.30 incl.
         cart.add(&product("pen", "3.33", "13", true), 3, None).expect("add"); // 9.99
-        cart.set_line_discount(2, Some(Discount::percent(Decimal::from(10), "promo").expect("d"))).expect("ok");
+        cart.set_line_discount(2, Some(Discount::percent(Decimal::from(10), "promo").expect("d")))
+            .expect("ok");
         // pen: 9.99 - 1.00 (0.999 half-up) = 8.99
-        cart.set_sale_discount(Some(Discount::amount(cny("5"), "member").expect("d"))).expect("ok");
+        cart.set_sale_discount(Some(Discount::amount(cny("5"), "member").expect("d")))
+            .expect("ok");
         let t = cart.totals().expect("totals");
         assert_eq!(t.subtotal.plain(), "45.89");
         assert_eq!(t.line_discounts.plain(), "1.00");
@@ -185,11 +209,17 @@ mod tests {
         assert_eq!(shares, ["2.79", "1.23", "0.98"]);
         assert_eq!(t.total.plain(), "40.89");
         // 9%: 22.81 -> 1.883.. = 1.88; 13%: 10.07 + 8.01 = 18.08 -> 2.080.. = 2.08
-        let taxes: Vec<(String, String, String)> =
-            t.taxes.iter().map(|x| (x.rate.to_string(), x.gross.plain(), x.tax.plain())).collect();
+        let taxes: Vec<(String, String, String)> = t
+            .taxes
+            .iter()
+            .map(|x| (x.rate.to_string(), x.gross.plain(), x.tax.plain()))
+            .collect();
         assert_eq!(
             taxes,
-            [("9%".into(), "22.81".into(), "1.88".into()), ("13%".into(), "18.08".into(), "2.08".into())]
+            [
+                ("9%".into(), "22.81".into(), "1.88".into()),
+                ("13%".into(), "18.08".into(), "2.08".into())
+            ]
         );
         assert_eq!(t.tax_total.plain(), "3.96");
         assert_eq!(t.net_total.plain(), "36.93");
@@ -206,7 +236,13 @@ mod tests {
     }
 
     fn arb_line() -> impl Strategy<Value = (i64, i64, u8, bool, Option<u8>)> {
-        (1i64..1_000_000, 1i64..50, 0u8..4, any::<bool>(), proptest::option::of(1u8..=100))
+        (
+            1i64..1_000_000,
+            1i64..50,
+            0u8..4,
+            any::<bool>(),
+            proptest::option::of(1u8..=100),
+        )
     }
 
     proptest! {

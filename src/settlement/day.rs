@@ -20,7 +20,11 @@ impl DayRule {
     pub fn business_date(&self, now: Timestamp) -> Date {
         let local = now.to_zoned(self.time_zone.clone());
         let date = local.date();
-        if local.time() < self.cutoff { date.yesterday().unwrap_or(date) } else { date }
+        if local.time() < self.cutoff {
+            date.yesterday().unwrap_or(date)
+        } else {
+            date
+        }
     }
 
     /// The instant a business day starts (its date at the cutoff; a DST gap moves it later).
@@ -49,8 +53,14 @@ pub struct DayDecision {
 pub fn effective_day(rule: &DayRule, now: Timestamp, latest_recorded: Option<Date>) -> DayDecision {
     let by_clock = rule.business_date(now);
     match latest_recorded {
-        Some(latest) if latest > by_clock => DayDecision { day: latest, clock_behind: true },
-        _ => DayDecision { day: by_clock, clock_behind: false },
+        Some(latest) if latest > by_clock => DayDecision {
+            day: latest,
+            clock_behind: true,
+        },
+        _ => DayDecision {
+            day: by_clock,
+            clock_behind: false,
+        },
     }
 }
 
@@ -83,9 +93,21 @@ mod tests {
     fn day_never_moves_backwards() {
         let r = shanghai();
         let d = effective_day(&r, at("2026-11-20T08:00:00Z"), Some(date(2026, 11, 26)));
-        assert_eq!(d, DayDecision { day: date(2026, 11, 26), clock_behind: true });
+        assert_eq!(
+            d,
+            DayDecision {
+                day: date(2026, 11, 26),
+                clock_behind: true
+            }
+        );
         let d = effective_day(&r, at("2026-11-28T08:00:00Z"), Some(date(2026, 11, 26)));
-        assert_eq!(d, DayDecision { day: date(2026, 11, 28), clock_behind: false });
+        assert_eq!(
+            d,
+            DayDecision {
+                day: date(2026, 11, 28),
+                clock_behind: false
+            }
+        );
         assert!(!effective_day(&r, at("2026-11-28T08:00:00Z"), None).clock_behind);
     }
 

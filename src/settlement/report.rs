@@ -74,7 +74,11 @@ impl Report {
 
     /// Cash that should be in the drawer from this day's trade (no opening float).
     pub fn cash_expected(&self) -> Money {
-        self.figures.tenders.get(&PaymentMethod::Cash).copied().unwrap_or(Money::zero(self.currency))
+        self.figures
+            .tenders
+            .get(&PaymentMethod::Cash)
+            .copied()
+            .unwrap_or(Money::zero(self.currency))
     }
 
     /// Counted minus expected: negative means cash is missing.
@@ -129,9 +133,16 @@ impl Report {
             });
         }
         let mut tenders = BTreeMap::new();
-        for (k, v) in value.get("tenders").and_then(Value::as_object).ok_or_else(|| err("tenders"))? {
+        for (k, v) in value
+            .get("tenders")
+            .and_then(Value::as_object)
+            .ok_or_else(|| err("tenders"))?
+        {
             let method = PaymentMethod::parse(k).ok_or_else(|| err("tenders"))?;
-            let amount = v.as_str().and_then(|s| Money::parse(s, currency).ok()).ok_or_else(|| err("tenders"))?;
+            let amount = v
+                .as_str()
+                .and_then(|s| Money::parse(s, currency).ok())
+                .ok_or_else(|| err("tenders"))?;
             tenders.insert(method, amount);
         }
         let cash_counted = match value.get("cash_counted") {
@@ -139,7 +150,11 @@ impl Report {
             _ => None,
         };
         Ok(Report {
-            kind: if text("kind")? == "z" { ReportKind::Z } else { ReportKind::X },
+            kind: if text("kind")? == "z" {
+                ReportKind::Z
+            } else {
+                ReportKind::X
+            },
             z_number: value.get("z_number").and_then(Value::as_i64),
             business_day: text("business_day")?.parse().map_err(|_| err("business_day"))?,
             generated_at: text("generated_at")?.parse().map_err(|_| err("generated_at"))?,
@@ -180,7 +195,11 @@ mod tests {
                 sales_total: m("100"),
                 refunds_total: m("-10"),
                 discounts_total: m("1.5"),
-                taxes: vec![TaxAmount { rate: TaxRate::parse("13").expect("r"), gross: m("90"), tax: m("10.35") }],
+                taxes: vec![TaxAmount {
+                    rate: TaxRate::parse("13").expect("r"),
+                    gross: m("90"),
+                    tax: m("10.35"),
+                }],
                 tenders,
             },
             cash_counted: Some(m("89.50")),

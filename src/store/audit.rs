@@ -9,7 +9,11 @@ use rusqlite::{Connection, params};
 /// commit together or not at all.
 pub(super) fn append(conn: &Connection, at: &str, actor: &str, kind: &str, detail: &str) -> Result<(), StoreError> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .map(Some)
         .or_else(none)?;
     let (seq, prev) = match last {
@@ -40,13 +44,16 @@ impl Store {
     }
 
     pub fn audit_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))?)
     }
 
     /// Walks the chain from the start; returns the first event that does not fit.
     pub fn verify_audit(&self) -> Result<Option<ChainBreak>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT seq, at, actor, kind, detail, prev_hash, hash FROM audit_events ORDER BY seq")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, at, actor, kind, detail, prev_hash, hash FROM audit_events ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         let mut expected_seq = 1;
         let mut prev = GENESIS.to_string();
@@ -55,13 +62,22 @@ impl Store {
             let fields: [String; 6] = [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?];
             let [at, actor, kind, detail, prev_hash, hash] = fields;
             if seq != expected_seq {
-                return Ok(Some(ChainBreak { seq: expected_seq, problem: format!("event {expected_seq} is missing") }));
+                return Ok(Some(ChainBreak {
+                    seq: expected_seq,
+                    problem: format!("event {expected_seq} is missing"),
+                }));
             }
             if prev_hash != prev {
-                return Ok(Some(ChainBreak { seq, problem: "does not follow the previous event".into() }));
+                return Ok(Some(ChainBreak {
+                    seq,
+                    problem: "does not follow the previous event".into(),
+                }));
             }
             if event_hash(&prev, seq, &at, &actor, &kind, &detail) != hash {
-                return Ok(Some(ChainBreak { seq, problem: "content was changed after it was written".into() }));
+                return Ok(Some(ChainBreak {
+                    seq,
+                    problem: "content was changed after it was written".into(),
+                }));
             }
             prev = hash;
             expected_seq += 1;

@@ -34,7 +34,11 @@ impl Store {
     /// The latest business day the ledger has recorded (the day never moves back past it).
     pub fn latest_day(&self) -> Result<Option<DayRow>, StoreError> {
         self.conn
-            .query_row("SELECT day, opened_at, closed_at, z_number FROM business_days ORDER BY day DESC LIMIT 1", [], day_row)
+            .query_row(
+                "SELECT day, opened_at, closed_at, z_number FROM business_days ORDER BY day DESC LIMIT 1",
+                [],
+                day_row,
+            )
             .map(Some)
             .or_else(none)?
             .map(to_day)
@@ -56,9 +60,9 @@ impl Store {
 
     /// Days that have sales but no Z-report yet, oldest first.
     pub fn open_days(&self) -> Result<Vec<DayRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT day, opened_at, closed_at, z_number FROM business_days WHERE closed_at IS NULL ORDER BY day")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT day, opened_at, closed_at, z_number FROM business_days WHERE closed_at IS NULL ORDER BY day",
+        )?;
         let rows = stmt.query_map([], day_row)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(to_day).collect()
     }
@@ -84,11 +88,18 @@ impl Store {
         let day_text = day.to_string();
         let currency = self.currency;
         let tx = self.conn.transaction()?;
-        tx.execute("INSERT OR IGNORE INTO business_days (day, opened_at) VALUES (?1, ?2)", params![day_text, at])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO business_days (day, opened_at) VALUES (?1, ?2)",
+            params![day_text, at],
+        )?;
         let closed: Option<i64> =
-            tx.query_row("SELECT z_number FROM business_days WHERE day = ?1", [&day_text], |r| r.get(0))?;
+            tx.query_row("SELECT z_number FROM business_days WHERE day = ?1", [&day_text], |r| {
+                r.get(0)
+            })?;
         if let Some(z) = closed {
-            return Err(StoreError::Damaged(format!("business day {day} is already closed by Z-report #{z}")));
+            return Err(StoreError::Damaged(format!(
+                "business day {day} is already closed by Z-report #{z}"
+            )));
         }
         let z_number: i64 = tx.query_row("SELECT COALESCE(MAX(z_number), 0) + 1 FROM z_reports", [], |r| r.get(0))?;
         let report = Report {
@@ -124,7 +135,11 @@ impl Store {
     pub fn z_report(&self, day: Date) -> Result<Option<Report>, StoreError> {
         let body: Option<String> = self
             .conn
-            .query_row("SELECT body FROM z_reports WHERE business_day = ?1", [day.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM z_reports WHERE business_day = ?1",
+                [day.to_string()],
+                |r| r.get(0),
+            )
             .map(Some)
             .or_else(none)?;
         body.map(|b| {
@@ -144,7 +159,14 @@ fn figures(conn: &Connection, day: Date, currency: crate::money::Currency) -> Re
         "SELECT kind, COUNT(*), COALESCE(SUM(total_minor), 0), COALESCE(SUM(discount_minor), 0)
          FROM sales WHERE business_day = ?1 GROUP BY kind",
     )?;
-    let rows = stmt.query_map([&day_text], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))?;
+    let rows = stmt.query_map([&day_text], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
     let mut discounts = 0i64;
     for row in rows {
         let (kind, count, total, discount) = row?;
@@ -165,9 +187,15 @@ fn figures(conn: &Connection, day: Date, currency: crate::money::Currency) -> Re
         "SELECT t.tax_bp, SUM(t.gross_minor), SUM(t.tax_minor) FROM sale_taxes t JOIN sales s ON s.id = t.sale_id
          WHERE s.business_day = ?1 GROUP BY t.tax_bp ORDER BY t.tax_bp",
     )?;
-    for row in stmt.query_map([&day_text], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+    for row in stmt.query_map([&day_text], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    })? {
         let (bp, gross, tax) = row?;
-        f.taxes.push(TaxAmount { rate: TaxRate::from_basis_points(bp), gross: m(gross), tax: m(tax) });
+        f.taxes.push(TaxAmount {
+            rate: TaxRate::from_basis_points(bp),
+            gross: m(gross),
+            tax: m(tax),
+        });
     }
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, SUM(p.amount_minor) FROM payments p JOIN sales s ON s.id = p.sale_id

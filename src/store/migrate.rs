@@ -17,12 +17,18 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| StoreError::classify(e, path))?;
     if current > latest_version() {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found: current, known: latest_version() });
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known: latest_version(),
+        });
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction().map_err(|e| StoreError::classify(e, path))?;
-        tx.execute_batch(sql)
-            .map_err(|e| StoreError::Migration { name: (*name).to_string(), message: e.to_string() })?;
+        tx.execute_batch(sql).map_err(|e| StoreError::Migration {
+            name: (*name).to_string(),
+            message: e.to_string(),
+        })?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
             .map_err(|e| StoreError::classify(e, path))?;
         tx.commit().map_err(|e| StoreError::classify(e, path))?;

@@ -9,8 +9,8 @@ mod sales;
 
 pub use audit::ChainBreak;
 pub use days::DayRow;
-pub use products::ImportSummary;
 pub use migrate::latest_version;
+pub use products::ImportSummary;
 
 use crate::money::Currency;
 use rusqlite::{Connection, OpenFlags};
@@ -22,11 +22,15 @@ pub const FILE_NAME: &str = "tillguard.sqlite";
 pub enum StoreError {
     #[error("{path} is not a Tillguard database (not an SQLite file, or damaged): {message}")]
     NotADatabase { path: PathBuf, message: String },
-    #[error("{path} was written by a newer Tillguard (schema {found}; this version knows up to {known}); install the newer version")]
+    #[error(
+        "{path} was written by a newer Tillguard (schema {found}; this version knows up to {known}); install the newer version"
+    )]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("migration {name} failed: {message}")]
     Migration { name: String, message: String },
-    #[error("the ledger holds {found} amounts but the configured currency is {configured}; restore the currency setting")]
+    #[error(
+        "the ledger holds {found} amounts but the configured currency is {configured}; restore the currency setting"
+    )]
     CurrencyMismatch { found: String, configured: String },
     #[error("the ledger is damaged: {0}")]
     Damaged(String),
@@ -40,7 +44,10 @@ impl StoreError {
     fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                StoreError::NotADatabase { path: path.to_path_buf(), message: e.to_string() }
+                StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                }
             }
             _ => StoreError::Sqlite(e),
         }
@@ -57,7 +64,10 @@ impl Store {
     /// Opens (creating if needed) the ledger at `path` and migrates it.
     pub fn open(path: &Path, currency: Currency) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::classify(e, path))?;
@@ -73,7 +83,8 @@ impl Store {
         // The first statement reads the header: this is where a non-SQLite file is detected.
         conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
             .map_err(|e| StoreError::classify(e, &path))?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::classify(e, &path))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| StoreError::classify(e, &path))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -89,14 +100,24 @@ impl Store {
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'currency'", [], |r| r.get(0))
             .map(Some)
-            .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?;
+            .or_else(|e| {
+                if matches!(e, rusqlite::Error::QueryReturnedNoRows) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })?;
         match found {
-            Some(code) if code != self.currency.alpha => {
-                Err(StoreError::CurrencyMismatch { found: code, configured: self.currency.alpha.to_string() })
-            }
+            Some(code) if code != self.currency.alpha => Err(StoreError::CurrencyMismatch {
+                found: code,
+                configured: self.currency.alpha.to_string(),
+            }),
             Some(_) => Ok(()),
             None => {
-                self.conn.execute("INSERT INTO meta (key, value) VALUES ('currency', ?1)", [self.currency.alpha])?;
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('currency', ?1)",
+                    [self.currency.alpha],
+                )?;
                 Ok(())
             }
         }
@@ -113,17 +134,23 @@ impl Store {
     /// Full integrity check (slow on big files; for start-up diagnostics and backups).
     pub fn quick_check(&self) -> Result<(), StoreError> {
         let result: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if result == "ok" { Ok(()) } else { Err(StoreError::Damaged(result)) }
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged(result))
+        }
     }
 }
 
 /// Parses a stored date, naming the bad value instead of panicking.
 fn parse_date(text: &str) -> Result<jiff::civil::Date, StoreError> {
-    text.parse().map_err(|_| StoreError::Damaged(format!("bad date '{text}'")))
+    text.parse()
+        .map_err(|_| StoreError::Damaged(format!("bad date '{text}'")))
 }
 
 fn parse_time(text: &str) -> Result<jiff::Timestamp, StoreError> {
-    text.parse().map_err(|_| StoreError::Damaged(format!("bad timestamp '{text}'")))
+    text.parse()
+        .map_err(|_| StoreError::Damaged(format!("bad timestamp '{text}'")))
 }
 
 #[cfg(test)]

@@ -66,7 +66,10 @@ impl Store {
     }
 
     pub fn product_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
     }
 
     /// Loads every product into the in-memory index.

@@ -10,7 +10,13 @@ use jiff::civil::Date;
 use rusqlite::{Connection, params};
 
 impl Store {
-    pub fn commit_sale(&mut self, draft: &SaleDraft, day: Date, now: Timestamp, cashier: &str) -> Result<SaleRecord, StoreError> {
+    pub fn commit_sale(
+        &mut self,
+        draft: &SaleDraft,
+        day: Date,
+        now: Timestamp,
+        cashier: &str,
+    ) -> Result<SaleRecord, StoreError> {
         if draft.currency != self.currency {
             return Err(StoreError::CurrencyMismatch {
                 found: draft.currency.alpha.into(),
@@ -102,7 +108,13 @@ impl Store {
         );
         audit::append(&tx, &at, cashier, draft.kind.as_str(), &detail)?;
         tx.commit()?;
-        Ok(SaleRecord { id, business_day: day, created_at: now, cashier: cashier.to_string(), draft: draft.clone() })
+        Ok(SaleRecord {
+            id,
+            business_day: day,
+            created_at: now,
+            cashier: cashier.to_string(),
+            draft: draft.clone(),
+        })
     }
 
     pub fn sale(&self, id: i64) -> Result<Option<SaleRecord>, StoreError> {
@@ -112,7 +124,9 @@ impl Store {
     /// The lines of every refund already made against sale `id`.
     pub fn refunded_lines(&self, id: i64) -> Result<Vec<RecordedLine>, StoreError> {
         let mut ids = Vec::new();
-        let mut stmt = self.conn.prepare("SELECT id FROM sales WHERE refund_of = ?1 ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM sales WHERE refund_of = ?1 ORDER BY id")?;
         for row in stmt.query_map([id], |r| r.get::<_, i64>(0))? {
             ids.push(row?);
         }
@@ -151,22 +165,38 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
         return Ok(None);
     };
     if code != currency.alpha {
-        return Err(StoreError::CurrencyMismatch { found: code, configured: currency.alpha.into() });
+        return Err(StoreError::CurrencyMismatch {
+            found: code,
+            configured: currency.alpha.into(),
+        });
     }
     let kind = Kind::parse(&kind).ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown kind '{kind}'")))?;
     let m = |minor: i64| Money::from_minor(minor, currency);
     let mut taxes = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT tax_bp, gross_minor, tax_minor FROM sale_taxes WHERE sale_id = ?1 ORDER BY tax_bp")?;
-    for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))? {
+    let mut stmt = conn
+        .prepare_cached("SELECT tax_bp, gross_minor, tax_minor FROM sale_taxes WHERE sale_id = ?1 ORDER BY tax_bp")?;
+    for row in stmt.query_map([id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    })? {
         let (bp, gross, t) = row?;
-        taxes.push(TaxAmount { rate: TaxRate::from_basis_points(bp), gross: m(gross), tax: m(t) });
+        taxes.push(TaxAmount {
+            rate: TaxRate::from_basis_points(bp),
+            gross: m(gross),
+            tax: m(t),
+        });
     }
     let mut payments = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT method, amount_minor, given_minor, change_minor, state FROM payments WHERE sale_id = ?1 ORDER BY id",
     )?;
     for row in stmt.query_map([id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+        ))
     })? {
         let (method, amount, given, change, state) = row?;
         payments.push(Payment {

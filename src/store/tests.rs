@@ -17,8 +17,10 @@ fn products() -> Vec<Product> {
 fn draft(store: &Store) -> SaleDraft {
     let catalog = store.load_catalog().expect("catalog");
     let mut cart = Cart::new(Currency::CNY);
-    cart.add(catalog.lookup("4006381333931").expect("a"), 2, Some("4006381333931")).expect("add");
-    cart.add(catalog.lookup("FREE").expect("b"), 1, Some("FREE")).expect("add");
+    cart.add(catalog.lookup("4006381333931").expect("a"), 2, Some("4006381333931"))
+        .expect("add");
+    cart.add(catalog.lookup("FREE").expect("b"), 1, Some("FREE"))
+        .expect("add");
     let due = cart.totals().expect("totals").total;
     let given = Money::parse("20", Currency::CNY).expect("m");
     SaleDraft::from_cart(&cart, vec![pay_cash(due, Some(given)).expect("cash").payment()]).expect("draft")
@@ -32,15 +34,25 @@ fn a_committed_sale_survives_reopening_exactly() {
     let committed;
     {
         let mut store = Store::open(&path, Currency::CNY).expect("open");
-        store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+        store
+            .import_products(&products(), at("2026-11-26T01:00:00Z"))
+            .expect("import");
         let d = draft(&store);
-        committed = store.commit_sale(&d, date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "ann").expect("commit");
+        committed = store
+            .commit_sale(&d, date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "ann")
+            .expect("commit");
         id = committed.id;
     }
     let store = Store::open(&path, Currency::CNY).expect("reopen");
-    let journal: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("pragma");
+    let journal: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
     assert_eq!(journal, "wal");
-    let sync: i64 = store.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).expect("pragma");
+    let sync: i64 = store
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("pragma");
     assert_eq!(sync, 2, "synchronous=FULL");
     let read = store.sale(id).expect("read").expect("exists");
     assert_eq!(read, committed);
@@ -56,8 +68,12 @@ fn a_committed_sale_survives_reopening_exactly() {
 #[test]
 fn the_ledger_is_append_only() {
     let mut store = Store::open_in_memory(Currency::CNY).expect("open");
-    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
-    let sale = store.commit_sale(&draft(&store), date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "a").expect("commit");
+    store
+        .import_products(&products(), at("2026-11-26T01:00:00Z"))
+        .expect("import");
+    let sale = store
+        .commit_sale(&draft(&store), date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "a")
+        .expect("commit");
     for sql in [
         "UPDATE sales SET total_minor = 1",
         "DELETE FROM sales",
@@ -68,25 +84,47 @@ fn the_ledger_is_append_only() {
         let err = store.conn.execute(sql, []).expect_err(sql);
         assert!(err.to_string().contains("immutable"), "{sql}: {err}");
     }
-    assert_eq!(store.sale(sale.id).expect("read").expect("still there").draft.total.plain(), "15.72");
+    assert_eq!(
+        store
+            .sale(sale.id)
+            .expect("read")
+            .expect("still there")
+            .draft
+            .total
+            .plain(),
+        "15.72"
+    );
 }
 
 #[test]
 fn closing_a_day_numbers_z_reports_and_refuses_more_sales() {
     let mut store = Store::open_in_memory(Currency::CNY).expect("open");
-    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+    store
+        .import_products(&products(), at("2026-11-26T01:00:00Z"))
+        .expect("import");
     let day1 = date(2026, 11, 26);
-    store.commit_sale(&draft(&store), day1, at("2026-11-26T02:00:00Z"), "a").expect("commit");
+    store
+        .commit_sale(&draft(&store), day1, at("2026-11-26T02:00:00Z"), "a")
+        .expect("commit");
     let counted = Money::parse("15.00", Currency::CNY).expect("m");
-    let z1 = store.close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a").expect("close");
+    let z1 = store
+        .close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a")
+        .expect("close");
     assert_eq!(z1.z_number, Some(1));
     assert_eq!(z1.cash_difference().map(|d| d.plain()), Some("-0.72".into()));
-    assert!(store.close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a").is_err(), "closed twice");
-    let err = store.commit_sale(&draft(&store), day1, at("2026-11-26T13:00:00Z"), "a").expect_err("closed day");
+    assert!(
+        store.close_day(day1, counted, at("2026-11-26T12:00:00Z"), "a").is_err(),
+        "closed twice"
+    );
+    let err = store
+        .commit_sale(&draft(&store), day1, at("2026-11-26T13:00:00Z"), "a")
+        .expect_err("closed day");
     assert!(err.to_string().contains("closed"), "{err}");
     assert_eq!(store.z_report(day1).expect("read").expect("stored"), z1);
     let day2 = date(2026, 11, 27);
-    let z2 = store.close_day(day2, Money::zero(Currency::CNY), at("2026-11-27T12:00:00Z"), "a").expect("empty day");
+    let z2 = store
+        .close_day(day2, Money::zero(Currency::CNY), at("2026-11-27T12:00:00Z"), "a")
+        .expect("empty day");
     assert_eq!(z2.z_number, Some(2));
     assert_eq!(z2.figures.sales_count, 0);
     assert_eq!(store.verify_audit().expect("verify"), None);
@@ -98,11 +136,16 @@ fn an_edited_audit_chain_is_detected() {
     let path = dir.path().join(FILE_NAME);
     let mut store = Store::open(&path, Currency::CNY).expect("open");
     for i in 0..3 {
-        store.audit(at("2026-11-26T01:00:00Z"), "a", "test", &format!("event {i}")).expect("audit");
+        store
+            .audit(at("2026-11-26T01:00:00Z"), "a", "test", &format!("event {i}"))
+            .expect("audit");
     }
     assert_eq!(store.verify_audit().expect("verify"), None);
     // Someone with a SQLite shell drops the guard trigger and edits event 2.
-    store.conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_events SET detail = 'x' WHERE seq = 2;").expect("edit");
+    store
+        .conn
+        .execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_events SET detail = 'x' WHERE seq = 2;")
+        .expect("edit");
     let broken = store.verify_audit().expect("verify").expect("break found");
     assert_eq!(broken.seq, 2);
 }
@@ -126,7 +169,8 @@ fn a_newer_schema_is_refused() {
     drop(Store::open(&path, Currency::CNY).expect("create"));
     {
         let conn = rusqlite::Connection::open(&path).expect("raw");
-        conn.pragma_update(None, "user_version", latest_version() + 5).expect("bump");
+        conn.pragma_update(None, "user_version", latest_version() + 5)
+            .expect("bump");
     }
     let err = Store::open(&path, Currency::CNY).err().expect("refused");
     assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
@@ -146,7 +190,9 @@ fn the_currency_of_a_ledger_cannot_change() {
 #[test]
 fn an_import_with_a_clashing_barcode_changes_nothing() {
     let mut store = Store::open_in_memory(Currency::CNY).expect("open");
-    store.import_products(&products(), at("2026-11-26T01:00:00Z")).expect("import");
+    store
+        .import_products(&products(), at("2026-11-26T01:00:00Z"))
+        .expect("import");
     let mut clash = products();
     clash[0].sku = "C".into();
     clash[0].price = Money::parse("99", Currency::CNY).expect("m");
@@ -155,5 +201,8 @@ fn an_import_with_a_clashing_barcode_changes_nothing() {
     assert_eq!(store.product_count().expect("count"), 2);
     let catalog = store.load_catalog().expect("catalog");
     assert_eq!(catalog.lookup("4006381333931").expect("a").sku, "A");
-    assert_eq!(catalog.lookup("96385074").expect("b").barcodes, vec!["96385074", "FREE"]);
+    assert_eq!(
+        catalog.lookup("96385074").expect("b").barcodes,
+        vec!["96385074", "FREE"]
+    );
 }

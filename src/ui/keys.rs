@@ -36,9 +36,13 @@ pub enum Shortcut {
 /// The subscription filter; a plain `fn` because `listen_with` takes a function pointer.
 pub fn classify(event: Event, status: Status, _window: window::Id) -> Option<Input> {
     match event {
-        Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, text, repeat, .. }) => {
-            key_pressed(&key, modifiers, text.as_deref(), repeat, status)
-        }
+        Event::Keyboard(keyboard::Event::KeyPressed {
+            key,
+            modifiers,
+            text,
+            repeat,
+            ..
+        }) => key_pressed(&key, modifiers, text.as_deref(), repeat, status),
         Event::Mouse(mouse::Event::ButtonReleased(_))
         | Event::Touch(touch::Event::FingerLifted { .. })
         | Event::Window(window::Event::Focused) => Some(Input::Pointer),
@@ -122,6 +126,10 @@ mod tests {
         assert_eq!(run(plus, Status::Ignored), Some(Input::Shortcut(Shortcut::Increase)));
         let enter = press(Key::Named(Named::Enter), Some("\r"), false);
         assert_eq!(run(enter.clone(), Status::Ignored), Some(Input::StrayEnter));
-        assert_eq!(run(enter, Status::Captured), None, "the focused input handles its own Enter");
+        assert_eq!(
+            run(enter, Status::Captured),
+            None,
+            "the focused input handles its own Enter"
+        );
     }
 }

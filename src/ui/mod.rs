@@ -1,4 +1,75 @@
-//! Placeholder until the iced application lands (being written in this folder).
-pub fn run(_till: crate::till::Till) -> anyhow::Result<()> {
-    anyhow::bail!("the window is not available in this build")
+//! The desktop GUI (iced). The only part of Tillguard that imports iced.
+
+pub mod app;
+pub mod keys;
+pub mod screen;
+pub mod theme;
+pub mod widget;
+
+use crate::till::Till;
+use iced::Size;
+use std::sync::Mutex;
+
+pub use app::{App, Message};
+
+/// The settings the window and the headless tests share: bundled CJK font as default.
+pub fn settings() -> iced::Settings {
+    iced::Settings {
+        fonts: vec![theme::UI_FONT_BYTES.into()],
+        default_font: theme::UI_FONT,
+        ..iced::Settings::default()
+    }
+}
+
+/// Opens the main window and runs until it is closed.
+pub fn run(till: Till) -> anyhow::Result<()> {
+    // iced's boot hook is an `Fn`, but the till can only be handed over once.
+    let slot = Mutex::new(Some(till));
+    let boot = move || {
+        let till = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // iced calls boot exactly once per application run.
+        App::new(till.expect("iced boots the application once"))
+    };
+    iced::application(boot, App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(|_: &App| theme::theme())
+        .settings(settings())
+        .window_size(Size::new(1280.0, 800.0))
+        .run()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Language;
+    use crate::i18n::I18n;
+
+    /// A missing message would show its id on screen; catch typos in the ids the UI uses.
+    #[test]
+    fn every_message_the_ui_asks_for_exists_in_both_languages() {
+        let sources = [
+            include_str!("app.rs"),
+            include_str!("screen/checkout/mod.rs"),
+            include_str!("screen/checkout/view.rs"),
+        ];
+        let mut ids = Vec::new();
+        for source in sources {
+            for (start, _) in source.match_indices(".t(\"").chain(source.match_indices(".t_args(\"")) {
+                let rest = &source[start..];
+                let Some(open) = rest.find('"') else { continue };
+                let Some(len) = rest[open + 1..].find('"') else {
+                    continue;
+                };
+                ids.push(rest[open + 1..open + 1 + len].to_string());
+            }
+        }
+        assert!(ids.len() > 20, "found only {ids:?}");
+        for language in [Language::Zh, Language::En] {
+            let i18n = I18n::new(language);
+            for id in &ids {
+                assert_ne!(&i18n.t(id), id, "message {id} missing in {}", language.code());
+            }
+        }
+    }
 }

@@ -1,0 +1,406 @@
+//! The checkout screen: scan or search items, adjust quantities, take cash, show the receipt.
+//!
+//! Focus rule: the barcode field owns the keyboard. A USB scanner types digits then Enter
+//! with no warning, so after every action `update` hands focus back to it; only F4, the
+//! quick-cash buttons and a click into the cash field move the keyboard to the cash field,
+//! and paying or Esc brings it back.
+
+mod cash;
+mod view;
+
+pub use cash::{CashState, cash_state, quick_amounts};
+
+use crate::catalog::LookupError;
+use crate::i18n::I18n;
+use crate::money::Money;
+use crate::sale::{Cart, SaleRecord};
+use crate::till::{Status, Till, TillError};
+use crate::ui::keys::{Input, Shortcut};
+use iced::Task;
+use iced::widget::{Id, operation};
+
+/// The barcode / search field.
+pub const SCAN_ID: &str = "checkout-scan";
+/// The cash-given field.
+pub const CASH_ID: &str = "checkout-cash";
+/// The receipt preview shown after a sale.
+pub const RECEIPT_ID: &str = "checkout-receipt";
+/// How many name-search results are offered.
+const SEARCH_LIMIT: usize = 12;
+/// A typed code at least this long that is a known product is a scan, even in the cash field.
+const MIN_SCAN_LEN: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    ScanChanged(String),
+    ScanSubmitted,
+    /// A search result was chosen (by SKU).
+    Pick(String),
+    Select(usize),
+    Increase(usize),
+    Decrease(usize),
+    Remove(usize),
+    CashChanged(String),
+    CashSubmitted,
+    QuickCash(Money),
+    Pay,
+    NewSale,
+    Input(Input),
+    /// Answer to "is the cash field focused?" after a click somewhere.
+    CashFocused(bool),
+    /// Periodic refresh of the day figures (the business day changes at the cutoff).
+    Tick,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Scan,
+    Cash,
+}
+
+/// A product offered by a name search.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub sku: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub query: String,
+    pub found: Vec<Found>,
+}
+
+/// The sale just paid, kept on screen until the next one starts.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub sale: SaleRecord,
+    pub receipt: String,
+}
+
+pub struct State {
+    cart: Cart,
+    scan: String,
+    cash: String,
+    selected: Option<usize>,
+    search: Option<Search>,
+    error: Option<String>,
+    notice: Option<String>,
+    completed: Option<Completed>,
+    focus: Field,
+    status: Result<Status, String>,
+}
+
+impl State {
+    pub fn new(till: &Till) -> State {
+        State {
+            cart: till.new_cart(),
+            scan: String::new(),
+            cash: String::new(),
+            selected: None,
+            search: None,
+            error: None,
+            notice: None,
+            completed: None,
+            focus: Field::Scan,
+            status: till.status().map_err(|e| e.to_string()),
+        }
+    }
+
+    pub fn cart(&self) -> &Cart {
+        &self.cart
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn completed(&self) -> Option<&Completed> {
+        self.completed.as_ref()
+    }
+
+    pub fn focus(&self) -> Field {
+        self.focus
+    }
+
+    /// Focuses the field the keyboard belongs to (used at start-up and after every action).
+    pub fn refocus(&self) -> Task<Message> {
+        match self.focus {
+            Field::Scan => operation::focus(Id::new(SCAN_ID)),
+            Field::Cash => operation::focus(Id::new(CASH_ID)),
+        }
+    }
+
+    pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Task<Message> {
+        match message {
+            // The field that sent these has focus already; refocusing would move its cursor.
+            Message::ScanChanged(text) => return self.scan_changed(text),
+            Message::CashChanged(text) => {
+                self.cash = text;
+                return Task::none();
+            }
+            Message::Input(Input::Pointer) => {
+                // A click may have focused the cash field or nothing at all; ask, then decide.
+                return operation::is_focused(Id::new(CASH_ID)).map(Message::CashFocused);
+            }
+            Message::CashFocused(in_cash) => {
+                self.focus = if in_cash { Field::Cash } else { Field::Scan };
+            }
+            Message::ScanSubmitted => self.submit_scan(till, i18n),
+            Message::Pick(sku) => {
+                self.search = None;
+                self.add(till, i18n, &sku);
+            }
+            Message::Select(index) => self.selected = Some(index),
+            Message::Increase(index) => self.change_quantity(i18n, index, 1),
+            Message::Decrease(index) => self.change_quantity(i18n, index, -1),
+            Message::Remove(index) => self.remove(index),
+            Message::CashSubmitted => self.submit_cash(till, i18n),
+            Message::QuickCash(amount) => {
+                self.cash = amount.plain();
+                self.focus = Field::Cash;
+            }
+            Message::Pay => self.pay(till, i18n),
+            Message::NewSale => self.new_sale(),
+            Message::Input(Input::Shortcut(shortcut)) => self.shortcut(till, i18n, shortcut),
+            Message::Input(Input::Stray(text)) => {
+                // Keys that reached no widget belong to the barcode field: a scan is never lost.
+                self.scan.push_str(&text);
+                self.focus = Field::Scan;
+            }
+            Message::Input(Input::StrayEnter) => match self.focus {
+                Field::Cash => self.submit_cash(till, i18n),
+                Field::Scan => self.submit_scan(till, i18n),
+            },
+            Message::Tick => self.refresh_status(till),
+        }
+        self.refocus()
+    }
+
+    fn scan_changed(&mut self, text: String) -> Task<Message> {
+        // "+" or "-" typed into an empty field adjusts the selected line: the field always
+        // has focus, and no barcode starts with a sign.
+        match text.as_str() {
+            "+" if self.scan.is_empty() => self.step_selected(1),
+            "-" if self.scan.is_empty() => self.step_selected(-1),
+            _ => {
+                self.scan = text;
+                return Task::none();
+            }
+        }
+        // The sign never reaches the field's value; refocusing resets the cursor to its start.
+        self.refocus()
+    }
+
+    fn step_selected(&mut self, delta: i64) {
+        if let Some(index) = self.selected {
+            self.change_quantity_quietly(index, delta);
+        }
+    }
+
+    fn shortcut(&mut self, till: &mut Till, i18n: &I18n, shortcut: Shortcut) {
+        match shortcut {
+            Shortcut::FocusScan => self.focus = Field::Scan,
+            Shortcut::FocusCash => self.focus = Field::Cash,
+            Shortcut::Pay => self.pay(till, i18n),
+            Shortcut::Escape => self.escape(),
+            Shortcut::Increase => self.step_selected(1),
+            Shortcut::Decrease => self.step_selected(-1),
+            Shortcut::SelectPrevious => {
+                self.selected = match self.selected {
+                    Some(i) => Some(i.saturating_sub(1)),
+                    None => self.cart.lines().len().checked_sub(1),
+                };
+            }
+            Shortcut::SelectNext => {
+                let last = self.cart.lines().len().checked_sub(1);
+                self.selected = match (self.selected, last) {
+                    (Some(i), Some(last)) => Some((i + 1).min(last)),
+                    (None, last) => last.map(|_| 0),
+                    (Some(_), None) => None,
+                };
+            }
+        }
+    }
+
+    /// Esc undoes the most recent, smallest thing: the error, then the search, then the cash
+    /// typed, then the finished sale's panel, then the half-typed code. It never voids a cart.
+    fn escape(&mut self) {
+        if self.error.take().is_some() {
+            return;
+        }
+        if self.search.take().is_some() {
+            return;
+        }
+        if self.focus == Field::Cash {
+            self.cash.clear();
+            self.focus = Field::Scan;
+            return;
+        }
+        if self.completed.is_some() {
+            self.new_sale();
+            return;
+        }
+        self.scan.clear();
+        self.notice = None;
+    }
+
+    fn submit_scan(&mut self, till: &mut Till, i18n: &I18n) {
+        let input = std::mem::take(&mut self.scan).trim().to_string();
+        if input.is_empty() {
+            // Enter on an empty field moves on to taking the cash.
+            if !self.cart.is_empty() {
+                self.focus = Field::Cash;
+            }
+            return;
+        }
+        self.focus = Field::Scan;
+        self.add(till, i18n, &input);
+    }
+
+    /// Adds a code (with optional xQTY) to the cart, or offers a name search if it is not one.
+    fn add(&mut self, till: &mut Till, i18n: &I18n, input: &str) {
+        if self.completed.is_some() {
+            // Scanning after a sale starts the next one.
+            self.new_sale();
+        }
+        self.error = None;
+        self.notice = None;
+        match till.scan(&mut self.cart, input) {
+            Ok(index) => {
+                self.selected = Some(index);
+                self.search = None;
+                if let Some(line) = self.cart.lines().get(index) {
+                    let name = line.name(i18n.language().is_zh()).to_string();
+                    self.notice = Some(i18n.t_args("ui-added", &[("name", name)]));
+                }
+            }
+            Err(TillError::Lookup(e @ (LookupError::Unknown(_) | LookupError::Malformed(_)))) => {
+                let zh = i18n.language().is_zh();
+                let found: Vec<Found> = till
+                    .catalog()
+                    .search(input, SEARCH_LIMIT)
+                    .into_iter()
+                    .map(|p| Found {
+                        sku: p.sku.clone(),
+                        label: format!("{}  {}", p.name(zh), p.price.display()),
+                    })
+                    .collect();
+                if found.is_empty() {
+                    self.search = None;
+                    self.error = Some(scan_error(i18n, input, &e.to_string()));
+                } else {
+                    self.search = Some(Search {
+                        query: input.to_string(),
+                        found,
+                    });
+                }
+            }
+            Err(e) => self.error = Some(scan_error(i18n, input, &e.to_string())),
+        }
+    }
+
+    fn change_quantity(&mut self, i18n: &I18n, index: usize, delta: i64) {
+        self.selected = Some(index);
+        if let Err(reason) = self.try_change_quantity(index, delta) {
+            self.error = Some(i18n.t_args("ui-error-quantity", &[("reason", reason)]));
+        }
+    }
+
+    /// Keyboard +/- at the ends of the range does nothing rather than raising an error.
+    fn change_quantity_quietly(&mut self, index: usize, delta: i64) {
+        let _ = self.try_change_quantity(index, delta);
+    }
+
+    fn try_change_quantity(&mut self, index: usize, delta: i64) -> Result<(), String> {
+        let Some(line) = self.cart.lines().get(index) else {
+            return Err(crate::sale::SaleError::NoSuchLine(index).to_string());
+        };
+        let quantity = line.quantity.saturating_add(delta);
+        self.cart.set_quantity(index, quantity).map_err(|e| e.to_string())?;
+        self.error = None;
+        Ok(())
+    }
+
+    fn remove(&mut self, index: usize) {
+        if self.cart.remove(index).is_ok() {
+            let len = self.cart.lines().len();
+            self.selected = if len == 0 { None } else { Some(index.min(len - 1)) };
+            self.error = None;
+            self.notice = None;
+        }
+    }
+
+    fn submit_cash(&mut self, till: &mut Till, i18n: &I18n) {
+        let typed = self.cash.trim().to_string();
+        // A scanner fired into the cash field: treat it as the scan it is.
+        if typed.len() >= MIN_SCAN_LEN && till.catalog().lookup(&typed).is_ok() {
+            self.cash.clear();
+            self.focus = Field::Scan;
+            self.add(till, i18n, &typed);
+            return;
+        }
+        self.pay(till, i18n);
+    }
+
+    fn pay(&mut self, till: &mut Till, i18n: &I18n) {
+        if self.cart.is_empty() {
+            // F12 again on the finished sale's screen is not an error.
+            if self.completed.is_none() {
+                self.error = Some(i18n.t("ui-error-empty-cart"));
+            }
+            return;
+        }
+        let typed = self.cash.trim().to_string();
+        let given = if typed.is_empty() {
+            None
+        } else {
+            match Money::parse_non_negative(&typed, till.currency()) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.error = Some(i18n.t_args("ui-error-cash", &[("input", typed), ("reason", e.to_string())]));
+                    self.focus = Field::Cash;
+                    return;
+                }
+            }
+        };
+        match till.pay_cash(&self.cart, given) {
+            Ok(sale) => {
+                let receipt = till.receipt_text(&sale);
+                self.completed = Some(Completed { sale, receipt });
+                self.cart.clear();
+                self.cash.clear();
+                self.selected = None;
+                self.search = None;
+                self.error = None;
+                self.notice = None;
+                self.focus = Field::Scan;
+                self.refresh_status(till);
+            }
+            Err(e) => {
+                self.error = Some(i18n.t_args("ui-error-pay", &[("reason", e.to_string())]));
+            }
+        }
+    }
+
+    fn new_sale(&mut self) {
+        self.completed = None;
+        self.cart.clear();
+        self.cash.clear();
+        self.selected = None;
+        self.error = None;
+        self.notice = None;
+        self.focus = Field::Scan;
+    }
+
+    fn refresh_status(&mut self, till: &Till) {
+        self.status = till.status().map_err(|e| e.to_string());
+    }
+}
+
+fn scan_error(i18n: &I18n, input: &str, reason: &str) -> String {
+    i18n.t_args(
+        "ui-error-scan",
+        &[("input", input.to_string()), ("reason", reason.to_string())],
+    )
+}

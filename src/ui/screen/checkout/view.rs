@@ -1,0 +1,318 @@
+//! Layout of the checkout screen: header, message line, cart on the left, totals and
+//! tender (or the finished sale's receipt) on the right, key help at the bottom.
+
+use super::{CASH_ID, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state};
+use crate::i18n::I18n;
+use crate::money::Money;
+use crate::sale::Totals;
+use crate::till::Till;
+use crate::ui::theme;
+use crate::ui::widget::{amount_row, touch_button};
+use iced::widget::{Column, Id, button, column, container, row, rule, scrollable, space, text, text_input};
+use iced::{Center, Element, Fill, FillPortion, Font, Length};
+
+/// Width of the right-hand totals / receipt column.
+const SIDE_WIDTH: f32 = 400.0;
+const REMOVE_WIDTH: f32 = 80.0;
+
+impl State {
+    pub fn view<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
+        let side: Element<'a, Message> = match &self.completed {
+            Some(done) => completed_panel(done, i18n),
+            None => tender_panel(self, till, i18n),
+        };
+        let body = row![
+            container(self.cart_panel(i18n)).width(Fill).height(Fill),
+            container(side).width(Length::Fixed(SIDE_WIDTH)).height(Fill),
+        ]
+        .spacing(theme::SPACING * 1.5)
+        .height(Fill);
+        let mut page = Column::new().spacing(theme::SPACING).padding(theme::SPACING * 1.5);
+        page = page.push(self.header(till, i18n));
+        if let Some(line) = self.message_line() {
+            page = page.push(line);
+        }
+        page.push(body).push(text(i18n.t("ui-keys")).size(theme::SMALL)).into()
+    }
+
+    fn header<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut header = row![text(i18n.t("app-title")).size(theme::LARGE)]
+            .spacing(theme::SPACING * 2.0)
+            .align_y(Center);
+        match &self.status {
+            Ok(status) => {
+                header = header
+                    .push(
+                        text(i18n.t_args("ui-business-day", &[("day", status.business_day.to_string())]))
+                            .size(theme::TEXT),
+                    )
+                    .push(
+                        text(i18n.t_args(
+                            "ui-sales-today",
+                            &[
+                                ("count", status.sales_count.to_string()),
+                                ("total", status.sales_total.display()),
+                            ],
+                        ))
+                        .size(theme::TEXT),
+                    );
+                if !status.day_open {
+                    header = header.push(badge(i18n.t("ui-day-closed"), theme::error_line));
+                }
+            }
+            Err(reason) => {
+                header = header.push(
+                    container(text(
+                        i18n.t_args("ui-status-unavailable", &[("reason", reason.clone())]),
+                    ))
+                    .style(theme::error_line)
+                    .padding([4.0, 8.0]),
+                );
+            }
+        }
+        header = header.push(space::horizontal());
+        if till.is_demo() {
+            header = header.push(badge(i18n.t("ui-demo-badge"), theme::demo_badge));
+        }
+        header.into()
+    }
+
+    /// The error (red) or the last confirmation (green); at most one line, always visible.
+    fn message_line(&self) -> Option<Element<'_, Message>> {
+        let (content, style): (&str, fn(&iced::Theme) -> container::Style) = match (&self.error, &self.notice) {
+            (Some(error), _) => (error, theme::error_line),
+            (None, Some(notice)) => (notice, theme::notice_line),
+            (None, None) => return None,
+        };
+        Some(
+            container(text(content).size(theme::TEXT))
+                .style(style)
+                .padding([8.0, 12.0])
+                .width(Fill)
+                .into(),
+        )
+    }
+
+    fn cart_panel<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let scan = text_input(&i18n.t("ui-scan-placeholder"), &self.scan)
+            .id(Id::new(SCAN_ID))
+            .on_input(Message::ScanChanged)
+            .on_submit(Message::ScanSubmitted)
+            .size(theme::LARGE)
+            .padding(10)
+            .style(theme::scan_input);
+        let mut panel = column![text(i18n.t("ui-scan-label")).size(theme::TEXT), scan].spacing(theme::SPACING);
+        if let Some(search) = &self.search {
+            panel = panel.push(search_results(search, i18n));
+        }
+        panel = panel.push(rule::horizontal(1)).push(self.cart_lines(i18n));
+        panel.height(Fill).into()
+    }
+
+    fn cart_lines<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let zh = i18n.language().is_zh();
+        let priced = match self.cart.priced_lines() {
+            Ok(lines) => lines,
+            // Totals only fail on a discount that no longer fits; the cart refuses those.
+            Err(e) => return text(e.to_string()).into(),
+        };
+        if priced.is_empty() {
+            return text(i18n.t("ui-cart-empty")).size(theme::TEXT).into();
+        }
+        let heading = row![
+            text(i18n.t("ui-col-item")).width(FillPortion(5)),
+            text(i18n.t("ui-col-qty")).width(Length::Fixed(150.0)),
+            text(i18n.t("ui-col-price")).width(FillPortion(2)),
+            text(i18n.t("ui-col-total")).width(FillPortion(2)),
+            space::horizontal().width(Length::Fixed(REMOVE_WIDTH)),
+        ]
+        .spacing(theme::SPACING)
+        .padding([0.0, 6.0]);
+        let mut lines = Column::new().spacing(4);
+        for (index, (line, total)) in priced.into_iter().enumerate() {
+            let quantity = row![
+                container(touch_button("-", theme::TOUCH).on_press(Message::Decrease(index)))
+                    .id(Id::from(format!("line-{index}-minus"))),
+                text(line.quantity.to_string())
+                    .size(theme::TEXT)
+                    .width(Length::Fixed(40.0))
+                    .align_x(Center),
+                container(touch_button("+", theme::TOUCH).on_press(Message::Increase(index)))
+                    .id(Id::from(format!("line-{index}-plus"))),
+            ]
+            .align_y(Center)
+            .width(Length::Fixed(150.0));
+            let name = button(text(line.name(zh).to_string()).size(theme::TEXT))
+                .style(button::text)
+                .on_press(Message::Select(index))
+                .width(FillPortion(5));
+            let content = row![
+                name,
+                quantity,
+                text(line.unit_price.display()).size(theme::TEXT).width(FillPortion(2)),
+                text(total.total.display()).size(theme::TEXT).width(FillPortion(2)),
+                container(
+                    touch_button(i18n.t("ui-remove"), REMOVE_WIDTH)
+                        .style(button::danger)
+                        .on_press(Message::Remove(index))
+                )
+                .id(Id::from(format!("line-{index}-remove"))),
+            ]
+            .spacing(theme::SPACING)
+            .align_y(Center);
+            let mut line_box = container(content).padding([2.0, 6.0]).width(Fill);
+            if self.selected == Some(index) {
+                line_box = line_box.style(theme::selected_line);
+            }
+            lines = lines.push(line_box);
+        }
+        column![heading, scrollable(lines).height(Fill)]
+            .spacing(6)
+            .height(Fill)
+            .into()
+    }
+}
+
+fn badge<'a>(label: String, style: fn(&iced::Theme) -> container::Style) -> Element<'a, Message> {
+    container(text(label).size(theme::TEXT))
+        .style(style)
+        .padding([6.0, 14.0])
+        .into()
+}
+
+fn search_results<'a>(search: &'a Search, i18n: &'a I18n) -> Element<'a, Message> {
+    let buttons = search.found.iter().map(|found| {
+        touch_button(found.label.as_str(), Length::Shrink)
+            .style(button::secondary)
+            .on_press(Message::Pick(found.sku.clone()))
+            .into()
+    });
+    column![
+        text(i18n.t_args("ui-search-title", &[("query", search.query.clone())])).size(theme::TEXT),
+        iced::widget::Row::with_children(buttons)
+            .spacing(theme::SPACING)
+            .wrap()
+            .vertical_spacing(theme::SPACING),
+    ]
+    .spacing(theme::SPACING)
+    .into()
+}
+
+fn tender_panel<'a>(state: &'a State, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
+    let currency = till.currency();
+    let totals = state.cart.totals().unwrap_or_else(|_| empty_totals(currency));
+    let mut panel = totals_rows(&totals, i18n);
+    let cash = text_input(&i18n.t("ui-cash-placeholder"), &state.cash)
+        .id(Id::new(CASH_ID))
+        .on_input(Message::CashChanged)
+        .on_submit(Message::CashSubmitted)
+        .size(theme::LARGE)
+        .padding(10);
+    let cash = if state.focus == Field::Cash {
+        cash.style(theme::scan_input)
+    } else {
+        cash
+    };
+    panel = panel
+        .push(rule::horizontal(1))
+        .push(text(i18n.t("ui-cash-label")).size(theme::TEXT))
+        .push(cash);
+    if !state.cart.is_empty() {
+        let mut quick = row![
+            touch_button(i18n.t("ui-exact"), Length::Shrink)
+                .style(button::secondary)
+                .on_press(Message::QuickCash(totals.total))
+        ]
+        .spacing(6);
+        for amount in super::quick_amounts(totals.total) {
+            quick = quick.push(
+                touch_button(amount.display(), Length::Shrink)
+                    .style(button::secondary)
+                    .on_press(Message::QuickCash(amount)),
+            );
+        }
+        panel = panel.push(quick.wrap().vertical_spacing(6));
+    }
+    match cash_state(&state.cash, totals.total, currency) {
+        CashState::Exact => {}
+        CashState::Change(change) => panel = panel.push(change_text(change, i18n)),
+        CashState::Short(amount) => {
+            panel = panel.push(text(i18n.t_args("ui-cash-short", &[("amount", amount.display())])).size(theme::LARGE))
+        }
+        CashState::Invalid(reason) => panel = panel.push(text(reason).size(theme::TEXT).style(text::danger)),
+    }
+    let pay = touch_button(i18n.t("ui-pay"), Fill)
+        .style(button::success)
+        .on_press_maybe((!state.cart.is_empty()).then_some(Message::Pay));
+    panel = panel.push(space::vertical()).push(pay);
+    container(panel.spacing(theme::SPACING))
+        .style(theme::panel)
+        .padding(theme::SPACING * 1.5)
+        .height(Fill)
+        .into()
+}
+
+fn totals_rows<'a>(totals: &Totals, i18n: &I18n) -> Column<'a, Message> {
+    let mut rows = column![amount_row(
+        i18n.t("ui-subtotal"),
+        totals.subtotal.display(),
+        theme::TEXT
+    )];
+    let discounts = totals.discount_total();
+    if !discounts.is_zero() {
+        rows = rows.push(amount_row(i18n.t("ui-discounts"), (-discounts).display(), theme::TEXT));
+    }
+    for tax in &totals.taxes {
+        let label = i18n.t_args("ui-tax-included", &[("rate", tax.rate.to_string())]);
+        rows = rows.push(amount_row(label, tax.tax.display(), theme::SMALL));
+    }
+    // One text node for label and amount: the figure the customer hears must not wrap apart.
+    rows.push(text(format!("{} {}", i18n.t("ui-total"), totals.total.display())).size(theme::HUGE))
+        .spacing(6)
+}
+
+fn change_text<'a>(change: Money, i18n: &I18n) -> Element<'a, Message> {
+    text(format!("{} {}", i18n.t("ui-change"), change.display()))
+        .size(theme::HUGE)
+        .into()
+}
+
+fn completed_panel<'a>(done: &'a Completed, i18n: &'a I18n) -> Element<'a, Message> {
+    let number = format!("{:06}", done.sale.id);
+    let receipt = container(scrollable(text(done.receipt.as_str()).font(Font::MONOSPACE).size(13)).height(Fill))
+        .id(Id::new(RECEIPT_ID))
+        .style(theme::paper)
+        .padding(10)
+        .width(Fill)
+        .height(Fill);
+    let panel = column![
+        text(i18n.t_args("ui-sale-done", &[("number", number)])).size(theme::LARGE),
+        text(format!("{} {}", i18n.t("ui-total"), done.sale.draft.total.display())).size(theme::TEXT),
+        change_text(done.sale.draft.change(), i18n),
+        text(i18n.t("ui-receipt-title")).size(theme::TEXT),
+        receipt,
+        touch_button(i18n.t("ui-new-sale"), Fill)
+            .style(button::primary)
+            .on_press(Message::NewSale),
+    ]
+    .spacing(theme::SPACING);
+    container(panel)
+        .style(theme::panel)
+        .padding(theme::SPACING * 1.5)
+        .height(Fill)
+        .into()
+}
+
+fn empty_totals(currency: crate::money::Currency) -> Totals {
+    let zero = Money::zero(currency);
+    Totals {
+        lines: Vec::new(),
+        subtotal: zero,
+        line_discounts: zero,
+        sale_discount: zero,
+        total: zero,
+        taxes: Vec::new(),
+        tax_total: zero,
+        net_total: zero,
+    }
+}
