@@ -17,6 +17,7 @@ use tillguard::clock::ManualClock;
 use tillguard::money::{Currency, Money};
 use tillguard::till::Till;
 use tillguard::ui::screen::checkout::{CASH_ID, RECEIPT_ID, SCAN_ID};
+use tillguard::ui::widget::segments;
 use tillguard::ui::{App, Message, keys, theme};
 
 const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
@@ -162,14 +163,19 @@ fn shows(app: &App, text: &str) -> bool {
     Simulator::with_settings(settings(), app.view()).find(text).is_ok()
 }
 
-/// The first text on screen that contains `part`, if any.
-fn text_containing(app: &App, part: &str) -> Option<String> {
+/// Every text on screen, in layout order.
+fn all_texts(app: &App) -> Vec<String> {
+    let mut texts = Vec::new();
     let mut ui = Simulator::with_settings(settings(), app.view());
-    ui.find(|candidate: Candidate<'_>| match candidate {
-        Candidate::Text { content, .. } if content.contains(part) => Some(content.to_string()),
-        _ => None,
-    })
-    .ok()
+    // A selector that never matches visits the whole tree; it records what it passes.
+    let _ = ui.find(|candidate: Candidate<'_>| {
+        if let Candidate::Text { content, .. } = candidate {
+            texts.push(content.to_string());
+        }
+        None::<()>
+    });
+    drop(ui);
+    texts
 }
 
 fn assert_shows(app: &App, text: &str) {
@@ -235,27 +241,27 @@ fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
         "receipt panel is visible: {panel:?}"
     );
     drop(ui);
-    let shown = text_containing(&app, "可乐 330ml").expect("receipt text on screen");
-    assert!(
-        shown.contains("矿泉水 550ml") && shown.contains("9.00") && shown.contains("11.00"),
-        "{shown}"
-    );
     let sale_id = match app.screen() {
         tillguard::ui::app::Screen::Checkout(state) => state.completed().expect("completed sale").sale.id,
     };
     let stored = app.till().sale(sale_id).expect("sale stored");
     assert_eq!(stored.draft.total, cny("9.00"));
     assert_eq!(stored.draft.change(), cny("11.00"));
-    assert_eq!(
-        shown,
-        app.till().receipt_text(&stored),
-        "preview is the stored sale's receipt"
-    );
+    // The preview shows the stored sale's receipt, piece by piece in order (the pieces are
+    // pinned to their columns; see `ui::widget::monospace_block`).
+    let receipt = app.till().receipt_text(&stored);
+    assert!(receipt.contains("可乐 330ml") && receipt.contains("11.00"), "{receipt}");
+    let expected: Vec<String> = receipt.lines().flat_map(segments).map(|(_, piece)| piece).collect();
+    let on_screen = all_texts(&app);
+    let mut rest = on_screen.iter();
+    for piece in &expected {
+        assert!(rest.any(|t| t == piece), "receipt piece {piece:?} not on screen in order; screen: {on_screen:?}");
+    }
 
     // New sale clears the panel; the cart is empty.
     click_text(&mut app, "新交易");
     assert_shows(&app, "购物车为空，请扫码开始。");
-    assert!(text_containing(&app, "可乐 330ml").is_none(), "receipt gone");
+    assert!(!all_texts(&app).iter().any(|t| t.contains("可乐 330ml")), "receipt gone");
 }
 
 #[test]

@@ -79,11 +79,13 @@ pub fn receipt(
     out.push(rule(cols));
     for l in &d.lines {
         out.extend(wrap(l.name(zh), cols));
-        out.extend(pair(
-            &format!("  {} x {}", l.quantity, l.unit_price.plain()),
-            &l.gross.plain(),
-            cols,
-        ));
+        // A net price is shown as typed, with the tax added, so the line total is explained.
+        let plus_tax = if l.price_includes_tax {
+            String::new()
+        } else {
+            format!(" {}", tr("receipt-plus-tax", &[("rate", l.tax_rate.to_string())]))
+        };
+        out.extend(pair(&format!("  {} x {}{plus_tax}", l.quantity, l.unit_price.plain()), &l.gross.plain(), cols));
         if !l.line_discount.is_zero() {
             let reason = l.discount_reason.clone().unwrap_or_default();
             out.extend(pair(
@@ -169,9 +171,10 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     }
     out.extend(pair(&tr("report-tax-total", &[]), &r.tax_total().plain(), cols));
     out.push(rule(cols));
+    out.extend(wrap(&tr("report-tenders", &[]), cols));
     for (method, amount) in &f.tenders {
         out.extend(pair(
-            &tr(&format!("tender-{}", method.as_str()), &[]),
+            &format!("  {}", tr(&format!("tender-{}", method.as_str()), &[])),
             &amount.plain(),
             cols,
         ));
@@ -183,4 +186,83 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     }
     out.push(rule(cols));
     Receipt { lines: out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Product;
+    use crate::config::Language;
+    use crate::i18n::I18n;
+    use crate::money::{Currency, Money, TaxRate};
+    use crate::printer::text::{WIDTH_58MM, WIDTH_80MM, width};
+    use crate::sale::{Cart, SaleDraft, pay_cash};
+
+    fn sale() -> SaleRecord {
+        let m = |s: &str| Money::parse(s, Currency::CNY).expect("amount");
+        let product = |sku: &str, zh: &str, price: &str, incl: bool| Product {
+            sku: sku.into(),
+            barcodes: vec![],
+            name_zh: zh.into(),
+            name_en: format!("{sku} item"),
+            price: m(price),
+            tax_rate: TaxRate::parse("13").expect("rate"),
+            price_includes_tax: incl,
+            active: true,
+        };
+        let mut cart = Cart::new(Currency::CNY);
+        cart.add(&product("A", "超长名称的进口有机特级初榨橄榄油礼盒装", "88.00", true), 2, None).expect("add");
+        cart.add(&product("B", "打印纸", "25.00", false), 1, None).expect("add");
+        let due = cart.totals().expect("totals").total;
+        let draft = SaleDraft::from_cart(&cart, vec![pay_cash(due, Some(m("300"))).expect("cash").payment()]).expect("d");
+        SaleRecord {
+            id: 42,
+            business_day: jiff::civil::date(2026, 11, 26),
+            created_at: "2026-11-26T11:30:00Z".parse().expect("ts"),
+            cashier: "ann".into(),
+            draft,
+        }
+    }
+
+    fn render(lang: Language, cols: usize) -> Vec<String> {
+        let i18n = I18n::new(lang);
+        let tr = |k: &str, a: &[(&str, String)]| i18n.t_args(k, a);
+        let header = Header { store_name: "小店 Corner Shop".into(), demo: true, ..Header::default() };
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("tz");
+        receipt(&sale(), &header, &tr, lang.is_zh(), &tz, cols).lines
+    }
+
+    #[test]
+    fn receipt_fits_the_paper_and_amounts_are_right_aligned() {
+        for cols in [WIDTH_58MM, WIDTH_80MM] {
+            let lines = render(Language::Zh, cols);
+            assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:#?}");
+            let total = lines.iter().find(|l| l.starts_with("合计")).expect("total line");
+            assert!(total.ends_with("204.25") && width(total) == cols, "{total:?}");
+        }
+    }
+
+    #[test]
+    fn receipt_content_in_english() {
+        let text = render(Language::En, WIDTH_58MM).join("\n");
+        for expected in [
+            "DEMO - NOT A RECEIPT",
+            "No. 000042",
+            "2026-11-26 19:30",
+            "Cashier ann",
+            "2 x 88.00",
+            "1 x 25.00 + VAT 13%",
+            "28.25",
+            "TOTAL",
+            "204.25",
+            "incl. VAT 13% on 204.25",
+            "23.50",
+            "Cash",
+            "300.00",
+            "Change",
+            "95.75",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Small view helpers used by several screens.
 
 use super::theme;
-use iced::widget::{Button, button, container, text};
-use iced::{Center, Element, Fill, Length};
+use iced::widget::{Button, Column, Stack, button, container, pin, text};
+use iced::{Center, Element, Fill, Font, Length};
+use unicode_width::UnicodeWidthChar;
 
 /// A button sized for a finger: `theme::TOUCH` high, label centred.
 ///
@@ -37,4 +38,71 @@ pub fn amount_row<'a, Message: 'a>(label: String, value: String, size: f32) -> E
     ]
     .align_y(Center)
     .into()
+}
+
+/// Width of one character cell of `monospace_block`, as a share of the text size. Common
+/// monospace fonts advance 0.55–0.61 em; the cell is at least that so segments never touch.
+const CELL_EM: f32 = 0.61;
+
+/// Monospace text laid out on an exact character grid (receipts, reports).
+///
+/// A monospace font alone does not keep the columns: its CJK glyphs come from a fallback
+/// font and are rarely exactly two cells wide. So each line is cut at runs of two or more
+/// spaces and every piece is pinned at its column (CJK counting as two), which keeps the
+/// amounts aligned whatever fonts the machine has.
+pub fn monospace_block<'a, Message: 'a>(content: &str, size: f32) -> Element<'a, Message> {
+    let cell = size * CELL_EM;
+    let line_height = (size * 1.3).ceil();
+    let columns = content.lines().map(display_width).max().unwrap_or(0);
+    let width = Length::Fixed(cell * columns as f32 + size);
+    let lines = content.lines().map(|line| {
+        let pieces = segments(line)
+            .into_iter()
+            .map(|(column, piece)| pin(text(piece).font(Font::MONOSPACE).size(size)).x(cell * column as f32).into());
+        Stack::with_children(pieces).width(width).height(Length::Fixed(line_height)).into()
+    });
+    Column::with_children(lines).into()
+}
+
+/// The pieces of a line and the display column each starts at.
+pub fn segments(line: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut column = 0;
+    let mut current: Option<(usize, String)> = None;
+    let mut spaces = 0;
+    for c in line.chars() {
+        if c == ' ' {
+            spaces += 1;
+        } else {
+            match current.as_mut() {
+                // A single space stays inside the piece ("1 x 3.50").
+                Some((_, piece)) if spaces == 1 => piece.push(' '),
+                Some(_) if spaces > 1 => out.extend(current.take()),
+                _ => {}
+            }
+            current.get_or_insert_with(|| (column, String::new())).1.push(c);
+            spaces = 0;
+        }
+        column += UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    out.extend(current);
+    out
+}
+
+fn display_width(line: &str) -> usize {
+    line.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments;
+
+    #[test]
+    fn lines_are_cut_at_wide_gaps_and_columns_count_cjk_as_two() {
+        let pieces = |line: &str| segments(line);
+        assert_eq!(pieces("合计          29.10"), vec![(0, "合计".to_string()), (14, "29.10".to_string())]);
+        assert_eq!(pieces("  1 x 3.50     3.50"), vec![(2, "1 x 3.50".to_string()), (15, "3.50".to_string())]);
+        assert_eq!(pieces("   "), Vec::<(usize, String)>::new());
+        assert_eq!(pieces("可乐 330ml"), vec![(0, "可乐 330ml".to_string())]);
+    }
 }

@@ -7,13 +7,15 @@ use crate::money::Money;
 use crate::sale::Totals;
 use crate::till::Till;
 use crate::ui::theme;
-use crate::ui::widget::{amount_row, touch_button};
+use crate::ui::widget::{amount_row, monospace_block, touch_button};
 use iced::widget::{Column, Id, button, column, container, row, rule, scrollable, space, text, text_input};
-use iced::{Center, Element, Fill, FillPortion, Font, Length};
+use iced::{Center, Element, Fill, FillPortion, Length};
 
 /// Width of the right-hand totals / receipt column.
 const SIDE_WIDTH: f32 = 400.0;
 const REMOVE_WIDTH: f32 = 80.0;
+/// Receipt preview text size: 32 columns of 58 mm paper fit the side column.
+const RECEIPT_TEXT: f32 = 14.0;
 
 impl State {
     pub fn view<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
@@ -279,7 +281,7 @@ fn change_text<'a>(change: Money, i18n: &I18n) -> Element<'a, Message> {
 
 fn completed_panel<'a>(done: &'a Completed, i18n: &'a I18n) -> Element<'a, Message> {
     let number = format!("{:06}", done.sale.id);
-    let receipt = container(scrollable(text(done.receipt.as_str()).font(Font::MONOSPACE).size(13)).height(Fill))
+    let receipt = container(scrollable(monospace_block(&done.receipt, RECEIPT_TEXT)).height(Fill))
         .id(Id::new(RECEIPT_ID))
         .style(theme::paper)
         .padding(10)

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# GUI smoke test: the real window under Xvfb, driven by the keyboard like a scanner would.
+# Rings up one sale (scan + F12 pays the exact amount) and checks the ledger from the CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --quiet
+BIN="$PWD/target/debug/tillguard"
+WORK="$(mktemp -d)"
+export TILLGUARD_DATA_DIR="$WORK/data"
+DISPLAY_NUM=":97"
+Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+XVFB=$!
+APP=""
+cleanup() {
+    [ -n "$APP" ] && kill "$APP" 2>/dev/null || true
+    kill "$XVFB" 2>/dev/null || true
+}
+trap cleanup EXIT
+export DISPLAY="$DISPLAY_NUM"
+for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+
+"$BIN" >"$WORK/app.log" 2>&1 &
+APP=$!
+WID=""
+for _ in $(seq 1 120); do
+    WID="$(xdotool search --name '^Tillguard' 2>/dev/null | head -n1 || true)"
+    [ -n "$WID" ] && break
+    kill -0 "$APP" 2>/dev/null || { echo "app exited early:"; cat "$WORK/app.log"; exit 1; }
+    sleep 0.5
+done
+[ -n "$WID" ] || { echo "no Tillguard window appeared"; cat "$WORK/app.log"; exit 1; }
+echo "window $WID is up"
+sleep 2
+xdotool windowfocus --sync "$WID" 2>/dev/null || true
+
+# A scanner: digits typed fast, then Enter. Then F12 pays the exact amount in cash.
+xdotool type --delay 5 "2000000010106"
+xdotool key Return
+sleep 0.5
+xdotool type --delay 5 "2000000070704"
+xdotool key Return
+sleep 0.5
+xdotool key F12
+sleep 1.5
+import -window root "$WORK/after-sale.png" || true
+
+STATUS="$("$BIN" status --json)"
+echo "$STATUS"
+echo "$STATUS" | grep -q '"sales_count": 1' || { echo "the sale did not reach the ledger"; cat "$WORK/app.log"; exit 1; }
+echo "$STATUS" | grep -q '"sales_total": "16.30"' || { echo "wrong total in the ledger"; exit 1; }
+kill -0 "$APP" || { echo "app died"; cat "$WORK/app.log"; exit 1; }
+echo "GUI smoke test passed (screenshot: $WORK/after-sale.png)"
