@@ -47,6 +47,17 @@ fn header_lines(out: &mut Vec<String>, h: &Header, tr: Tr<'_>, cols: usize) {
     out.push(rule(cols));
 }
 
+/// One line per tax rate: the rate, the amount it was computed on, the tax.
+fn tax_lines(out: &mut Vec<String>, taxes: &[crate::sale::TaxAmount], tr: Tr<'_>, cols: usize) {
+    for t in taxes {
+        let label = tr(
+            "receipt-tax-line",
+            &[("rate", t.rate.to_string()), ("gross", t.gross.plain())],
+        );
+        out.extend(pair(&label, &t.tax.plain(), cols));
+    }
+}
+
 /// A sale or refund receipt.
 pub fn receipt(
     sale: &SaleRecord,
@@ -85,7 +96,11 @@ pub fn receipt(
         } else {
             format!(" {}", tr("receipt-plus-tax", &[("rate", l.tax_rate.to_string())]))
         };
-        out.extend(pair(&format!("  {} x {}{plus_tax}", l.quantity, l.unit_price.plain()), &l.gross.plain(), cols));
+        out.extend(pair(
+            &format!("  {} x {}{plus_tax}", l.quantity, l.unit_price.plain()),
+            &l.gross.plain(),
+            cols,
+        ));
         if !l.line_discount.is_zero() {
             let reason = l.discount_reason.clone().unwrap_or_default();
             out.extend(pair(
@@ -105,16 +120,7 @@ pub fn receipt(
         ));
     }
     out.extend(pair(&tr("receipt-total", &[]), &d.total.plain(), cols));
-    for t in &d.taxes {
-        out.extend(pair(
-            &tr(
-                "receipt-tax-line",
-                &[("rate", t.rate.to_string()), ("gross", t.gross.plain())],
-            ),
-            &t.tax.plain(),
-            cols,
-        ));
-    }
+    tax_lines(&mut out, &d.taxes, tr, cols);
     for p in &d.payments {
         let method = tr(&format!("tender-{}", p.method.as_str()), &[]);
         out.extend(pair(&method, &p.given.unwrap_or(p.amount).plain(), cols));
@@ -159,16 +165,7 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     out.extend(pair(&tr("report-gross", &[]), &r.gross_total().plain(), cols));
     out.extend(pair(&tr("report-net", &[]), &r.net_total().plain(), cols));
     out.push(rule(cols));
-    for t in &f.taxes {
-        out.extend(pair(
-            &tr(
-                "receipt-tax-line",
-                &[("rate", t.rate.to_string()), ("gross", t.gross.plain())],
-            ),
-            &t.tax.plain(),
-            cols,
-        ));
-    }
+    tax_lines(&mut out, &f.taxes, tr, cols);
     out.extend(pair(&tr("report-tax-total", &[]), &r.tax_total().plain(), cols));
     out.push(rule(cols));
     out.extend(wrap(&tr("report-tenders", &[]), cols));
@@ -211,10 +208,16 @@ mod tests {
             active: true,
         };
         let mut cart = Cart::new(Currency::CNY);
-        cart.add(&product("A", "超长名称的进口有机特级初榨橄榄油礼盒装", "88.00", true), 2, None).expect("add");
+        cart.add(
+            &product("A", "超长名称的进口有机特级初榨橄榄油礼盒装", "88.00", true),
+            2,
+            None,
+        )
+        .expect("add");
         cart.add(&product("B", "打印纸", "25.00", false), 1, None).expect("add");
         let due = cart.totals().expect("totals").total;
-        let draft = SaleDraft::from_cart(&cart, vec![pay_cash(due, Some(m("300"))).expect("cash").payment()]).expect("d");
+        let draft =
+            SaleDraft::from_cart(&cart, vec![pay_cash(due, Some(m("300"))).expect("cash").payment()]).expect("d");
         SaleRecord {
             id: 42,
             business_day: jiff::civil::date(2026, 11, 26),
@@ -227,7 +230,11 @@ mod tests {
     fn render(lang: Language, cols: usize) -> Vec<String> {
         let i18n = I18n::new(lang);
         let tr = |k: &str, a: &[(&str, String)]| i18n.t_args(k, a);
-        let header = Header { store_name: "小店 Corner Shop".into(), demo: true, ..Header::default() };
+        let header = Header {
+            store_name: "小店 Corner Shop".into(),
+            demo: true,
+            ..Header::default()
+        };
         let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("tz");
         receipt(&sale(), &header, &tr, lang.is_zh(), &tz, cols).lines
     }
