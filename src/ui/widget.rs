@@ -1,6 +1,7 @@
 //! Small view helpers used by several screens.
 
 use super::theme;
+use iced::widget::text::Shaping;
 use iced::widget::{Button, Column, Stack, button, container, pin, text};
 use iced::{Center, Element, Fill, Font, Length};
 use unicode_width::UnicodeWidthChar;
@@ -56,10 +57,16 @@ pub fn monospace_block<'a, Message: 'a>(content: &str, size: f32) -> Element<'a,
     let columns = content.lines().map(display_width).max().unwrap_or(0);
     let width = Length::Fixed(cell * columns as f32 + size);
     let lines = content.lines().map(|line| {
-        let pieces = segments(line)
-            .into_iter()
-            .map(|(column, piece)| pin(text(piece).font(Font::MONOSPACE).size(size)).x(cell * column as f32).into());
-        Stack::with_children(pieces).width(width).height(Length::Fixed(line_height)).into()
+        let pieces = segments(line).into_iter().map(|(column, piece)| {
+            // Advanced shaping falls back to another font when the machine has no monospace
+            // one; basic shaping (iced's choice for ASCII) would draw nothing at all.
+            let piece = text(piece).font(Font::MONOSPACE).size(size).shaping(Shaping::Advanced);
+            pin(piece).x(cell * column as f32).into()
+        });
+        Stack::with_children(pieces)
+            .width(width)
+            .height(Length::Fixed(line_height))
+            .into()
     });
     Column::with_children(lines).into()
 }
@@ -100,8 +107,14 @@ mod tests {
     #[test]
     fn lines_are_cut_at_wide_gaps_and_columns_count_cjk_as_two() {
         let pieces = |line: &str| segments(line);
-        assert_eq!(pieces("合计          29.10"), vec![(0, "合计".to_string()), (14, "29.10".to_string())]);
-        assert_eq!(pieces("  1 x 3.50     3.50"), vec![(2, "1 x 3.50".to_string()), (15, "3.50".to_string())]);
+        assert_eq!(
+            pieces("合计          29.10"),
+            vec![(0, "合计".to_string()), (14, "29.10".to_string())]
+        );
+        assert_eq!(
+            pieces("  1 x 3.50     3.50"),
+            vec![(2, "1 x 3.50".to_string()), (15, "3.50".to_string())]
+        );
         assert_eq!(pieces("   "), Vec::<(usize, String)>::new());
         assert_eq!(pieces("可乐 330ml"), vec![(0, "可乐 330ml".to_string())]);
     }

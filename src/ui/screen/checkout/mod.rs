@@ -6,6 +6,7 @@
 //! and paying or Esc brings it back.
 
 mod cash;
+mod scan_field;
 mod view;
 
 pub use cash::{CashState, cash_state, quick_amounts};
@@ -18,6 +19,7 @@ use crate::till::{Status, Till, TillError};
 use crate::ui::keys::{Input, Shortcut};
 use iced::Task;
 use iced::widget::{Id, operation};
+use scan_field::ScanField;
 
 /// The barcode / search field.
 pub const SCAN_ID: &str = "checkout-scan";
@@ -32,8 +34,9 @@ const MIN_SCAN_LEN: usize = 8;
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    ScanChanged(String),
-    ScanSubmitted,
+    /// The barcode field's value, from the widget built at the given epoch (see `scan_field`).
+    ScanChanged(u64, String),
+    ScanSubmitted(u64),
     /// A search result was chosen (by SKU).
     Pick(String),
     Select(usize),
@@ -80,7 +83,7 @@ pub struct Completed {
 
 pub struct State {
     cart: Cart,
-    scan: String,
+    scan: ScanField,
     cash: String,
     selected: Option<usize>,
     search: Option<Search>,
@@ -95,7 +98,7 @@ impl State {
     pub fn new(till: &Till) -> State {
         State {
             cart: till.new_cart(),
-            scan: String::new(),
+            scan: ScanField::default(),
             cash: String::new(),
             selected: None,
             search: None,
@@ -134,7 +137,7 @@ impl State {
     pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Task<Message> {
         match message {
             // The field that sent these has focus already; refocusing would move its cursor.
-            Message::ScanChanged(text) => return self.scan_changed(text),
+            Message::ScanChanged(epoch, text) => return self.scan_changed(epoch, text),
             Message::CashChanged(text) => {
                 self.cash = text;
                 return Task::none();
@@ -146,7 +149,10 @@ impl State {
             Message::CashFocused(in_cash) => {
                 self.focus = if in_cash { Field::Cash } else { Field::Scan };
             }
-            Message::ScanSubmitted => self.submit_scan(till, i18n),
+            Message::ScanSubmitted(epoch) => {
+                let input = self.scan.take_from_widget(epoch);
+                self.submit_scan(till, i18n, input);
+            }
             Message::Pick(sku) => {
                 self.search = None;
                 self.add(till, i18n, &sku);
@@ -170,25 +176,33 @@ impl State {
             }
             Message::Input(Input::StrayEnter) => match self.focus {
                 Field::Cash => self.submit_cash(till, i18n),
-                Field::Scan => self.submit_scan(till, i18n),
+                Field::Scan => {
+                    let input = self.scan.take_typed();
+                    self.submit_scan(till, i18n, input);
+                }
             },
-            Message::Tick => self.refresh_status(till),
+            Message::Tick => {
+                // Not a cashier action: leave the focus (and the cursor) where it is.
+                self.refresh_status(till);
+                return Task::none();
+            }
         }
         self.refocus()
     }
 
-    fn scan_changed(&mut self, text: String) -> Task<Message> {
+    fn scan_changed(&mut self, epoch: u64, value: String) -> Task<Message> {
+        let before_empty = self.scan.text().is_empty();
+        self.scan.changed(epoch, value);
         // "+" or "-" typed into an empty field adjusts the selected line: the field always
         // has focus, and no barcode starts with a sign.
-        match text.as_str() {
-            "+" if self.scan.is_empty() => self.step_selected(1),
-            "-" if self.scan.is_empty() => self.step_selected(-1),
-            _ => {
-                self.scan = text;
-                return Task::none();
-            }
-        }
-        // The sign never reaches the field's value; refocusing resets the cursor to its start.
+        let delta = match self.scan.text() {
+            "+" if before_empty => 1,
+            "-" if before_empty => -1,
+            _ => return Task::none(),
+        };
+        let _ = self.scan.take_from_widget(epoch);
+        self.step_selected(delta);
+        // Refocusing puts the cursor back at the start of the now empty field.
         self.refocus()
     }
 
@@ -245,8 +259,8 @@ impl State {
         self.notice = None;
     }
 
-    fn submit_scan(&mut self, till: &mut Till, i18n: &I18n) {
-        let input = std::mem::take(&mut self.scan).trim().to_string();
+    fn submit_scan(&mut self, till: &mut Till, i18n: &I18n, input: String) {
+        let input = input.trim().to_string();
         if input.is_empty() {
             // Enter on an empty field moves on to taking the cash.
             if !self.cart.is_empty() {

@@ -31,10 +31,10 @@ impl State {
         .height(Fill);
         let mut page = Column::new().spacing(theme::SPACING).padding(theme::SPACING * 1.5);
         page = page.push(self.header(till, i18n));
-        if let Some(line) = self.message_line() {
-            page = page.push(line);
-        }
-        page.push(body).push(text(i18n.t("ui-keys")).size(theme::SMALL)).into()
+        page.push(self.message_line())
+            .push(body)
+            .push(text(i18n.t("ui-keys")).size(theme::SMALL))
+            .into()
     }
 
     fn header<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
@@ -79,27 +79,27 @@ impl State {
         header.into()
     }
 
-    /// The error (red) or the last confirmation (green); at most one line, always visible.
-    fn message_line(&self) -> Option<Element<'_, Message>> {
+    /// The error (red) or the last confirmation (green). The line is always there, empty
+    /// if need be, so the controls below never jump under the cashier's finger.
+    fn message_line(&self) -> Element<'_, Message> {
         let (content, style): (&str, fn(&iced::Theme) -> container::Style) = match (&self.error, &self.notice) {
             (Some(error), _) => (error, theme::error_line),
             (None, Some(notice)) => (notice, theme::notice_line),
-            (None, None) => return None,
+            (None, None) => (" ", container::transparent),
         };
-        Some(
-            container(text(content).size(theme::TEXT))
-                .style(style)
-                .padding([8.0, 12.0])
-                .width(Fill)
-                .into(),
-        )
+        container(text(content).size(theme::TEXT))
+            .style(style)
+            .padding([8.0, 12.0])
+            .width(Fill)
+            .into()
     }
 
     fn cart_panel<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
-        let scan = text_input(&i18n.t("ui-scan-placeholder"), &self.scan)
+        let epoch = self.scan.epoch();
+        let scan = text_input(&i18n.t("ui-scan-placeholder"), self.scan.text())
             .id(Id::new(SCAN_ID))
-            .on_input(Message::ScanChanged)
-            .on_submit(Message::ScanSubmitted)
+            .on_input(move |value| Message::ScanChanged(epoch, value))
+            .on_submit(Message::ScanSubmitted(epoch))
             .size(theme::LARGE)
             .padding(10)
             .style(theme::scan_input);
