@@ -289,7 +289,7 @@ fn unknown_text_offers_a_name_search_and_bad_input_names_the_problem() {
     type_and_enter(&mut app, SCAN_ID, "2000000010107");
     let error = error_line(&app).expect("error shown");
     assert!(
-        error.contains("2000000010107") && error.contains("check digit"),
+        error.contains("2000000010107") && error.contains("校验位错误"),
         "{error}"
     );
     assert_shows(&app, &error);
@@ -303,13 +303,13 @@ fn unknown_text_offers_a_name_search_and_bad_input_names_the_problem() {
     assert_shows(&app, "还差 ¥4.20");
     click_text(&mut app, "收款（F12）");
     let error = error_line(&app).expect("error shown");
-    assert!(error.contains("less than the total"), "{error}");
+    assert!(error.contains("现金 5.00 少于应收 9.20"), "{error}");
     assert_eq!(app.till().status().expect("status").sales_count, 0);
 
     // Not an amount at all.
     type_and_enter(&mut app, CASH_ID, "abc");
     let error = error_line(&app).expect("error shown");
-    assert!(error.contains("abc") && error.contains("not an amount"), "{error}");
+    assert!(error.contains("abc”不是金额"), "{error}");
     assert_eq!(app.till().status().expect("status").sales_count, 0);
 }
 

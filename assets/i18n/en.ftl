@@ -35,3 +35,19 @@ ui-error-cash = Cash amount "{ $input }" is not valid: { $reason }
 ui-error-pay = Payment not taken: { $reason }
 ui-error-quantity = Quantity not changed: { $reason }
 ui-error-empty-cart = The cart is empty: scan an item before paying
+
+# Reasons shown in the error line.
+reason-unknown-code = no product has the code { $code }
+reason-inactive = product { $sku } is not for sale
+reason-check-digit = barcode { $code } has a wrong check digit; scan it again
+reason-empty-code = nothing was scanned
+reason-bad-code = { $code } is not a barcode
+reason-quantity-text = { $input } is not a quantity (CODE or CODEx3)
+reason-quantity-range = quantity { $quantity } is not allowed (1 to { $max })
+reason-insufficient-cash = cash { $given } is less than the total { $due }
+reason-cart-full = the cart is full ({ $max } lines)
+reason-day-closed = business day { $day } is closed (Z-report #{ $z }); sales resume at { $reopens }
+reason-not-an-amount = "{ $input }" is not an amount
+reason-too-precise = at most { $allowed } decimal places
+reason-too-large = { $input } is too large
+reason-negative = { $input } is negative

@@ -35,3 +35,19 @@ ui-error-cash = 现金金额“{ $input }”无效：{ $reason }
 ui-error-pay = 未收款：{ $reason }
 ui-error-quantity = 数量未修改：{ $reason }
 ui-error-empty-cart = 购物车为空：请先扫码再收款
+
+# 错误提示的原因。
+reason-unknown-code = 没有编码为 { $code } 的商品
+reason-inactive = 商品 { $sku } 已停售
+reason-check-digit = 条码 { $code } 校验位错误，请重新扫描
+reason-empty-code = 未扫到条码
+reason-bad-code = { $code } 不是有效条码
+reason-quantity-text = { $input } 不是有效数量（编码 或 编码x3）
+reason-quantity-range = 数量 { $quantity } 不允许（1 至 { $max }）
+reason-insufficient-cash = 现金 { $given } 少于应收 { $due }
+reason-cart-full = 购物车已满（{ $max } 行）
+reason-day-closed = 营业日 { $day } 已日结（Z 报表第 { $z } 号），{ $reopens } 起可继续销售
+reason-not-an-amount = “{ $input }”不是金额
+reason-too-precise = 最多 { $allowed } 位小数
+reason-too-large = { $input } 金额过大
+reason-negative = { $input } 为负数

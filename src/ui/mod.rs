@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod keys;
+pub mod reason;
 pub mod screen;
 pub mod theme;
 pub mod widget;

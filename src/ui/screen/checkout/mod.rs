@@ -17,6 +17,7 @@ use crate::money::Money;
 use crate::sale::{Cart, SaleRecord};
 use crate::till::{Status, Till, TillError};
 use crate::ui::keys::{Input, Shortcut};
+use crate::ui::reason;
 use iced::Task;
 use iced::widget::{Id, operation};
 use scan_field::ScanField;
@@ -302,7 +303,7 @@ impl State {
                     .collect();
                 if found.is_empty() {
                     self.search = None;
-                    self.error = Some(scan_error(i18n, input, &e.to_string()));
+                    self.error = Some(scan_error(i18n, input, &reason::lookup_error(i18n, &e)));
                 } else {
                     self.search = Some(Search {
                         query: input.to_string(),
@@ -310,13 +311,14 @@ impl State {
                     });
                 }
             }
-            Err(e) => self.error = Some(scan_error(i18n, input, &e.to_string())),
+            Err(e) => self.error = Some(scan_error(i18n, input, &reason::till_error(i18n, &e))),
         }
     }
 
     fn change_quantity(&mut self, i18n: &I18n, index: usize, delta: i64) {
         self.selected = Some(index);
-        if let Err(reason) = self.try_change_quantity(index, delta) {
+        if let Err(e) = self.try_change_quantity(index, delta) {
+            let reason = reason::sale_error(i18n, &e);
             self.error = Some(i18n.t_args("ui-error-quantity", &[("reason", reason)]));
         }
     }
@@ -326,12 +328,12 @@ impl State {
         let _ = self.try_change_quantity(index, delta);
     }
 
-    fn try_change_quantity(&mut self, index: usize, delta: i64) -> Result<(), String> {
+    fn try_change_quantity(&mut self, index: usize, delta: i64) -> Result<(), crate::sale::SaleError> {
         let Some(line) = self.cart.lines().get(index) else {
-            return Err(crate::sale::SaleError::NoSuchLine(index).to_string());
+            return Err(crate::sale::SaleError::NoSuchLine(index));
         };
         let quantity = line.quantity.saturating_add(delta);
-        self.cart.set_quantity(index, quantity).map_err(|e| e.to_string())?;
+        self.cart.set_quantity(index, quantity)?;
         self.error = None;
         Ok(())
     }
@@ -372,7 +374,10 @@ impl State {
             match Money::parse_non_negative(&typed, till.currency()) {
                 Ok(m) => Some(m),
                 Err(e) => {
-                    self.error = Some(i18n.t_args("ui-error-cash", &[("input", typed), ("reason", e.to_string())]));
+                    self.error = Some(i18n.t_args(
+                        "ui-error-cash",
+                        &[("input", typed), ("reason", reason::money_error(i18n, &e))],
+                    ));
                     self.focus = Field::Cash;
                     return;
                 }
@@ -392,7 +397,7 @@ impl State {
                 self.refresh_status(till);
             }
             Err(e) => {
-                self.error = Some(i18n.t_args("ui-error-pay", &[("reason", e.to_string())]));
+                self.error = Some(i18n.t_args("ui-error-pay", &[("reason", reason::till_error(i18n, &e))]));
             }
         }
     }
