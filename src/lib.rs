@@ -1,5 +1,9 @@
 //! Tillguard: a point-of-sale for shop counters whose settlement guard keeps card batches
-//! from being cleared unsettled. See DESIGN.md in the project documentation for the layout.
+//! from being cleared unsettled.
+//!
+//! Layers: `money`, `catalog`, `sale` and `settlement` are pure domain code (no I/O, time
+//! passed in); `store` is the SQLite ledger; `till` joins them for the `cli` and the `ui`
+//! (the only module that uses iced); `printer` lays out receipts and reports.
 
 pub mod audit;
 pub mod catalog;
