@@ -8,20 +8,27 @@ use std::time::Duration;
 use tillguard::money::Currency;
 use tillguard::store::Store;
 
+/// The same two-item cash sale every time (19.80).
+fn sell(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tillguard"));
+    command
+        .arg("--data-dir")
+        .arg(dir)
+        .args([
+            "sell", "--item", "COLAx2", "--item", "FOD-002", "--tender", "cash:100", "--json",
+        ])
+        .env_remove("TILLGUARD_DATA_DIR")
+        .env_remove("TILLGUARD_CONFIG");
+    command
+}
+
 #[test]
 fn sigkill_at_random_points_loses_no_reported_sale_and_leaves_no_half_sale() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut reported = Vec::new();
     // Kill delays spread over the life of a `sell` process (start-up, commit, printing).
     for round in 0..24u64 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args([
-                "sell", "--item", "COLAx2", "--item", "FOD-002", "--tender", "cash:100", "--json",
-            ])
-            .env_remove("TILLGUARD_DATA_DIR")
-            .env_remove("TILLGUARD_CONFIG")
+        let mut child = sell(dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -41,16 +48,7 @@ fn sigkill_at_random_points_loses_no_reported_sale_and_leaves_no_half_sale() {
     }
     eprintln!("{} of 24 sales were reported before the kill", reported.len());
     // The till keeps working after the kills: no stale lock, no half-written state in the way.
-    let out = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "sell", "--item", "COLAx2", "--item", "FOD-002", "--tender", "cash:100", "--json",
-        ])
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .output()
-        .expect("run");
+    let out = sell(dir.path()).output().expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     reported.push((

@@ -22,9 +22,8 @@ pub fn theme() -> Theme {
     Theme::Light
 }
 
-/// The demo badge: impossible to mistake for a live till.
-pub fn demo_badge(theme: &Theme) -> container::Style {
-    let pair = theme.extended_palette().warning.base;
+/// A rounded strip in one of the palette's colour pairs.
+fn strip(pair: iced::theme::palette::Pair) -> container::Style {
     container::Style {
         background: Some(pair.color.into()),
         text_color: Some(pair.text),
@@ -34,46 +33,24 @@ pub fn demo_badge(theme: &Theme) -> container::Style {
         },
         ..container::Style::default()
     }
+}
+
+/// The demo badge: impossible to mistake for a live till.
+pub fn demo_badge(theme: &Theme) -> container::Style {
+    strip(theme.extended_palette().warning.base)
 }
 
 pub fn error_line(theme: &Theme) -> container::Style {
-    let pair = theme.extended_palette().danger.base;
-    container::Style {
-        background: Some(pair.color.into()),
-        text_color: Some(pair.text),
-        border: Border {
-            radius: 4.0.into(),
-            ..Border::default()
-        },
-        ..container::Style::default()
-    }
+    strip(theme.extended_palette().danger.base)
 }
 
 pub fn notice_line(theme: &Theme) -> container::Style {
-    let pair = theme.extended_palette().success.weak;
-    container::Style {
-        background: Some(pair.color.into()),
-        text_color: Some(pair.text),
-        border: Border {
-            radius: 4.0.into(),
-            ..Border::default()
-        },
-        ..container::Style::default()
-    }
+    strip(theme.extended_palette().success.weak)
 }
 
 /// The cart line the +/- keys act on.
 pub fn selected_line(theme: &Theme) -> container::Style {
-    let pair = theme.extended_palette().primary.weak;
-    container::Style {
-        background: Some(pair.color.into()),
-        text_color: Some(pair.text),
-        border: Border {
-            radius: 4.0.into(),
-            ..Border::default()
-        },
-        ..container::Style::default()
-    }
+    strip(theme.extended_palette().primary.weak)
 }
 
 pub fn panel(theme: &Theme) -> container::Style {
