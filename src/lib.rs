@@ -18,3 +18,4 @@ pub mod settlement;
 pub mod store;
 pub mod till;
 pub mod ui;
+pub mod terminal;
