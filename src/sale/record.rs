@@ -87,6 +87,21 @@ pub struct Payment {
     pub given: Option<Money>,
     pub change: Money,
     pub state: PaymentState,
+    /// For card payments: what the terminal reported (journal row and receipt data).
+    pub card: Option<CardDetails>,
+}
+
+/// A card payment as the terminal reported it in its Status-Information.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardDetails {
+    /// The card-payment journal row.
+    pub journal_id: i64,
+    pub trace: Option<u32>,
+    pub receipt_no: Option<u32>,
+    pub card_type: Option<String>,
+    pub card_name: Option<String>,
+    pub pan: Option<String>,
+    pub terminal_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

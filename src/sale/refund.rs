@@ -108,6 +108,7 @@ pub fn build_refund(
             given: None,
             change: Money::zero(currency),
             state: PaymentState::Approved,
+            card: None,
         }],
         lines,
     })

@@ -33,6 +33,7 @@ impl CashTender {
             given: Some(self.given),
             change: self.change,
             state: PaymentState::Approved,
+            card: None,
         }
     }
 }

@@ -2,12 +2,14 @@
 //! acknowledged survives a crash or power cut.
 
 mod audit;
+mod card;
 mod days;
 mod migrate;
 mod products;
 mod sales;
 
 pub use audit::ChainBreak;
+pub use card::{CardJournal, CardKind, CardResultFields, CardState};
 pub use days::DayRow;
 pub use migrate::latest_version;
 pub use products::ImportSummary;

@@ -4,7 +4,7 @@
 use super::products::none;
 use super::{Store, StoreError, audit, parse_date, parse_time};
 use crate::money::{Currency, Money, TaxRate};
-use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount};
+use crate::sale::{CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, params};
@@ -84,8 +84,9 @@ impl Store {
                 tax_stmt.execute(params![id, t.rate.basis_points(), t.gross.minor(), t.tax.minor()])?;
             }
             let mut pay_stmt = tx.prepare_cached(
-                "INSERT INTO payments (sale_id, method, amount_minor, given_minor, change_minor, state, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO payments (sale_id, method, amount_minor, given_minor, change_minor, state, created_at,
+                   card_payment_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for p in &draft.payments {
                 pay_stmt.execute(params![
@@ -95,8 +96,16 @@ impl Store {
                     p.given.map(|g| g.minor()),
                     p.change.minor(),
                     p.state.as_str(),
-                    at
+                    at,
+                    p.card.as_ref().map(|c| c.journal_id),
                 ])?;
+                if let Some(card) = &p.card {
+                    // The journal row now belongs to this sale; both commit together.
+                    tx.execute(
+                        "UPDATE card_payments SET sale_id = ?1, updated_at = ?2 WHERE id = ?3",
+                        params![id, at, card.journal_id],
+                    )?;
+                }
             }
         }
         let detail = format!(
@@ -187,18 +196,33 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
     }
     let mut payments = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT method, amount_minor, given_minor, change_minor, state FROM payments WHERE sale_id = ?1 ORDER BY id",
+        "SELECT p.method, p.amount_minor, p.given_minor, p.change_minor, p.state, p.card_payment_id,
+                c.trace, c.receipt_no, c.card_type, c.card_name, c.pan, c.terminal_id
+         FROM payments p LEFT JOIN card_payments c ON c.id = p.card_payment_id WHERE p.sale_id = ?1 ORDER BY p.id",
     )?;
     for row in stmt.query_map([id], |r| {
+        let card = match r.get::<_, Option<i64>>(5)? {
+            Some(journal_id) => Some(CardDetails {
+                journal_id,
+                trace: r.get(6)?,
+                receipt_no: r.get(7)?,
+                card_type: r.get(8)?,
+                card_name: r.get(9)?,
+                pan: r.get(10)?,
+                terminal_id: r.get(11)?,
+            }),
+            None => None,
+        };
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, Option<i64>>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, String>(4)?,
+            card,
         ))
     })? {
-        let (method, amount, given, change, state) = row?;
+        let (method, amount, given, change, state, card) = row?;
         payments.push(Payment {
             method: PaymentMethod::parse(&method)
                 .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment method '{method}'")))?,
@@ -207,6 +231,7 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
             change: m(change),
             state: PaymentState::parse(&state)
                 .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment state '{state}'")))?,
+            card,
         });
     }
     Ok(Some(SaleRecord {
