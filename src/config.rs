@@ -1,6 +1,7 @@
 //! The store's configuration file (TOML). No file means demo mode.
 
 use crate::money::Currency;
+use crate::terminal::spec::TerminalSpec;
 use jiff::civil::Time;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -41,6 +42,16 @@ struct File {
     store: StoreSection,
     #[serde(default)]
     till: TillSection,
+    #[serde(default)]
+    terminal: TerminalSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TerminalSection {
+    connection: Option<String>,
+    password: Option<String>,
+    auto_clear: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +86,12 @@ pub struct Config {
     pub language: Language,
     pub till_id: String,
     pub cashier: String,
+    /// The card terminal; `None` = no card payments.
+    pub terminal: Option<TerminalSpec>,
+    /// The terminal's ECR password (6 digits).
+    pub terminal_password: u32,
+    /// When the terminal clears its batch by itself (local time), if it does.
+    pub terminal_auto_clear: Option<Time>,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -110,6 +127,9 @@ impl Config {
             language: Language::Zh,
             till_id: "1".into(),
             cashier: "demo".into(),
+            terminal: Some(TerminalSpec::Simulator),
+            terminal_password: 123456,
+            terminal_auto_clear: None,
             demo: true,
         }
     }
@@ -156,6 +176,22 @@ impl Config {
             }
             None => Language::Zh,
         };
+        let t = file.terminal;
+        let terminal = t
+            .connection
+            .map(|c| TerminalSpec::parse(&c).map_err(|e| format!("[terminal] connection: {e}")))
+            .transpose()?;
+        let terminal_password = match t.password {
+            Some(p) if p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit()) => {
+                p.parse().map_err(|_| format!("[terminal] password: '{p}' is not 6 digits"))?
+            }
+            Some(p) => return Err(format!("[terminal] password: '{p}' is not 6 digits")),
+            None => 123456,
+        };
+        let terminal_auto_clear = t
+            .auto_clear
+            .map(|text| parse_hhmm(&text).ok_or_else(|| format!("[terminal] auto_clear: '{text}' is not HH:MM")))
+            .transpose()?;
         Ok(Config {
             store_name: s.name.unwrap_or_else(|| "Tillguard".into()),
             address: s.address.unwrap_or_default(),
@@ -167,9 +203,17 @@ impl Config {
             language,
             till_id: file.till.id.unwrap_or_else(|| "1".into()),
             cashier: file.till.cashier.unwrap_or_else(|| "cashier".into()),
+            terminal,
+            terminal_password,
+            terminal_auto_clear,
             demo: false,
         })
     }
+}
+
+fn parse_hhmm(text: &str) -> Option<Time> {
+    let (h, m) = text.trim().split_once(':')?;
+    Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
 }
 
 fn parse_cutoff(text: &str) -> Result<Time, String> {
@@ -213,5 +257,12 @@ mod tests {
         assert!(e.contains("currency"), "{e}");
         assert!(Config::parse("[store\n").is_err());
         assert!(Config::parse("[printer]\nport = 1\n").is_err());
+        let e = Config::parse("[terminal]\nconnection = \"serial:/dev/x\"\n").expect_err("bad terminal");
+        assert!(e.contains("[terminal] connection"), "{e}");
+        let e = Config::parse("[terminal]\npassword = \"12345\"\n").expect_err("bad password");
+        assert!(e.contains("password"), "{e}");
+        let c = Config::parse("[terminal]\nconnection = \"zvt+tcp:10.1.1.1\"\nauto_clear = \"23:30\"\n").expect("ok");
+        assert_eq!(c.terminal.map(|t| t.to_string()), Some("zvt+tcp:10.1.1.1:20007".into()));
+        assert_eq!(c.terminal_auto_clear, Some(Time::constant(23, 30, 0, 0)));
     }
 }
