@@ -30,3 +30,17 @@ CREATE INDEX card_payments_sale ON card_payments(sale_id) WHERE sale_id IS NOT N
 
 -- A sale's card tender points at its journal row.
 ALTER TABLE payments ADD COLUMN card_payment_id INTEGER REFERENCES card_payments(id);
+
+-- Totals a terminal reported for its batch (end-of-day, turnover totals, or an automatic
+-- end-of-day that arrived inside another exchange). Kept exactly as received.
+CREATE TABLE terminal_totals (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at  TEXT NOT NULL,
+    terminal     TEXT NOT NULL,
+    context      TEXT NOT NULL,
+    result_code  INTEGER,
+    total_minor  INTEGER,
+    receipt_from INTEGER,
+    receipt_to   INTEGER,
+    per_card     TEXT NOT NULL
+) STRICT;

@@ -9,7 +9,7 @@ mod products;
 mod sales;
 
 pub use audit::ChainBreak;
-pub use card::{CardJournal, CardKind, CardResultFields, CardState};
+pub use card::{CardJournal, CardKind, CardResultFields, CardState, TerminalTotals};
 pub use days::DayRow;
 pub use migrate::latest_version;
 pub use products::ImportSummary;
