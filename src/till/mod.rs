@@ -19,7 +19,7 @@ use std::sync::Arc;
 pub use crate::store::ImportSummary;
 
 /// The demo catalog loaded into an empty ledger in demo mode.
-pub const DEMO_CATALOG: &str = include_str!("../assets/demo_catalog.csv");
+pub const DEMO_CATALOG: &str = include_str!("../../assets/demo_catalog.csv");
 
 #[derive(Debug, thiserror::Error)]
 pub enum TillError {
