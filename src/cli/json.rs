@@ -1,6 +1,6 @@
 //! JSON forms shared by several subcommands (the documented contract).
 
-use crate::sale::SaleRecord;
+use crate::sale::{Payment, SaleRecord};
 use serde_json::{Value, json};
 
 pub fn sale(s: &SaleRecord) -> Value {
@@ -31,12 +31,25 @@ pub fn sale(s: &SaleRecord) -> Value {
             "unit_price": l.unit_price.plain(),
             "total": l.total.plain(),
         })).collect::<Vec<_>>(),
-        "payments": d.payments.iter().map(|p| json!({
-            "method": p.method.as_str(),
-            "amount": p.amount.plain(),
-            "given": p.given.map(|g| g.plain()),
-            "change": p.change.plain(),
-            "state": p.state.as_str(),
-        })).collect::<Vec<_>>(),
+        "payments": d.payments.iter().map(payment).collect::<Vec<_>>(),
     })
+}
+
+fn payment(p: &Payment) -> Value {
+    let mut v = json!({
+        "method": p.method.as_str(),
+        "amount": p.amount.plain(),
+        "given": p.given.map(|g| g.plain()),
+        "change": p.change.plain(),
+        "state": p.state.as_str(),
+    });
+    if let (Some(card), Some(map)) = (&p.card, v.as_object_mut()) {
+        map.insert("trace".into(), json!(card.trace));
+        map.insert("receipt_no".into(), json!(card.receipt_no));
+        map.insert("card_type".into(), json!(card.card_type));
+        map.insert("card_name".into(), json!(card.card_name));
+        map.insert("pan".into(), json!(card.pan));
+        map.insert("terminal_id".into(), json!(card.terminal_id));
+    }
+    v
 }

@@ -45,6 +45,12 @@ pub enum TillError {
     Catalog(String),
     #[error("no data folder could be determined for this user; pass --data-dir")]
     NoDataDir,
+    #[error("tender: {0}")]
+    Tender(String),
+    #[error("the card was declined (terminal result {code:02X})")]
+    CardDeclined { code: u8 },
+    #[error("card payment failed: {reason}{}", if *in_doubt { " - the payment is in doubt and will be checked with the terminal" } else { "" })]
+    Card { reason: String, in_doubt: bool },
 }
 
 /// Where the ledger and the config file live.
@@ -235,7 +241,7 @@ impl Till {
         self.commit(&draft)
     }
 
-    fn commit(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
+    pub(crate) fn commit(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
         let day = self.selling_day()?;
         let now = self.clock.now();
         Ok(self.store.commit_sale(draft, day, now, &self.config.cashier)?)
