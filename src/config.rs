@@ -182,9 +182,9 @@ impl Config {
             .map(|c| TerminalSpec::parse(&c).map_err(|e| format!("[terminal] connection: {e}")))
             .transpose()?;
         let terminal_password = match t.password {
-            Some(p) if p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                p.parse().map_err(|_| format!("[terminal] password: '{p}' is not 6 digits"))?
-            }
+            Some(p) if p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit()) => p
+                .parse()
+                .map_err(|_| format!("[terminal] password: '{p}' is not 6 digits"))?,
             Some(p) => return Err(format!("[terminal] password: '{p}' is not 6 digits")),
             None => 123456,
         };

@@ -16,6 +16,6 @@ pub mod printer;
 pub mod sale;
 pub mod settlement;
 pub mod store;
+pub mod terminal;
 pub mod till;
 pub mod ui;
-pub mod terminal;

@@ -5,6 +5,7 @@ mod json;
 mod report;
 mod sell;
 mod status;
+mod terminal;
 
 use crate::clock::SystemClock;
 use crate::till::{Paths, Till};
@@ -21,6 +22,10 @@ pub struct Cli {
     /// Configuration file (default: tillguard.toml in the data folder, else the user's config folder).
     #[arg(long, global = true, env = "TILLGUARD_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Card terminal for this run: zvt+serial:PATH[@BAUD], zvt+tcp:HOST[:PORT] or simulator
+    /// (overrides [terminal] connection in the config file).
+    #[arg(long, global = true, env = "TILLGUARD_TERMINAL", value_name = "SPEC")]
+    pub terminal: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -35,6 +40,8 @@ pub enum Command {
     Report(report::Args),
     /// Product catalog.
     Catalog(catalog::Args),
+    /// Card terminal tools: ports, check, decode, simulate.
+    Terminal(terminal::Args),
 }
 
 impl Cli {
@@ -52,12 +59,34 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     let Some(command) = &cli.command else {
         return Ok(false);
     };
+    let spec = cli
+        .terminal
+        .as_deref()
+        .map(crate::terminal::spec::TerminalSpec::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--terminal: {e}"))?;
+    if let Command::Terminal(args) = command {
+        // Terminal tools work without opening the ledger.
+        terminal::run(args, &cli.paths()?, spec.as_ref())?;
+        return Ok(true);
+    }
+    let paths = cli.paths()?;
     let mut till = cli.open_till()?;
+    let connect = |till: &Till| -> anyhow::Result<crate::terminal::connect::Connected> {
+        let spec = spec.as_ref().or(till.config().terminal.as_ref());
+        Ok(crate::terminal::connect::connect(
+            spec,
+            till.config(),
+            &paths.data_dir,
+            Arc::new(SystemClock),
+        )?)
+    };
     match command {
         Command::Status(args) => status::run(&till, args)?,
-        Command::Sell(args) => sell::run(&mut till, args)?,
+        Command::Sell(args) => sell::run(&mut till, args, &connect)?,
         Command::Report(args) => report::run(&mut till, args)?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
+        Command::Terminal(_) => {}
     }
     Ok(true)
 }

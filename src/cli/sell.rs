@@ -1,40 +1,97 @@
 use super::{json, print_json};
 use crate::money::Money;
+use crate::terminal::zvt::codes::intermediate_text;
 use crate::till::Till;
+use crate::till::card::{CardProgress, CardTender};
+use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// An item: BARCODE or SKU, optionally with a quantity as CODExN (repeatable).
     #[arg(long = "item", value_name = "CODE[xQTY]", required = true)]
     items: Vec<String>,
-    /// The tender: `cash` (exact amount) or `cash:AMOUNT` (amount handed over).
-    #[arg(long, default_value = "cash", value_name = "cash[:AMOUNT]")]
-    tender: String,
+    /// The tender: `cash` (exact), `cash:AMOUNT` (handed over), `card`, `card:AMOUNT`;
+    /// repeat it (or separate with spaces) to split, e.g. `--tender cash:10 --tender card`.
+    #[arg(long = "tender", default_value = "cash", value_name = "METHOD[:AMOUNT]")]
+    tenders: Vec<String>,
     /// Print JSON (fields documented in the README).
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
+/// The tenders as typed: cash handed over and the card part, each optional.
+struct Tenders {
+    cash: Option<Option<Money>>,
+    card: Option<Option<Money>>,
+}
+
+fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
+    let mut tenders = Tenders { cash: None, card: None };
+    for part in texts.iter().flat_map(|t| t.split_whitespace()) {
+        let (method, amount) = match part.split_once(':') {
+            Some((m, a)) => (m, Some(a)),
+            None => (part, None),
+        };
+        let amount = amount
+            .map(|a| Money::parse_non_negative(a, till.currency()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("tender: {e}"))?;
+        let slot = match method.trim().to_ascii_lowercase().as_str() {
+            "cash" => &mut tenders.cash,
+            "card" => &mut tenders.card,
+            other => anyhow::bail!("tender: unknown method '{other}' (use cash[:AMOUNT] and/or card[:AMOUNT])"),
+        };
+        if slot.replace(amount).is_some() {
+            anyhow::bail!("tender: '{method}' is given twice");
+        }
+    }
+    Ok(tenders)
+}
+
+pub fn run(
+    till: &mut Till,
+    args: &Args,
+    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
+) -> anyhow::Result<()> {
     let mut cart = till.new_cart();
     for item in &args.items {
         till.scan(&mut cart, item)
             .map_err(|e| anyhow::anyhow!("item '{item}': {e}"))?;
     }
-    let (method, amount) = match args.tender.split_once(':') {
-        Some((m, a)) => (m, Some(a)),
-        None => (args.tender.as_str(), None),
-    };
-    let sale = match method.trim().to_ascii_lowercase().as_str() {
-        "cash" => {
-            let given = amount
-                .map(|a| Money::parse_non_negative(a, till.currency()))
-                .transpose()
-                .map_err(|e| anyhow::anyhow!("tender: {e}"))?;
-            till.pay_cash(&cart, given)?
+    let tenders = parse_tenders(&args.tenders, till)?;
+    let sale = match tenders.card {
+        None => till.pay_cash(&cart, tenders.cash.flatten())?,
+        Some(card_amount) => {
+            let mut connected = terminal(till)?;
+            let language = till.language();
+            let quiet = args.json;
+            let mut progress = |p: CardProgress| {
+                if quiet {
+                    return;
+                }
+                match p {
+                    CardProgress::Asking { amount } => eprintln!("terminal: asking for {}", amount.display()),
+                    CardProgress::Terminal(code) => eprintln!("terminal: {}", intermediate_text(code, language)),
+                    CardProgress::Recorded { approved } => {
+                        eprintln!(
+                            "terminal: result stored ({})",
+                            if approved { "approved" } else { "not approved" }
+                        )
+                    }
+                }
+            };
+            let tender = CardTender {
+                cash_given: tenders.cash.flatten(),
+                card_amount,
+            };
+            till.pay_card(
+                &cart,
+                tender,
+                connected.terminal.as_mut(),
+                &AtomicBool::new(false),
+                &mut progress,
+            )?
         }
-        "card" => anyhow::bail!("tender: card payments need a card terminal, which this version does not drive yet"),
-        other => anyhow::bail!("tender: unknown method '{other}' (use cash or cash:AMOUNT)"),
     };
     if args.json {
         return print_json(&json::sale(&sale));

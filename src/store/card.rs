@@ -47,9 +47,15 @@ impl CardState {
     }
 
     fn parse(s: &str) -> Option<CardState> {
-        [CardState::Pending, CardState::Approved, CardState::Declined, CardState::InDoubt, CardState::Cancelled]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            CardState::Pending,
+            CardState::Approved,
+            CardState::Declined,
+            CardState::InDoubt,
+            CardState::Cancelled,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 
@@ -154,7 +160,13 @@ impl Store {
             "UPDATE card_payments SET state = ?1, note = ?2, updated_at = ?3 WHERE id = ?4",
             params![state.as_str(), note, at, id],
         )?;
-        audit::append(&tx, &at, "till", "card_state", &format!("card #{id} {}: {note}", state.as_str()))?;
+        audit::append(
+            &tx,
+            &at,
+            "till",
+            "card_state",
+            &format!("card #{id} {}: {note}", state.as_str()),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -221,7 +233,6 @@ impl Store {
     }
 }
 
-
 /// Totals a terminal reported for its batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TerminalTotals {
@@ -267,6 +278,8 @@ impl Store {
     }
 
     pub fn terminal_totals_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM terminal_totals", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM terminal_totals", [], |r| r.get(0))?)
     }
 }

@@ -7,7 +7,10 @@ use std::path::Path;
 /// Every migration, in order; the schema version is the count applied.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial.sql", include_str!("../../migrations/0001_initial.sql")),
-    ("0002_card_payments.sql", include_str!("../../migrations/0002_card_payments.sql")),
+    (
+        "0002_card_payments.sql",
+        include_str!("../../migrations/0002_card_payments.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -4,7 +4,9 @@
 use super::products::none;
 use super::{Store, StoreError, audit, parse_date, parse_time};
 use crate::money::{Currency, Money, TaxRate};
-use crate::sale::{CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount};
+use crate::sale::{
+    CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, params};

@@ -8,8 +8,14 @@ pub const DEFAULT_TCP_PORT: u16 = 20007;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TerminalSpec {
-    Serial { path: String, baud: u32 },
-    Tcp { host: String, port: u16 },
+    Serial {
+        path: String,
+        baud: u32,
+    },
+    Tcp {
+        host: String,
+        port: u16,
+    },
     /// The built-in simulated terminal, spoken to through the real serial code over a pty pair.
     Simulator,
 }
@@ -25,7 +31,9 @@ impl TerminalSpec {
                 Some((p, b)) => {
                     let baud: u32 = b.parse().map_err(|_| format!("'{b}' is not a baud rate in '{text}'"))?;
                     if ![1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(&baud) {
-                        return Err(format!("baud rate {baud} is not one ZVT terminals use (9600 or 115200)"));
+                        return Err(format!(
+                            "baud rate {baud} is not one ZVT terminals use (9600 or 115200)"
+                        ));
                     }
                     (p, baud)
                 }
@@ -34,19 +42,27 @@ impl TerminalSpec {
             if path.is_empty() {
                 return Err(format!("'{text}' names no serial port"));
             }
-            return Ok(TerminalSpec::Serial { path: path.to_string(), baud });
+            return Ok(TerminalSpec::Serial {
+                path: path.to_string(),
+                baud,
+            });
         }
         if let Some(rest) = text.strip_prefix("zvt+tcp:") {
             let (host, port) = match rest.rsplit_once(':') {
-                Some((h, p)) if !h.contains(':') || h.starts_with('[') => {
-                    (h, p.parse::<u16>().map_err(|_| format!("'{p}' is not a TCP port in '{text}'"))?)
-                }
+                Some((h, p)) if !h.contains(':') || h.starts_with('[') => (
+                    h,
+                    p.parse::<u16>()
+                        .map_err(|_| format!("'{p}' is not a TCP port in '{text}'"))?,
+                ),
                 _ => (rest, DEFAULT_TCP_PORT),
             };
             if host.is_empty() {
                 return Err(format!("'{text}' names no host"));
             }
-            return Ok(TerminalSpec::Tcp { host: host.to_string(), port });
+            return Ok(TerminalSpec::Tcp {
+                host: host.to_string(),
+                port,
+            });
         }
         Err(format!(
             "'{text}' is not a terminal (use zvt+serial:PATH[@BAUD], zvt+tcp:HOST[:PORT] or simulator)"
@@ -72,24 +88,39 @@ mod tests {
     fn parses_every_form_and_names_mistakes() {
         assert_eq!(
             TerminalSpec::parse("zvt+serial:/dev/ttyUSB0@115200"),
-            Ok(TerminalSpec::Serial { path: "/dev/ttyUSB0".into(), baud: 115200 })
+            Ok(TerminalSpec::Serial {
+                path: "/dev/ttyUSB0".into(),
+                baud: 115200
+            })
         );
         assert_eq!(
             TerminalSpec::parse("zvt+serial:COM3"),
-            Ok(TerminalSpec::Serial { path: "COM3".into(), baud: 9600 })
+            Ok(TerminalSpec::Serial {
+                path: "COM3".into(),
+                baud: 9600
+            })
         );
         assert_eq!(
             TerminalSpec::parse("zvt+tcp:10.0.0.5:20008"),
-            Ok(TerminalSpec::Tcp { host: "10.0.0.5".into(), port: 20008 })
+            Ok(TerminalSpec::Tcp {
+                host: "10.0.0.5".into(),
+                port: 20008
+            })
         );
         assert_eq!(
             TerminalSpec::parse("zvt+tcp:pt.local"),
-            Ok(TerminalSpec::Tcp { host: "pt.local".into(), port: 20007 })
+            Ok(TerminalSpec::Tcp {
+                host: "pt.local".into(),
+                port: 20007
+            })
         );
         assert_eq!(TerminalSpec::parse("simulator"), Ok(TerminalSpec::Simulator));
         assert!(TerminalSpec::parse("zvt+serial:/dev/x@12").is_err());
         assert!(TerminalSpec::parse("zvt+tcp:h:notaport").is_err());
         assert!(TerminalSpec::parse("serial:/dev/ttyS0").is_err());
-        assert_eq!(TerminalSpec::parse("zvt+tcp:h:1").map(|s| s.to_string()), Ok("zvt+tcp:h:1".into()));
+        assert_eq!(
+            TerminalSpec::parse("zvt+tcp:h:1").map(|s| s.to_string()),
+            Ok("zvt+tcp:h:1".into())
+        );
     }
 }

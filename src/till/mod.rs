@@ -16,6 +16,8 @@ use jiff::civil::Date;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod card;
+
 pub use crate::store::ImportSummary;
 
 /// The demo catalog loaded into an empty ledger in demo mode.

@@ -1,0 +1,82 @@
+//! Opening the configured terminal: a serial port, a TCP address, or the built-in simulator
+//! (spoken to through the real serial code over a pseudo-terminal pair).
+
+use super::CardTerminal;
+use super::session::Session;
+use super::simulator::{self, SimConfig};
+use super::spec::TerminalSpec;
+use super::zvt::link::Link;
+use super::zvt::serial::SerialLink;
+use super::zvt::tcp::TcpLink;
+use super::zvt_terminal::ZvtTerminal;
+use crate::clock::Clock;
+use crate::config::Config;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// The simulated terminal's batch file in the data folder.
+pub const SIMULATOR_STATE: &str = "simulator-terminal.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("no card terminal is configured ([terminal] connection in the config file, or --terminal)")]
+    NotConfigured,
+    #[error("{0}")]
+    Link(#[from] super::zvt::link::LinkError),
+    #[error("the simulated terminal could not start: {0}")]
+    Simulator(String),
+}
+
+/// An open terminal; dropping it stops an in-process simulator.
+pub struct Connected {
+    pub terminal: Box<dyn CardTerminal>,
+    simulator: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+impl Drop for Connected {
+    fn drop(&mut self) {
+        if let Some((stop, handle)) = self.simulator.take() {
+            stop.store(true, Ordering::SeqCst);
+            let _ = handle.join();
+        }
+    }
+}
+
+pub fn connect(
+    spec: Option<&TerminalSpec>,
+    config: &Config,
+    data_dir: &Path,
+    clock: Arc<dyn Clock>,
+) -> Result<Connected, ConnectError> {
+    let spec = spec.ok_or(ConnectError::NotConfigured)?;
+    let currency = config.currency.numeric;
+    let (link, simulator): (Box<dyn Link>, _) = match spec {
+        TerminalSpec::Serial { path, baud } => (Box::new(SerialLink::open(path, *baud)?), None),
+        TerminalSpec::Tcp { host, port } => (
+            Box::new(TcpLink::connect(&format!("{host}:{port}"), Duration::from_secs(5))?),
+            None,
+        ),
+        TerminalSpec::Simulator => {
+            let sim_config = SimConfig {
+                terminal_id: 52_52_35_35,
+                currency,
+                state_file: Some(data_dir.join(SIMULATOR_STATE)),
+                auto_clear: config.terminal_auto_clear,
+                time_zone: config.time_zone.clone(),
+                faults: Default::default(),
+                password: config.terminal_password,
+            };
+            let (port, name, handle, stop) =
+                simulator::spawn_pty_pair(sim_config, clock).map_err(|e| ConnectError::Simulator(e.to_string()))?;
+            (Box::new(SerialLink::from_port(port, name)), Some((stop, handle)))
+        }
+    };
+    let terminal = ZvtTerminal::new(Session::new(link), config.terminal_password, currency);
+    Ok(Connected {
+        terminal: Box::new(terminal),
+        simulator,
+    })
+}
