@@ -1,32 +1,13 @@
 //! Card sales from the command line against the simulated terminal: in-process (demo
 //! mode), over a pseudo-terminal, and over TCP.
 
+mod common;
+
+use common::{json, tillguard};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn tillguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .env_remove("TILLGUARD_TERMINAL")
-        .output()
-        .expect("run tillguard")
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = tillguard(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 /// A simulator process that is killed when the test ends.
 struct Sim(Child);

@@ -1,29 +1,10 @@
 //! The command line as scripts use it: a fresh --data-dir, JSON contracts, exit codes.
 
+mod common;
+
+use common::{json, tillguard};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn tillguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .output()
-        .expect("run tillguard")
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = tillguard(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 /// Runs a command that must fail; returns its one-line reason.
 fn failure(dir: &Path, args: &[&str]) -> String {

@@ -211,22 +211,21 @@ fn wait(link: &mut dyn Link, timeout: Duration, stop: &AtomicBool, want_ack: boo
     }
 }
 
+/// The ECR end of a simulator's pty pair, its name, the simulator thread and its stop flag.
+pub type PtyPair = (
+    Box<dyn serialport::SerialPort>,
+    String,
+    std::thread::JoinHandle<()>,
+    std::sync::Arc<AtomicBool>,
+);
+
 /// Runs a simulator on one end of a pseudo-terminal pair in a thread and returns the other
 /// end for the ECR, its name, the thread, and the flag that stops it.
 #[cfg(unix)]
-#[allow(clippy::type_complexity)]
 pub fn spawn_pty_pair(
     config: super::SimConfig,
     clock: std::sync::Arc<dyn crate::clock::Clock>,
-) -> Result<
-    (
-        Box<dyn serialport::SerialPort>,
-        String,
-        std::thread::JoinHandle<()>,
-        std::sync::Arc<AtomicBool>,
-    ),
-    SimError,
-> {
+) -> Result<PtyPair, SimError> {
     use crate::terminal::zvt::serial::SerialLink;
     use serialport::SerialPort;
     use std::sync::Arc;
@@ -252,19 +251,10 @@ pub fn spawn_pty_pair(
 
 /// Pseudo-terminals exist on Unix only; elsewhere demo mode needs `--tcp` or a port pair.
 #[cfg(not(unix))]
-#[allow(clippy::type_complexity)]
 pub fn spawn_pty_pair(
     _config: super::SimConfig,
     _clock: std::sync::Arc<dyn crate::clock::Clock>,
-) -> Result<
-    (
-        Box<dyn serialport::SerialPort>,
-        String,
-        std::thread::JoinHandle<()>,
-        std::sync::Arc<AtomicBool>,
-    ),
-    SimError,
-> {
+) -> Result<PtyPair, SimError> {
     Err(SimError::Pty(
         "pseudo-terminals are not available on this system".to_string(),
     ))
