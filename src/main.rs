@@ -26,5 +26,11 @@ fn main() -> ExitCode {
 
 fn open_gui(cli: &Cli) -> anyhow::Result<()> {
     let till = cli.open_till()?;
-    tillguard::ui::run(till)
+    let terminal = tillguard::ui::TerminalSetup {
+        spec: cli.terminal_spec()?.or_else(|| till.config().terminal.clone()),
+        data_dir: cli.paths()?.data_dir,
+        // The simulated terminal takes its time, so the demo shows each step on screen.
+        think_time: std::time::Duration::from_millis(700),
+    };
+    tillguard::ui::run(till, terminal)
 }

@@ -1,203 +1,23 @@
-//! Headless checkout tests: the real `App` is driven through its `view` and `update` the way
-//! iced drives it. Each step builds the view in an iced_test `Simulator`, plays the user's
-//! clicks and keys on it, and feeds the messages the widgets produced to `App::update`.
-//!
-//! What the simulator does not do: run the `Task`s `update` returns (the focus operations)
-//! or the subscription. So each step clicks the field it types into, as the focus task would
-//! have put the keyboard there, and key presses are passed through `ui::keys::classify` with
-//! the status the widgets gave them, which is what the subscription does in the real app.
+//! Headless checkout tests (see `ui_harness` for how the app is driven without a window).
 
-use iced::keyboard::key::{Named, NativeCode, Physical};
-use iced::keyboard::{Key, Location, Modifiers};
-use iced::{Font, Settings, window};
+mod ui_harness;
+
+use iced::Font;
+use iced::keyboard::Key;
+use iced::keyboard::key::Named;
 use iced_test::Simulator;
-use iced_test::selector::{self, Candidate};
-use std::sync::{Arc, Once};
-use tillguard::clock::ManualClock;
-use tillguard::money::{Currency, Money};
-use tillguard::till::Till;
+use iced_test::selector;
 use tillguard::ui::screen::checkout::{CASH_ID, RECEIPT_ID, SCAN_ID};
+use tillguard::ui::theme;
 use tillguard::ui::widget::segments;
-use tillguard::ui::{App, Message, keys, theme};
-
-const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
-const WATER: &str = "2000000020204"; // 矿泉水 550ml, ¥2.00, 13 %
-
-static SETUP: Once = Once::new();
-
-/// Settings for every simulator. The bundled font goes into iced's process-wide font system
-/// once, before any simulator lays text out; loading it per simulator would pile up copies.
-fn settings() -> Settings {
-    SETUP.call_once(|| {
-        // Software rendering: the tests need no GPU. Set inside `Once`, before any renderer
-        // reads it, while every other test thread waits here.
-        // SAFETY: every test calls `settings()` before anything reads the environment.
-        unsafe { std::env::set_var("ICED_TEST_BACKEND", "tiny-skia") };
-        for font in tillguard::ui::settings().fonts {
-            iced_test::renderer::graphics::text::font_system()
-                .write()
-                .expect("font system lock")
-                .load_font(font);
-        }
-    });
-    Settings {
-        default_font: theme::UI_FONT,
-        ..Settings::default()
-    }
-}
-
-fn demo_app() -> App {
-    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let till = Till::open_demo_in_memory(Arc::new(ManualClock::new(noon))).expect("demo till opens");
-    App::new(till).0
-}
-
-fn cny(amount: &str) -> Money {
-    Money::parse(amount, Currency::CNY).expect("amount")
-}
-
-/// One round of the event loop: view, user actions, then every resulting message to update.
-fn interact(app: &mut App, act: impl FnOnce(&mut Simulator<'_, Message>) -> Vec<Message>) {
-    let messages: Vec<Message> = {
-        let mut ui = Simulator::with_settings(settings(), app.view());
-        let mut extra = act(&mut ui);
-        let mut messages: Vec<Message> = ui.into_messages().collect();
-        messages.append(&mut extra);
-        messages
-    };
-    for message in messages {
-        let _ = app.update(message);
-    }
-}
-
-fn click_text(app: &mut App, label: &str) {
-    let label = label.to_string();
-    interact(app, |ui| {
-        ui.click(label.as_str())
-            .unwrap_or_else(|e| panic!("no clickable {label:?}: {e}"));
-        Vec::new()
-    });
-}
-
-fn click_id(app: &mut App, id: &'static str) {
-    interact(app, |ui| {
-        ui.click(selector::id(id))
-            .unwrap_or_else(|e| panic!("no widget {id}: {e}"));
-        Vec::new()
-    });
-}
-
-/// Types into a field and presses Enter, like a USB scanner (or a cashier) does.
-fn type_and_enter(app: &mut App, field: &'static str, input: &str) {
-    interact(app, |ui| {
-        ui.click(selector::id(field))
-            .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
-        let _ = ui.typewrite(input);
-        let _ = ui.tap_key(Key::Named(Named::Enter));
-        Vec::new()
-    });
-}
-
-fn type_only(app: &mut App, field: &'static str, input: &str) {
-    interact(app, |ui| {
-        ui.click(selector::id(field))
-            .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
-        let _ = ui.typewrite(input);
-        Vec::new()
-    });
-}
-
-/// Key events as the real app gets them: the widgets see each event first; then the
-/// subscription filter gets it with the status the widgets returned. `focused` is the field
-/// the app's focus task would have focused (`None`: the keyboard is nowhere).
-fn keystrokes(app: &mut App, focused: Option<&'static str>, events: Vec<iced::Event>) {
-    interact(app, |ui| {
-        if let Some(field) = focused {
-            ui.click(selector::id(field))
-                .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
-        }
-        let mut from_subscription = Vec::new();
-        for event in events {
-            let status = ui
-                .simulate([event.clone()])
-                .first()
-                .copied()
-                .unwrap_or(iced::event::Status::Ignored);
-            if let Some(input) = keys::classify(event, status, window::Id::unique()) {
-                from_subscription.push(Message::Checkout(tillguard::ui::screen::checkout::Message::Input(
-                    input,
-                )));
-            }
-        }
-        from_subscription
-    });
-}
-
-fn key_press(key: Key, text: Option<&str>) -> iced::Event {
-    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
-        key: key.clone(),
-        modified_key: key,
-        physical_key: Physical::Unidentified(NativeCode::Unidentified),
-        location: Location::Standard,
-        modifiers: Modifiers::default(),
-        text: text.map(Into::into),
-        repeat: false,
-    })
-}
-
-fn press_key(app: &mut App, named: Named) {
-    keystrokes(app, Some(SCAN_ID), vec![key_press(Key::Named(named), None)]);
-}
-
-/// A scanner firing a code and Enter while no field has focus.
-fn scan_unfocused(app: &mut App, code: &str) {
-    let mut events: Vec<iced::Event> = code
-        .chars()
-        .map(|c| key_press(Key::Character(c.to_string().into()), Some(&c.to_string())))
-        .collect();
-    events.push(key_press(Key::Named(Named::Enter), Some("\r")));
-    keystrokes(app, None, events);
-}
-
-fn shows(app: &App, text: &str) -> bool {
-    Simulator::with_settings(settings(), app.view()).find(text).is_ok()
-}
-
-/// Every text on screen, in layout order.
-fn all_texts(app: &App) -> Vec<String> {
-    let mut texts = Vec::new();
-    let mut ui = Simulator::with_settings(settings(), app.view());
-    // A selector that never matches visits the whole tree; it records what it passes.
-    let _ = ui.find(|candidate: Candidate<'_>| {
-        if let Candidate::Text { content, .. } = candidate {
-            texts.push(content.to_string());
-        }
-        None::<()>
-    });
-    drop(ui);
-    texts
-}
-
-fn assert_shows(app: &App, text: &str) {
-    assert!(
-        shows(app, text),
-        "expected {text:?} on screen; error line: {:?}",
-        error_line(app)
-    );
-}
-
-fn error_line(app: &App) -> Option<String> {
-    match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state.error().map(str::to_string),
-    }
-}
+use ui_harness::*;
 
 #[test]
 fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
     let mut app = demo_app();
     assert_shows(&app, "演示模式");
     assert_shows(&app, "今日 0 笔，¥0.00");
-    let day = app.till().status().expect("status").business_day;
+    let day = till(&app).status().expect("status").business_day;
     assert_shows(&app, &format!("营业日 {day}"));
 
     type_and_enter(&mut app, SCAN_ID, COLA);
@@ -219,7 +39,7 @@ fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
     type_only(&mut app, CASH_ID, "20");
     assert_shows(&app, "找零 ¥11.00");
     assert_eq!(
-        app.till().status().expect("status").sales_count,
+        till(&app).status().expect("status").sales_count,
         0,
         "nothing is sold before paying"
     );
@@ -227,7 +47,7 @@ fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
     // Enter in the cash field pays.
     type_and_enter(&mut app, CASH_ID, "");
     assert_eq!(error_line(&app), None);
-    let status = app.till().status().expect("status");
+    let status = till(&app).status().expect("status");
     assert_eq!(status.sales_count, 1, "the sale is in the ledger");
     assert_eq!(status.sales_total, cny("9.00"));
     assert_shows(&app, "找零 ¥11.00");
@@ -244,12 +64,12 @@ fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
     let sale_id = match app.screen() {
         tillguard::ui::app::Screen::Checkout(state) => state.completed().expect("completed sale").sale.id,
     };
-    let stored = app.till().sale(sale_id).expect("sale stored");
+    let stored = till(&app).sale(sale_id).expect("sale stored");
     assert_eq!(stored.draft.total, cny("9.00"));
     assert_eq!(stored.draft.change(), cny("11.00"));
     // The preview shows the stored sale's receipt, piece by piece in order (the pieces are
     // pinned to their columns; see `ui::widget::monospace_block`).
-    let receipt = app.till().receipt_text(&stored);
+    let receipt = till(&app).receipt_text(&stored);
     assert!(receipt.contains("可乐 330ml") && receipt.contains("11.00"), "{receipt}");
     let expected: Vec<String> = receipt.lines().flat_map(segments).map(|(_, piece)| piece).collect();
     let on_screen = all_texts(&app);
@@ -304,13 +124,13 @@ fn unknown_text_offers_a_name_search_and_bad_input_names_the_problem() {
     click_text(&mut app, "收款（F12）");
     let error = error_line(&app).expect("error shown");
     assert!(error.contains("现金 5.00 少于应收 9.20"), "{error}");
-    assert_eq!(app.till().status().expect("status").sales_count, 0);
+    assert_eq!(till(&app).status().expect("status").sales_count, 0);
 
     // Not an amount at all.
     type_and_enter(&mut app, CASH_ID, "abc");
     let error = error_line(&app).expect("error shown");
     assert!(error.contains("abc”不是金额"), "{error}");
-    assert_eq!(app.till().status().expect("status").sales_count, 0);
+    assert_eq!(till(&app).status().expect("status").sales_count, 0);
 }
 
 #[test]
@@ -328,14 +148,14 @@ fn keyboard_only_sale_with_plus_key_and_f12() {
     click_text(&mut app, "¥10.00");
     assert_shows(&app, "找零 ¥3.00");
     press_key(&mut app, Named::F12);
-    let status = app.till().status().expect("status");
+    let status = till(&app).status().expect("status");
     assert_eq!((status.sales_count, status.sales_total), (1, cny("7.00")));
     assert_shows(&app, "找零 ¥3.00");
 
     // F12 again on the finished sale does not raise an error or sell twice.
     press_key(&mut app, Named::F12);
     assert_eq!(error_line(&app), None);
-    assert_eq!(app.till().status().expect("status").sales_count, 1);
+    assert_eq!(till(&app).status().expect("status").sales_count, 1);
 
     // Scanning straight away starts the next sale, even if a click left no field focused:
     // keys that reach no widget are handed to the barcode field.

@@ -49,6 +49,15 @@ impl Cli {
         Ok(Paths::resolve(self.data_dir.clone(), self.config.clone())?)
     }
 
+    /// `--terminal`, parsed; `None` when not given.
+    pub fn terminal_spec(&self) -> anyhow::Result<Option<crate::terminal::spec::TerminalSpec>> {
+        self.terminal
+            .as_deref()
+            .map(crate::terminal::spec::TerminalSpec::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--terminal: {e}"))
+    }
+
     pub fn open_till(&self) -> anyhow::Result<Till> {
         Ok(Till::open(&self.paths()?, Arc::new(SystemClock))?)
     }
@@ -59,12 +68,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     let Some(command) = &cli.command else {
         return Ok(false);
     };
-    let spec = cli
-        .terminal
-        .as_deref()
-        .map(crate::terminal::spec::TerminalSpec::parse)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("--terminal: {e}"))?;
+    let spec = cli.terminal_spec()?;
     if let Command::Terminal(args) = command {
         // Terminal tools work without opening the ledger.
         terminal::run(args, &cli.paths()?, spec.as_ref())?;

@@ -124,6 +124,9 @@ pub fn receipt(
     for p in &d.payments {
         let method = tr(&format!("tender-{}", p.method.as_str()), &[]);
         out.extend(pair(&method, &p.given.unwrap_or(p.amount).plain(), cols));
+        if let Some(card) = &p.card {
+            card_reference(&mut out, card, tr, cols);
+        }
         if !p.change.is_zero() {
             out.extend(pair(&tr("receipt-change", &[]), &p.change.plain(), cols));
         }
@@ -131,6 +134,24 @@ pub fn receipt(
     out.push(rule(cols));
     out.extend(center(&tr("receipt-thanks", &[]), cols));
     Receipt { lines: out }
+}
+
+/// What the customer and the acquirer need to find a card payment again: the card as the
+/// terminal masked it, and the terminal's trace and receipt numbers.
+fn card_reference(out: &mut Vec<String>, card: &crate::sale::CardDetails, tr: Tr<'_>, cols: usize) {
+    let name = card.card_name.clone().or_else(|| card.card_type.clone());
+    let card_line: Vec<String> = [name, card.pan.clone()].into_iter().flatten().collect();
+    if !card_line.is_empty() {
+        out.extend(wrap(&format!("  {}", card_line.join(" ")), cols));
+    }
+    let numbers = [
+        card.trace.map(|n| tr("receipt-card-trace", &[("number", n.to_string())])),
+        card.receipt_no.map(|n| tr("receipt-card-receipt", &[("number", n.to_string())])),
+        card.terminal_id.clone().map(|id| tr("receipt-card-terminal", &[("id", id)])),
+    ];
+    for line in numbers.into_iter().flatten() {
+        out.extend(wrap(&format!("  {line}"), cols));
+    }
 }
 
 /// An X- or Z-report.

@@ -51,6 +51,18 @@ pub fn connect(
     data_dir: &Path,
     clock: Arc<dyn Clock>,
 ) -> Result<Connected, ConnectError> {
+    connect_paced(spec, config, data_dir, clock, Duration::ZERO)
+}
+
+/// As `connect`; a simulated terminal pauses `think_time` before each of its steps, as a
+/// card holder and a bank would (the GUI's demo shows the steps instead of a flash).
+pub fn connect_paced(
+    spec: Option<&TerminalSpec>,
+    config: &Config,
+    data_dir: &Path,
+    clock: Arc<dyn Clock>,
+    think_time: Duration,
+) -> Result<Connected, ConnectError> {
     let spec = spec.ok_or(ConnectError::NotConfigured)?;
     let currency = config.currency.numeric;
     let (link, simulator): (Box<dyn Link>, _) = match spec {
@@ -66,7 +78,10 @@ pub fn connect(
                 state_file: Some(data_dir.join(SIMULATOR_STATE)),
                 auto_clear: config.terminal_auto_clear,
                 time_zone: config.time_zone.clone(),
-                faults: Default::default(),
+                faults: simulator::SimFaults {
+                    think_time,
+                    ..Default::default()
+                },
                 password: config.terminal_password,
             };
             let (port, name, handle, stop) =

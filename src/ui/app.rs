@@ -1,7 +1,11 @@
-//! The root of the GUI: owns the till and the translations and routes messages to the
-//! current screen. Tests drive `App` through `update` and `view` exactly like iced does.
+//! The root of the GUI: owns the desk (till and terminal) and the translations and routes
+//! messages to the current screen. While a terminal exchange runs, the desk is on a worker
+//! thread and messages that need it wait in a queue. Tests drive `App` through `step` and
+//! `view` exactly like iced does, running the step's job themselves.
 
-use super::keys;
+use super::desk::{self, Desk, Outcome, Shop, TerminalSetup};
+use super::job::Job;
+use super::keys::{self, Input, Shortcut};
 use super::screen::checkout;
 use crate::i18n::I18n;
 use crate::till::Till;
@@ -14,36 +18,58 @@ const STATUS_REFRESH: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub enum Message {
     Checkout(checkout::Message),
+    /// From a job that has the desk.
+    Desk(desk::Event),
 }
 
 pub enum Screen {
     Checkout(checkout::State),
 }
 
+/// What one message leads to: a task for iced, and maybe work for a worker thread.
+pub struct Step {
+    pub task: Task<Message>,
+    pub job: Option<Job<Message>>,
+}
+
+impl From<Task<Message>> for Step {
+    fn from(task: Task<Message>) -> Step {
+        Step { task, job: None }
+    }
+}
+
 pub struct App {
-    till: Till,
+    /// `None` while lent to a job.
+    desk: Option<Desk>,
+    shop: Shop,
     i18n: I18n,
     screen: Screen,
+    /// Messages that need the desk, in arrival order, replayed when it is back.
+    waiting: Vec<Message>,
 }
 
 impl App {
     /// The app on its first screen, and the task that puts the keyboard in the barcode field.
-    pub fn new(till: Till) -> (App, Task<Message>) {
+    pub fn new(till: Till, terminal: TerminalSetup) -> (App, Task<Message>) {
         let i18n = I18n::new(till.language());
         let state = checkout::State::new(&till);
         let focus = state.refocus().map(Message::Checkout);
+        let desk = Desk::new(till, terminal);
         (
             App {
-                till,
+                shop: desk.shop(),
+                desk: Some(desk),
                 i18n,
                 screen: Screen::Checkout(state),
+                waiting: Vec::new(),
             },
             focus,
         )
     }
 
-    pub fn till(&self) -> &Till {
-        &self.till
+    /// The till, unless it is with the terminal right now.
+    pub fn till(&self) -> Option<&Till> {
+        self.desk.as_ref().map(|d| &d.till)
     }
 
     pub fn i18n(&self) -> &I18n {
@@ -59,16 +85,82 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        match (&mut self.screen, message) {
-            (Screen::Checkout(state), Message::Checkout(message)) => {
-                state.update(&mut self.till, &self.i18n, message).map(Message::Checkout)
+        let step = self.step(message);
+        match step.job {
+            Some(job) => Task::batch([step.task, job.spawn()]),
+            None => step.task,
+        }
+    }
+
+    pub fn step(&mut self, message: Message) -> Step {
+        match message {
+            Message::Checkout(message) => self.checkout(message),
+            Message::Desk(event) => self.desk_event(event).into(),
+        }
+    }
+
+    fn checkout(&mut self, message: checkout::Message) -> Step {
+        let Screen::Checkout(state) = &mut self.screen;
+        let Some(desk) = self.desk.as_mut() else {
+            return match state.update_while_paying(message) {
+                checkout::WhilePaying::Done(task) => task.map(Message::Checkout).into(),
+                checkout::WhilePaying::Later(message) => {
+                    self.waiting.push(Message::Checkout(message));
+                    Task::none().into()
+                }
+            };
+        };
+        if matches!(
+            message,
+            checkout::Message::PayCard | checkout::Message::Input(Input::Shortcut(Shortcut::PayCard))
+        ) {
+            let refocus = state.refocus().map(Message::Checkout);
+            let Some((cart, tender, cancel)) = state.card_request(&desk.till, &self.shop, &self.i18n) else {
+                return refocus.into();
+            };
+            // The desk leaves here and comes back in the job's last message.
+            let job = self
+                .desk
+                .take()
+                .map(|desk| desk.pay_card(cart, tender, cancel).map(Message::Desk));
+            return Step { task: refocus, job };
+        }
+        state
+            .update(&mut desk.till, &self.i18n, message)
+            .map(Message::Checkout)
+            .into()
+    }
+
+    fn desk_event(&mut self, event: desk::Event) -> Task<Message> {
+        let Screen::Checkout(state) = &mut self.screen;
+        match event {
+            desk::Event::Progress(progress) => {
+                state.card_progress(progress);
+                Task::none()
+            }
+            desk::Event::Returned(parcel) => {
+                let Some((desk, outcome)) = parcel.take() else {
+                    return Task::none();
+                };
+                match outcome {
+                    Outcome::Paid(result) => state.card_finished(&desk.till, &self.i18n, result),
+                }
+                let refocus = state.refocus().map(Message::Checkout);
+                self.desk = Some(desk);
+                // What the cashier did meanwhile (a scan) happens now, in order.
+                let waiting = std::mem::take(&mut self.waiting);
+                let mut tasks = vec![refocus];
+                for message in waiting {
+                    tasks.push(self.update(message));
+                }
+                Task::batch(tasks)
             }
         }
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         match &self.screen {
-            Screen::Checkout(state) => state.view(&self.till, &self.i18n).map(Message::Checkout),
+            Screen::Checkout(state) => state.view(&self.shop, &self.i18n).map(Message::Checkout),
         }
     }
 

@@ -26,6 +26,7 @@ pub enum Shortcut {
     FocusScan,
     FocusCash,
     Pay,
+    PayCard,
     Escape,
     Increase,
     Decrease,
@@ -63,6 +64,7 @@ fn key_pressed(
             Named::F4 => Some(Shortcut::FocusCash),
             // A held F12 must not try to pay the next (empty) cart.
             Named::F12 if !repeat => Some(Shortcut::Pay),
+            Named::F11 if !repeat => Some(Shortcut::PayCard),
             Named::Escape => Some(Shortcut::Escape),
             Named::ArrowUp => Some(Shortcut::SelectPrevious),
             Named::ArrowDown => Some(Shortcut::SelectNext),

@@ -1,6 +1,8 @@
 //! The desktop GUI (iced). The only part of Tillguard that imports iced.
 
 pub mod app;
+pub mod desk;
+pub mod job;
 pub mod keys;
 pub mod reason;
 pub mod screen;
@@ -11,7 +13,8 @@ use crate::till::Till;
 use iced::Size;
 use std::sync::Mutex;
 
-pub use app::{App, Message};
+pub use app::{App, Message, Step};
+pub use desk::TerminalSetup;
 
 /// The settings the window and the headless tests share: bundled CJK font as default.
 pub fn settings() -> iced::Settings {
@@ -23,13 +26,13 @@ pub fn settings() -> iced::Settings {
 }
 
 /// Opens the main window and runs until it is closed.
-pub fn run(till: Till) -> anyhow::Result<()> {
+pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
     // iced's boot hook is an `Fn`, but the till can only be handed over once.
     let slot = Mutex::new(Some(till));
     let boot = move || {
         let till = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         // iced calls boot exactly once per application run.
-        App::new(till.expect("iced boots the application once"))
+        App::new(till.expect("iced boots the application once"), terminal.clone())
     };
     iced::application(boot, App::update, App::view)
         .title(App::title)
@@ -53,6 +56,7 @@ mod tests {
             include_str!("app.rs"),
             include_str!("screen/checkout/mod.rs"),
             include_str!("screen/checkout/view.rs"),
+            include_str!("screen/checkout/card.rs"),
         ];
         let mut ids = Vec::new();
         for source in sources {

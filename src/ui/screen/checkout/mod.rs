@@ -5,10 +5,12 @@
 //! quick-cash buttons and a click into the cash field move the keyboard to the cash field,
 //! and paying or Esc brings it back.
 
+mod card;
 mod cash;
 mod scan_field;
 mod view;
 
+pub use card::{CardPayment, Phase, WhilePaying};
 pub use cash::{CashState, cash_state, quick_amounts};
 
 use crate::catalog::LookupError;
@@ -28,6 +30,8 @@ pub const SCAN_ID: &str = "checkout-scan";
 pub const CASH_ID: &str = "checkout-cash";
 /// The receipt preview shown after a sale.
 pub const RECEIPT_ID: &str = "checkout-receipt";
+/// The terminal's live status during a card payment.
+pub const CARD_STATUS_ID: &str = "checkout-card-status";
 /// How many name-search results are offered.
 const SEARCH_LIMIT: usize = 12;
 /// A typed code at least this long that is a known product is a scan, even in the cash field.
@@ -48,6 +52,10 @@ pub enum Message {
     CashSubmitted,
     QuickCash(Money),
     Pay,
+    /// Pay by card (the cash typed, if any, pays part).
+    PayCard,
+    /// Ask the terminal to abort the card payment.
+    CancelCard,
     NewSale,
     Input(Input),
     /// Answer to "is the cash field focused?" after a click somewhere.
@@ -93,6 +101,8 @@ pub struct State {
     completed: Option<Completed>,
     focus: Field,
     status: Result<Status, String>,
+    /// The card payment under way; the till is with the terminal meanwhile.
+    card: Option<CardPayment>,
 }
 
 impl State {
@@ -108,6 +118,7 @@ impl State {
             completed: None,
             focus: Field::Scan,
             status: till.status().map_err(|e| e.to_string()),
+            card: None,
         }
     }
 
@@ -168,6 +179,8 @@ impl State {
                 self.focus = Field::Cash;
             }
             Message::Pay => self.pay(till, i18n),
+            // The app lends the till to the terminal for these (see `ui::app`).
+            Message::PayCard | Message::CancelCard => {}
             Message::NewSale => self.new_sale(),
             Message::Input(Input::Shortcut(shortcut)) => self.shortcut(till, i18n, shortcut),
             Message::Input(Input::Stray(text)) => {
@@ -218,6 +231,7 @@ impl State {
             Shortcut::FocusScan => self.focus = Field::Scan,
             Shortcut::FocusCash => self.focus = Field::Cash,
             Shortcut::Pay => self.pay(till, i18n),
+            Shortcut::PayCard => {}
             Shortcut::Escape => self.escape(),
             Shortcut::Increase => self.step_selected(1),
             Shortcut::Decrease => self.step_selected(-1),
@@ -367,39 +381,49 @@ impl State {
             }
             return;
         }
-        let typed = self.cash.trim().to_string();
-        let given = if typed.is_empty() {
-            None
-        } else {
-            match Money::parse_non_negative(&typed, till.currency()) {
-                Ok(m) => Some(m),
-                Err(e) => {
-                    self.error = Some(i18n.t_args(
-                        "ui-error-cash",
-                        &[("input", typed), ("reason", reason::money_error(i18n, &e))],
-                    ));
-                    self.focus = Field::Cash;
-                    return;
-                }
-            }
+        let Some(given) = self.typed_cash(till, i18n) else {
+            return;
         };
         match till.pay_cash(&self.cart, given) {
-            Ok(sale) => {
-                let receipt = till.receipt_text(&sale);
-                self.completed = Some(Completed { sale, receipt });
-                self.cart.clear();
-                self.cash.clear();
-                self.selected = None;
-                self.search = None;
-                self.error = None;
-                self.notice = None;
-                self.focus = Field::Scan;
-                self.refresh_status(till);
-            }
+            Ok(sale) => self.sale_completed(till, sale),
             Err(e) => {
                 self.error = Some(i18n.t_args("ui-error-pay", &[("reason", reason::till_error(i18n, &e))]));
             }
         }
+    }
+
+    /// The cash typed: `Some(None)` when nothing was typed, `None` (reason shown) when it is
+    /// not an amount.
+    fn typed_cash(&mut self, till: &Till, i18n: &I18n) -> Option<Option<Money>> {
+        let typed = self.cash.trim().to_string();
+        if typed.is_empty() {
+            return Some(None);
+        }
+        match Money::parse_non_negative(&typed, till.currency()) {
+            Ok(m) => Some(Some(m)),
+            Err(e) => {
+                self.error = Some(i18n.t_args(
+                    "ui-error-cash",
+                    &[("input", typed), ("reason", reason::money_error(i18n, &e))],
+                ));
+                self.focus = Field::Cash;
+                None
+            }
+        }
+    }
+
+    /// The sale is stored: show its receipt and get ready for the next customer.
+    fn sale_completed(&mut self, till: &Till, sale: SaleRecord) {
+        let receipt = till.receipt_text(&sale);
+        self.completed = Some(Completed { sale, receipt });
+        self.cart.clear();
+        self.cash.clear();
+        self.selected = None;
+        self.search = None;
+        self.error = None;
+        self.notice = None;
+        self.focus = Field::Scan;
+        self.refresh_status(till);
     }
 
     fn new_sale(&mut self) {

@@ -1,11 +1,11 @@
 //! Layout of the checkout screen: header, message line, cart on the left, totals and
 //! tender (or the finished sale's receipt) on the right, key help at the bottom.
 
-use super::{CASH_ID, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state};
+use super::{CASH_ID, CardPayment, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state};
 use crate::i18n::I18n;
 use crate::money::Money;
 use crate::sale::Totals;
-use crate::till::Till;
+use crate::ui::desk::Shop;
 use crate::ui::theme;
 use crate::ui::widget::{amount_row, monospace_block, touch_button};
 use iced::widget::{Column, Id, button, column, container, row, rule, scrollable, space, text, text_input};
@@ -18,10 +18,11 @@ const REMOVE_WIDTH: f32 = 80.0;
 const RECEIPT_TEXT: f32 = 14.0;
 
 impl State {
-    pub fn view<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
-        let side: Element<'a, Message> = match &self.completed {
-            Some(done) => completed_panel(done, i18n),
-            None => tender_panel(self, till, i18n),
+    pub fn view<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
+        let side: Element<'a, Message> = match (&self.card, &self.completed) {
+            (Some(card), _) => card_panel(card, i18n),
+            (None, Some(done)) => completed_panel(done, i18n),
+            (None, None) => tender_panel(self, shop, i18n),
         };
         let body = row![
             container(self.cart_panel(i18n)).width(Fill).height(Fill),
@@ -30,14 +31,14 @@ impl State {
         .spacing(theme::SPACING * 1.5)
         .height(Fill);
         let mut page = Column::new().spacing(theme::SPACING).padding(theme::SPACING * 1.5);
-        page = page.push(self.header(till, i18n));
+        page = page.push(self.header(shop, i18n));
         page.push(self.message_line())
             .push(body)
             .push(text(i18n.t("ui-keys")).size(theme::SMALL))
             .into()
     }
 
-    fn header<'a>(&'a self, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
+    fn header<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
         let mut header = row![text(i18n.t("app-title")).size(theme::LARGE)]
             .spacing(theme::SPACING * 2.0)
             .align_y(Center);
@@ -73,7 +74,7 @@ impl State {
             }
         }
         header = header.push(space::horizontal());
-        if till.is_demo() {
+        if shop.demo {
             header = header.push(badge(i18n.t("ui-demo-badge"), theme::demo_badge));
         }
         header.into()
@@ -130,16 +131,18 @@ impl State {
         ]
         .spacing(theme::SPACING)
         .padding([0.0, 6.0]);
+        // The cart being paid for by card stays as it is until the terminal is done.
+        let editable = self.card.is_none();
         let mut lines = Column::new().spacing(4);
         for (index, (line, total)) in priced.into_iter().enumerate() {
             let quantity = row![
-                container(touch_button("-", theme::TOUCH).on_press(Message::Decrease(index)))
+                container(touch_button("-", theme::TOUCH).on_press_maybe(editable.then_some(Message::Decrease(index))))
                     .id(Id::from(format!("line-{index}-minus"))),
                 text(line.quantity.to_string())
                     .size(theme::TEXT)
                     .width(Length::Fixed(40.0))
                     .align_x(Center),
-                container(touch_button("+", theme::TOUCH).on_press(Message::Increase(index)))
+                container(touch_button("+", theme::TOUCH).on_press_maybe(editable.then_some(Message::Increase(index))))
                     .id(Id::from(format!("line-{index}-plus"))),
             ]
             .align_y(Center)
@@ -156,7 +159,7 @@ impl State {
                 container(
                     touch_button(i18n.t("ui-remove"), REMOVE_WIDTH)
                         .style(button::danger)
-                        .on_press(Message::Remove(index))
+                        .on_press_maybe(editable.then_some(Message::Remove(index)))
                 )
                 .id(Id::from(format!("line-{index}-remove"))),
             ]
@@ -200,8 +203,8 @@ fn search_results<'a>(search: &'a Search, i18n: &'a I18n) -> Element<'a, Message
     .into()
 }
 
-fn tender_panel<'a>(state: &'a State, till: &'a Till, i18n: &'a I18n) -> Element<'a, Message> {
-    let currency = till.currency();
+fn tender_panel<'a>(state: &'a State, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
+    let currency = shop.currency;
     let totals = state.cart.totals().unwrap_or_else(|_| empty_totals(currency));
     let mut panel = totals_rows(&totals, i18n);
     let cash = text_input(&i18n.t("ui-cash-placeholder"), &state.cash)
@@ -243,11 +246,55 @@ fn tender_panel<'a>(state: &'a State, till: &'a Till, i18n: &'a I18n) -> Element
         }
         CashState::Invalid(reason) => panel = panel.push(text(reason).size(theme::TEXT).style(text::danger)),
     }
+    let ready = !state.cart.is_empty();
     let pay = touch_button(i18n.t("ui-pay"), Fill)
         .style(button::success)
-        .on_press_maybe((!state.cart.is_empty()).then_some(Message::Pay));
-    panel = panel.push(space::vertical()).push(pay);
+        .on_press_maybe(ready.then_some(Message::Pay));
+    let mut buttons = row![pay].spacing(theme::SPACING);
+    if shop.card {
+        buttons = buttons.push(
+            touch_button(i18n.t("ui-pay-card"), Fill)
+                .style(button::primary)
+                .on_press_maybe(ready.then_some(Message::PayCard)),
+        );
+    }
+    panel = panel.push(space::vertical()).push(buttons);
     container(panel.spacing(theme::SPACING))
+        .style(theme::panel)
+        .padding(theme::SPACING * 1.5)
+        .height(Fill)
+        .into()
+}
+
+/// The card payment under way: the amount, the terminal's live status, Cancel.
+fn card_panel<'a>(card: &'a CardPayment, i18n: &'a I18n) -> Element<'a, Message> {
+    let language = i18n.language();
+    let mut steps = Column::new().spacing(4);
+    // Earlier statuses, faded, so the cashier sees the terminal is moving along.
+    let earlier = card.history.len().saturating_sub(1);
+    for code in card.history.iter().take(earlier) {
+        let line = crate::terminal::zvt::codes::intermediate_text(*code, language);
+        steps = steps.push(text(format!("√ {line}")).size(theme::SMALL));
+    }
+    let cancel = touch_button(i18n.t("ui-card-cancel"), Fill)
+        .style(button::danger)
+        .on_press_maybe(card.can_cancel().then_some(Message::CancelCard));
+    let panel = column![
+        text(i18n.t("ui-card-title")).size(theme::LARGE),
+        text(card.card_amount.display()).size(theme::HUGE),
+        rule::horizontal(1),
+        steps,
+        container(text(card.status_text(i18n)).size(theme::LARGE))
+            .id(Id::new(super::CARD_STATUS_ID))
+            .style(theme::notice_line)
+            .padding([12.0, 12.0])
+            .width(Fill),
+        space::vertical(),
+        text(i18n.t("ui-card-wait")).size(theme::SMALL),
+        cancel,
+    ]
+    .spacing(theme::SPACING);
+    container(panel)
         .style(theme::panel)
         .padding(theme::SPACING * 1.5)
         .height(Fill)

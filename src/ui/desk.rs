@@ -1,0 +1,116 @@
+//! The till and its card terminal. For a terminal exchange the whole desk is lent to a
+//! worker thread (the window keeps drawing the terminal's live status) and comes back in
+//! the job's last message; the UI never holds a reference into it meanwhile.
+
+use super::job::{Job, Parcel};
+use crate::clock::SystemClock;
+use crate::money::Currency;
+use crate::sale::{Cart, SaleRecord};
+use crate::terminal::CardTerminal;
+use crate::terminal::connect::{ConnectError, Connected, connect_paced};
+use crate::terminal::spec::TerminalSpec;
+use crate::till::card::{CardProgress, CardTender};
+use crate::till::{Till, TillError};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// How the GUI reaches its card terminal.
+#[derive(Debug, Clone)]
+pub struct TerminalSetup {
+    /// `--terminal`, else the config file's; `None` = no card payments.
+    pub spec: Option<TerminalSpec>,
+    /// Where a simulated terminal keeps its batch.
+    pub data_dir: PathBuf,
+    /// The simulated terminal's pause per step (so the demo shows each status).
+    pub think_time: Duration,
+}
+
+/// What the screens show about the shop; kept by the app, so it is there while the desk is lent.
+#[derive(Debug, Clone)]
+pub struct Shop {
+    pub demo: bool,
+    pub currency: Currency,
+    /// A card terminal is configured.
+    pub card: bool,
+}
+
+pub struct Desk {
+    pub till: Till,
+    terminal: Option<Connected>,
+    setup: TerminalSetup,
+}
+
+/// What a job did with the desk.
+pub enum Outcome {
+    Paid(Result<SaleRecord, TillError>),
+}
+
+/// Messages a desk job sends: live progress, then the desk itself with the outcome.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Progress(CardProgress),
+    Returned(Parcel<(Desk, Outcome)>),
+}
+
+impl Desk {
+    pub fn new(till: Till, setup: TerminalSetup) -> Desk {
+        Desk {
+            till,
+            terminal: None,
+            setup,
+        }
+    }
+
+    pub fn shop(&self) -> Shop {
+        Shop {
+            demo: self.till.is_demo(),
+            currency: self.till.currency(),
+            card: self.setup.spec.is_some(),
+        }
+    }
+
+    /// Runs `f` with the till and the terminal, connecting first if need be. A link that
+    /// failed is dropped so the next use connects afresh (a replugged cable, a restarted PT).
+    fn with_terminal<R>(
+        &mut self,
+        f: impl FnOnce(&mut Till, &mut dyn CardTerminal) -> Result<R, TillError>,
+    ) -> Result<R, TillError> {
+        let connected = match self.terminal.take() {
+            Some(c) => c,
+            None => connect_paced(
+                self.setup.spec.as_ref(),
+                self.till.config(),
+                &self.setup.data_dir,
+                Arc::new(SystemClock),
+                self.setup.think_time,
+            )
+            .map_err(unreachable)?,
+        };
+        let mut connected = connected;
+        let result = f(&mut self.till, connected.terminal.as_mut());
+        let link_failed = matches!(&result, Err(TillError::Card { .. }));
+        if !link_failed {
+            self.terminal = Some(connected);
+        }
+        result
+    }
+
+    /// A card payment on a worker thread: progress as it happens, then the desk comes back.
+    pub fn pay_card(mut self, cart: Cart, tender: CardTender, cancel: Arc<AtomicBool>) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let result = self.with_terminal(|till, terminal| {
+                till.pay_card(&cart, tender, terminal, &cancel, &mut |p| send(Event::Progress(p)))
+            });
+            send(Event::Returned(Parcel::new((self, Outcome::Paid(result)))));
+        })
+    }
+}
+
+fn unreachable(e: ConnectError) -> TillError {
+    TillError::Card {
+        reason: format!("the card terminal cannot be reached: {e}"),
+        in_doubt: false,
+    }
+}

@@ -1,0 +1,217 @@
+//! The headless GUI harness the GUI tests share: the real `App` is driven through its
+//! `view` and `step` the way iced drives it. Each step builds the view in an iced_test
+//! `Simulator`, plays the user's clicks and keys on it, and feeds the messages the widgets
+//! produced to the app.
+//!
+//! What the simulator does not do: run the `Task`s the app returns (the focus operations)
+//! or the subscription. So each step clicks the field it types into, as the focus task would
+//! have put the keyboard there, and key presses are passed through `ui::keys::classify` with
+//! the status the widgets gave them, which is what the subscription does in the real app.
+//! Background jobs (a card payment) are handed back to the test, which runs them.
+#![allow(dead_code)] // each test file uses a part of the harness
+
+use iced::keyboard::key::{Named, NativeCode, Physical};
+use iced::keyboard::{Key, Location, Modifiers};
+use iced::{Settings, window};
+use iced_test::Simulator;
+use iced_test::selector::{self, Candidate};
+use std::sync::{Arc, Once};
+use tillguard::clock::ManualClock;
+use tillguard::money::{Currency, Money};
+use tillguard::till::Till;
+use tillguard::ui::screen::checkout::SCAN_ID;
+use tillguard::ui::job::Job;
+use tillguard::ui::{App, Message, TerminalSetup, keys, theme};
+
+pub const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
+pub const WATER: &str = "2000000020204"; // 矿泉水 550ml, ¥2.00, 13 %
+
+static SETUP: Once = Once::new();
+
+/// Settings for every simulator. The bundled font goes into iced's process-wide font system
+/// once, before any simulator lays text out; loading it per simulator would pile up copies.
+pub fn settings() -> Settings {
+    SETUP.call_once(|| {
+        // Software rendering: the tests need no GPU. Set inside `Once`, before any renderer
+        // reads it, while every other test thread waits here.
+        // SAFETY: every test calls `settings()` before anything reads the environment.
+        unsafe { std::env::set_var("ICED_TEST_BACKEND", "tiny-skia") };
+        for font in tillguard::ui::settings().fonts {
+            iced_test::renderer::graphics::text::font_system()
+                .write()
+                .expect("font system lock")
+                .load_font(font);
+        }
+    });
+    Settings {
+        default_font: theme::UI_FONT,
+        ..Settings::default()
+    }
+}
+
+pub fn demo_app() -> App {
+    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
+    let till = Till::open_demo_in_memory(Arc::new(ManualClock::new(noon))).expect("demo till opens");
+    let no_terminal = TerminalSetup {
+        spec: None,
+        data_dir: std::env::temp_dir(),
+        think_time: std::time::Duration::ZERO,
+    };
+    App::new(till, no_terminal).0
+}
+
+/// The till, which is at the desk whenever no card payment is under way.
+pub fn till(app: &App) -> &Till {
+    app.till().expect("the till is at the desk")
+}
+
+pub fn cny(amount: &str) -> Money {
+    Money::parse(amount, Currency::CNY).expect("amount")
+}
+
+/// One round of the event loop: view, user actions, then every resulting message to update.
+pub fn interact(app: &mut App, act: impl FnOnce(&mut Simulator<'_, Message>) -> Vec<Message>) -> Option<Job<Message>> {
+    let messages: Vec<Message> = {
+        let mut ui = Simulator::with_settings(settings(), app.view());
+        let mut extra = act(&mut ui);
+        let mut messages: Vec<Message> = ui.into_messages().collect();
+        messages.append(&mut extra);
+        messages
+    };
+    deliver(app, messages)
+}
+
+/// Hands messages to the app as iced would; returns the background job one of them started
+/// (a card payment), for the test to run.
+pub fn deliver(app: &mut App, messages: Vec<Message>) -> Option<Job<Message>> {
+    let mut started = None;
+    for message in messages {
+        if let Some(job) = app.step(message).job {
+            started = Some(job);
+        }
+    }
+    started
+}
+
+pub fn click_text(app: &mut App, label: &str) -> Option<Job<Message>> {
+    let label = label.to_string();
+    interact(app, |ui| {
+        ui.click(label.as_str())
+            .unwrap_or_else(|e| panic!("no clickable {label:?}: {e}"));
+        Vec::new()
+    })
+}
+
+pub fn click_id(app: &mut App, id: &'static str) {
+    interact(app, |ui| {
+        ui.click(selector::id(id))
+            .unwrap_or_else(|e| panic!("no widget {id}: {e}"));
+        Vec::new()
+    });
+}
+
+/// Types into a field and presses Enter, like a USB scanner (or a cashier) does.
+pub fn type_and_enter(app: &mut App, field: &'static str, input: &str) {
+    interact(app, |ui| {
+        ui.click(selector::id(field))
+            .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
+        let _ = ui.typewrite(input);
+        let _ = ui.tap_key(Key::Named(Named::Enter));
+        Vec::new()
+    });
+}
+
+pub fn type_only(app: &mut App, field: &'static str, input: &str) {
+    interact(app, |ui| {
+        ui.click(selector::id(field))
+            .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
+        let _ = ui.typewrite(input);
+        Vec::new()
+    });
+}
+
+/// Key events as the real app gets them: the widgets see each event first; then the
+/// subscription filter gets it with the status the widgets returned. `focused` is the field
+/// the app's focus task would have focused (`None`: the keyboard is nowhere).
+pub fn keystrokes(app: &mut App, focused: Option<&'static str>, events: Vec<iced::Event>) {
+    interact(app, |ui| {
+        if let Some(field) = focused {
+            ui.click(selector::id(field))
+                .unwrap_or_else(|e| panic!("field {field} not visible: {e}"));
+        }
+        let mut from_subscription = Vec::new();
+        for event in events {
+            let status = ui
+                .simulate([event.clone()])
+                .first()
+                .copied()
+                .unwrap_or(iced::event::Status::Ignored);
+            if let Some(input) = keys::classify(event, status, window::Id::unique()) {
+                from_subscription.push(Message::Checkout(tillguard::ui::screen::checkout::Message::Input(
+                    input,
+                )));
+            }
+        }
+        from_subscription
+    });
+}
+
+pub fn key_press(key: Key, text: Option<&str>) -> iced::Event {
+    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key,
+        physical_key: Physical::Unidentified(NativeCode::Unidentified),
+        location: Location::Standard,
+        modifiers: Modifiers::default(),
+        text: text.map(Into::into),
+        repeat: false,
+    })
+}
+
+pub fn press_key(app: &mut App, named: Named) {
+    keystrokes(app, Some(SCAN_ID), vec![key_press(Key::Named(named), None)]);
+}
+
+/// A scanner firing a code and Enter while no field has focus.
+pub fn scan_unfocused(app: &mut App, code: &str) {
+    let mut events: Vec<iced::Event> = code
+        .chars()
+        .map(|c| key_press(Key::Character(c.to_string().into()), Some(&c.to_string())))
+        .collect();
+    events.push(key_press(Key::Named(Named::Enter), Some("\r")));
+    keystrokes(app, None, events);
+}
+
+pub fn shows(app: &App, text: &str) -> bool {
+    Simulator::with_settings(settings(), app.view()).find(text).is_ok()
+}
+
+/// Every text on screen, in layout order.
+pub fn all_texts(app: &App) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut ui = Simulator::with_settings(settings(), app.view());
+    // A selector that never matches visits the whole tree; it records what it passes.
+    let _ = ui.find(|candidate: Candidate<'_>| {
+        if let Candidate::Text { content, .. } = candidate {
+            texts.push(content.to_string());
+        }
+        None::<()>
+    });
+    drop(ui);
+    texts
+}
+
+pub fn assert_shows(app: &App, text: &str) {
+    assert!(
+        shows(app, text),
+        "expected {text:?} on screen; error line: {:?}",
+        error_line(app)
+    );
+}
+
+pub fn error_line(app: &App) -> Option<String> {
+    match app.screen() {
+        tillguard::ui::app::Screen::Checkout(state) => state.error().map(str::to_string),
+    }
+}
+
