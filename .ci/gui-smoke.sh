@@ -49,5 +49,24 @@ STATUS="$("$BIN" status --json)"
 echo "$STATUS"
 echo "$STATUS" | grep -q '"sales_count": 1' || { echo "the sale did not reach the ledger"; cat "$WORK/app.log"; exit 1; }
 echo "$STATUS" | grep -q '"sales_total": "16.30"' || { echo "wrong total in the ledger"; exit 1; }
+
+# A card sale through the demo's simulated terminal (real ZVT serial code over a pty):
+# F11 pays by card; the terminal shows its steps (about 0.7 s each) and approves.
+xdotool type --delay 5 "2000000010106"
+xdotool key Return
+sleep 0.5
+xdotool key F11
+sleep 1.2
+import -window root "$WORK/card-in-progress.png" || true
+PAID=""
+for _ in $(seq 1 40); do
+    STATUS="$("$BIN" status --json)"
+    echo "$STATUS" | grep -q '"sales_count": 2' && { PAID=1; break; }
+    sleep 0.5
+done
+echo "$STATUS"
+[ -n "$PAID" ] || { echo "the card sale did not reach the ledger"; cat "$WORK/app.log"; exit 1; }
+echo "$STATUS" | grep -q '"sales_total": "19.80"' || { echo "wrong total after the card sale"; exit 1; }
+import -window root "$WORK/after-card.png" || true
 kill -0 "$APP" || { echo "app died"; cat "$WORK/app.log"; exit 1; }
-echo "GUI smoke test passed (screenshot: $WORK/after-sale.png)"
+echo "GUI smoke test passed (screenshots: $WORK/after-sale.png, $WORK/card-in-progress.png, $WORK/after-card.png)"
