@@ -2,43 +2,13 @@
 //! mode), over a pseudo-terminal, and over TCP.
 
 mod common;
+mod terminal_sim;
 
 use common::{json, tillguard};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// A simulator process that is killed when the test ends.
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn simulate(dir: &Path, args: &[&str]) -> Sim {
-    let child = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["terminal", "simulate"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start simulator");
-    Sim(child)
-}
-
-fn wait_for(what: &str, ready: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(10), "{what} did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+#[cfg(unix)]
+use terminal_sim::simulate_pty;
+use terminal_sim::{simulate, wait_for};
 
 fn assert_card_payment(sale: &Value, amount: &str) {
     let card = sale["payments"]
@@ -121,8 +91,7 @@ fn card_sale_against_a_simulator_on_a_pty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pt = dir.path().join("pt");
     let sim_dir = dir.path().join("sim");
-    let _sim = simulate(&sim_dir, &["--pty", pt.to_str().expect("utf-8")]);
-    wait_for("the pty link", || pt.exists());
+    let _sim = simulate_pty(&sim_dir, &pt, &[]);
     let till = dir.path().join("till");
     let spec = format!("zvt+serial:{}", pt.display());
     let sale = json(

@@ -195,3 +195,20 @@ fn a_damaged_database_is_refused_without_touching_it() {
     assert!(err.contains("not a Tillguard database"), "{err}");
     assert_eq!(std::fs::read(&db).expect("read"), vec![0x42u8; 8192]);
 }
+
+#[test]
+fn a_missing_serial_port_is_named_once_with_the_ports_that_exist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let port = "zvt+serial:/dev/tillguard-no-such-port";
+    let out = tillguard(d, &["--terminal", port, "sell", "--item", "COLA", "--tender", "card"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("tillguard: cannot open serial port /dev/tillguard-no-such-port"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("cannot open").count(), 1, "said once: {stderr}");
+    assert!(stderr.contains("ports on this computer"), "{stderr}");
+    assert_eq!(json(d, &["status", "--json"])["sales_count"], 0);
+}

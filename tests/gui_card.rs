@@ -8,10 +8,12 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tillguard::clock::ManualClock;
 use tillguard::config::Language;
+use tillguard::money::Currency;
+use tillguard::store::{CardKind, Store};
 use tillguard::terminal::spec::TerminalSpec;
 use tillguard::terminal::zvt::codes::intermediate_text;
-use tillguard::till::Till;
 use tillguard::till::card::CardProgress;
+use tillguard::till::{Paths, Till};
 use tillguard::ui::desk::Event;
 use tillguard::ui::job::Job;
 use tillguard::ui::screen::checkout::{CASH_ID, SCAN_ID};
@@ -76,7 +78,11 @@ fn a_card_payment_shows_each_terminal_status_and_stores_the_terminals_numbers() 
             statuses.push(text);
         }
     }
-    assert_eq!(statuses, ["请插卡", "等待主机应答"], "the simulator's steps for a small amount");
+    assert_eq!(
+        statuses,
+        ["请插卡", "等待主机应答"],
+        "the simulator's steps for a small amount"
+    );
 
     assert_eq!(error_line(&app), None);
     let done = match app.screen() {
@@ -87,7 +93,11 @@ fn a_card_payment_shows_each_terminal_status_and_stores_the_terminals_numbers() 
     let card = stored.draft.payments[0].card.clone().expect("a card payment");
     let (trace, receipt_no) = (card.trace.expect("trace"), card.receipt_no.expect("receipt no"));
     assert!(done.receipt.contains(&format!("流水号 {trace}")), "{}", done.receipt);
-    assert!(done.receipt.contains(&format!("终端凭证号 {receipt_no}")), "{}", done.receipt);
+    assert!(
+        done.receipt.contains(&format!("终端凭证号 {receipt_no}")),
+        "{}",
+        done.receipt
+    );
     assert_shows(&app, "今日 1 笔，¥5.50");
 }
 
@@ -130,7 +140,9 @@ fn cancel_asks_the_terminal_to_abort_and_nothing_is_sold() {
     });
     // Wait until the terminal has the amount, then press Cancel on screen.
     loop {
-        let message = rx.recv_timeout(Duration::from_secs(10)).expect("progress from the terminal");
+        let message = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("progress from the terminal");
         let asked = matches!(message, Message::Desk(Event::Progress(CardProgress::Asking { .. })));
         deliver(&mut app, vec![message]);
         if asked {
@@ -162,5 +174,89 @@ fn a_scan_during_the_card_payment_waits_and_starts_the_next_sale() {
     deliver(&mut app, job.run_here());
 
     assert_eq!(till(&app).status().expect("status").sales_count, 1, "the card sale");
-    assert_eq!(cart_lines(&app), [("DRK-002".to_string(), 1)], "the waiting scan started the next sale");
+    assert_eq!(
+        cart_lines(&app),
+        [("DRK-002".to_string(), 1)],
+        "the waiting scan started the next sale"
+    );
+}
+
+#[test]
+fn an_idle_till_polls_the_terminal_and_shows_its_status_but_not_while_ringing_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = card_app(dir.path(), Duration::ZERO);
+    let job = deliver(&mut app, vec![Message::PollTerminal]).expect("an idle till polls");
+    deliver(&mut app, job.run_here());
+    assert_shows(&app, "终端：终端就绪");
+
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    assert!(
+        deliver(&mut app, vec![Message::PollTerminal]).is_none(),
+        "no poll while a customer is served"
+    );
+    assert!(app.till().is_some());
+}
+
+#[test]
+fn start_up_checks_a_payment_left_pending_with_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let paths = Paths::resolve(Some(dir.path().to_path_buf()), None).expect("paths");
+    let clock = || std::sync::Arc::new(tillguard::clock::SystemClock);
+    let setup = TerminalSetup {
+        spec: Some(TerminalSpec::Simulator),
+        data_dir: dir.path().to_path_buf(),
+        think_time: Duration::ZERO,
+    };
+    // A first run sells by card, so the terminal's last transaction is one the ledger knows.
+    let terminal_name = {
+        let first = Till::open(&paths, clock()).expect("till");
+        let (mut app, boot) = App::boot(first, setup.clone());
+        assert!(boot.job.is_none(), "nothing to recover on a fresh ledger");
+        type_and_enter(&mut app, SCAN_ID, COLA);
+        let job = start_card_payment(&mut app);
+        deliver(&mut app, job.run_here());
+        let sale = till(&app).status().expect("status");
+        assert_eq!(sale.sales_count, 1);
+        let store = till(&app).store();
+        let card = store.unresolved_cards().expect("journal");
+        assert!(card.is_empty(), "{card:?}");
+        let id = match app.screen() {
+            tillguard::ui::app::Screen::Checkout(state) => {
+                state.completed().expect("sold").sale.draft.payments[0]
+                    .card
+                    .clone()
+                    .expect("card")
+                    .journal_id
+            }
+        };
+        store.card(id).expect("row").expect("row").terminal
+    };
+    // Then a crash right after a second payment was journaled, before the terminal had it.
+    {
+        let mut store = Store::open(&dir.path().join(tillguard::store::FILE_NAME), Currency::CNY).expect("ledger");
+        store
+            .card_begin(
+                CardKind::Authorization,
+                cny("3.50"),
+                &terminal_name,
+                None,
+                None,
+                jiff::Timestamp::now(),
+            )
+            .expect("pending row");
+    }
+    let again = Till::open(&paths, clock()).expect("till");
+    assert_eq!(again.status().expect("status").card_in_doubt.count, 1);
+    let (mut app, boot) = App::boot(again, setup);
+    assert!(app.till().is_none(), "the terminal is asked before anything else");
+    assert_shows(&app, "1 笔刷卡结果未知（¥3.50）");
+    deliver(&mut app, boot.job.expect("start-up recovery").run_here());
+
+    let notice = all_texts(&app)
+        .into_iter()
+        .find(|t| t.starts_with("已向终端核实"))
+        .expect("the recovery is reported");
+    assert!(notice.contains("未扣款 1 笔"), "{notice}");
+    assert_eq!(till(&app).status().expect("status").card_in_doubt.count, 0);
+    assert!(!shows(&app, "1 笔刷卡结果未知（¥3.50）"));
 }

@@ -1,6 +1,8 @@
 //! JSON forms shared by several subcommands (the documented contract).
 
 use crate::sale::{Payment, SaleRecord};
+use crate::till::CardDoubt;
+use crate::till::recover::{RecoveryOutcome, RecoveryReport};
 use serde_json::{Value, json};
 
 pub fn sale(s: &SaleRecord) -> Value {
@@ -52,4 +54,38 @@ fn payment(p: &Payment) -> Value {
         map.insert("terminal_id".into(), json!(card.terminal_id));
     }
     v
+}
+
+/// `recover --json`.
+pub fn recovery(r: &RecoveryReport) -> Value {
+    json!({
+        "terminal": (!r.terminal.is_empty()).then_some(&r.terminal),
+        "terminal_error": r.terminal_error,
+        "cards": r.cards.iter().map(|c| json!({
+            "id": c.id,
+            "kind": c.kind.as_str(),
+            "amount": c.amount.plain(),
+            "outcome": c.outcome.as_str(),
+            "reason": c.reason,
+            "sale_id": c.sale_id,
+            "trace": c.trace,
+            "receipt_no": c.receipt_no,
+        })).collect::<Vec<_>>(),
+        "in_doubt": r.in_doubt(),
+        "approved_without_sale": r.without_sale(),
+    })
+}
+
+/// `{count, amount, ids}` of a set of card journal rows (`status --json`).
+pub fn card_doubt(d: &CardDoubt) -> Value {
+    json!({"count": d.count, "amount": d.amount.plain(), "ids": d.ids})
+}
+
+pub fn outcome_text(o: RecoveryOutcome) -> &'static str {
+    match o {
+        RecoveryOutcome::Approved => "approved, sale not committed",
+        RecoveryOutcome::NotBooked => "not booked",
+        RecoveryOutcome::InDoubt => "still in doubt",
+        RecoveryOutcome::SaleRecovered => "sale recovered",
+    }
 }

@@ -1,11 +1,15 @@
 //! The command line: `tillguard` opens the GUI; subcommands serve installers and scripts.
 
+mod card_output;
 mod catalog;
 mod json;
+mod recover;
+mod refund;
 mod report;
 mod sell;
 mod status;
 mod terminal;
+mod void;
 
 use crate::clock::SystemClock;
 use crate::till::{Paths, Till};
@@ -36,6 +40,12 @@ pub enum Command {
     Status(status::Args),
     /// Ring up a sale: items by barcode or SKU, then a tender.
     Sell(sell::Args),
+    /// Give back (part of) an earlier sale, in cash or to the card through the terminal.
+    Refund(refund::Args),
+    /// Void a card sale of the current day: the terminal reverses its card payment.
+    Void(void::Args),
+    /// Ask the terminal what became of unfinished card transactions; commit their sales.
+    Recover(recover::Args),
     /// X-report (running, changes nothing) or Z-report (closes the day).
     Report(report::Args),
     /// Product catalog.
@@ -88,6 +98,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     match command {
         Command::Status(args) => status::run(&till, args)?,
         Command::Sell(args) => sell::run(&mut till, args, &connect)?,
+        Command::Refund(args) => refund::run(&mut till, args, &connect)?,
+        Command::Void(args) => void::run(&mut till, args, &connect)?,
+        Command::Recover(args) => recover::run(&mut till, args, &connect)?,
         Command::Report(args) => report::run(&mut till, args)?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
         Command::Terminal(_) => {}

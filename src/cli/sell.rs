@@ -1,8 +1,7 @@
-use super::{json, print_json};
+use super::{card_output, json, print_json};
 use crate::money::Money;
-use crate::terminal::zvt::codes::intermediate_text;
 use crate::till::Till;
-use crate::till::card::{CardProgress, CardTender};
+use crate::till::card::CardTender;
 use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
@@ -63,34 +62,20 @@ pub fn run(
         None => till.pay_cash(&cart, tenders.cash.flatten())?,
         Some(card_amount) => {
             let mut connected = terminal(till)?;
-            let language = till.language();
-            let quiet = args.json;
-            let mut progress = |p: CardProgress| {
-                if quiet {
-                    return;
-                }
-                match p {
-                    CardProgress::Asking { amount } => eprintln!("terminal: asking for {}", amount.display()),
-                    CardProgress::Terminal(code) => eprintln!("terminal: {}", intermediate_text(code, language)),
-                    CardProgress::Recorded { approved } => {
-                        eprintln!(
-                            "terminal: result stored ({})",
-                            if approved { "approved" } else { "not approved" }
-                        )
-                    }
-                }
-            };
+            let mut progress = card_output::progress(till.language(), args.json);
             let tender = CardTender {
                 cash_given: tenders.cash.flatten(),
                 card_amount,
             };
-            till.pay_card(
+            let result = till.pay_card(
                 &cart,
                 tender,
                 connected.terminal.as_mut(),
                 &AtomicBool::new(false),
                 &mut progress,
-            )?
+            );
+            card_output::earlier_recovery(till);
+            result?
         }
     };
     if args.json {

@@ -1,4 +1,4 @@
-use super::print_json;
+use super::{json, print_json};
 use crate::till::Till;
 use serde_json::json;
 
@@ -24,6 +24,8 @@ pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
             "clock_behind": s.clock_behind,
             "currency": till.currency().alpha,
             "demo": s.demo,
+            "card_in_doubt": json::card_doubt(&s.card_in_doubt),
+            "card_approved_without_sale": json::card_doubt(&s.card_without_sale),
         }));
     }
     println!(
@@ -48,6 +50,23 @@ pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
         println!(
             "Not closed:    {} (run `tillguard report z --counted AMOUNT`)",
             days.join(", ")
+        );
+    }
+    let ids = |ids: &[i64]| ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ");
+    if s.card_in_doubt.count > 0 {
+        println!(
+            "Card in doubt: {} totalling {} ({}); run `tillguard recover`",
+            s.card_in_doubt.count,
+            s.card_in_doubt.amount.display(),
+            ids(&s.card_in_doubt.ids)
+        );
+    }
+    if s.card_without_sale.count > 0 {
+        println!(
+            "Card paid, no sale: {} totalling {} ({}); run `tillguard recover`, else a manager enters them",
+            s.card_without_sale.count,
+            s.card_without_sale.amount.display(),
+            ids(&s.card_without_sale.ids)
         );
     }
     if s.clock_behind {

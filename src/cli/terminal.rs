@@ -56,7 +56,32 @@ enum Action {
         /// Where the batch is kept across restarts (default: in the data folder).
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
+        /// Misbehave on purpose, to rehearse failures (repeatable).
+        #[arg(long = "fault", value_enum, value_name = "FAULT")]
+        faults: Vec<Fault>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Fault {
+    /// Answer a command with 80 00, then say nothing more.
+    SilenceAfterAck,
+    /// Send the result (04 0F), then stop serving as if the cable were pulled: nothing is booked.
+    DisconnectAfterStatus,
+    /// End-of-day fails with result 77.
+    EndOfDayFails,
+    /// At the auto-clear time settle the batch instead of losing it.
+    AutoEndOfDay,
+}
+
+fn sim_faults(faults: &[Fault]) -> SimFaults {
+    SimFaults {
+        silence_after_ack: faults.contains(&Fault::SilenceAfterAck),
+        disconnect_after_status: faults.contains(&Fault::DisconnectAfterStatus),
+        end_of_day_fails: faults.contains(&Fault::EndOfDayFails),
+        auto_end_of_day: faults.contains(&Fault::AutoEndOfDay),
+        ..SimFaults::default()
+    }
 }
 
 pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyhow::Result<()> {
@@ -130,6 +155,7 @@ pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyho
             tcp,
             auto_clear,
             state,
+            faults,
         } => {
             let config = Config::load(&paths.config_file)?;
             let auto_clear = auto_clear
@@ -154,7 +180,7 @@ pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyho
                 ),
                 auto_clear,
                 time_zone: config.time_zone.clone(),
-                faults: SimFaults::default(),
+                faults: sim_faults(faults),
                 password: config.terminal_password,
             };
             if let Some(parent) = sim_config.state_file.as_ref().and_then(|f| f.parent()) {

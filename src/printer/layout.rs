@@ -145,9 +145,13 @@ fn card_reference(out: &mut Vec<String>, card: &crate::sale::CardDetails, tr: Tr
         out.extend(wrap(&format!("  {}", card_line.join(" ")), cols));
     }
     let numbers = [
-        card.trace.map(|n| tr("receipt-card-trace", &[("number", n.to_string())])),
-        card.receipt_no.map(|n| tr("receipt-card-receipt", &[("number", n.to_string())])),
-        card.terminal_id.clone().map(|id| tr("receipt-card-terminal", &[("id", id)])),
+        card.trace
+            .map(|n| tr("receipt-card-trace", &[("number", n.to_string())])),
+        card.receipt_no
+            .map(|n| tr("receipt-card-receipt", &[("number", n.to_string())])),
+        card.terminal_id
+            .clone()
+            .map(|id| tr("receipt-card-terminal", &[("id", id)])),
     ];
     for line in numbers.into_iter().flatten() {
         out.extend(wrap(&format!("  {line}"), cols));

@@ -10,7 +10,7 @@ mod totals;
 pub use cart::{Cart, CartLine, MAX_LINES, MAX_QUANTITY};
 pub use discount::{Discount, DiscountKind};
 pub use record::{CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord};
-pub use refund::{RefundRequest, build_refund};
+pub use refund::{RefundRequest, build_refund, left_to_refund};
 pub use tender::{CashTender, pay_cash};
 pub use totals::{LineTotal, TaxAmount, Totals, allocate, taxes_by_rate};
 

@@ -14,6 +14,22 @@ pub struct RefundRequest {
     pub method: Option<PaymentMethod>,
 }
 
+/// How many units of line `line_no` of `original` are not refunded yet (0 for no such line).
+pub fn left_to_refund(original: &SaleRecord, earlier: &[RecordedLine], line_no: u32) -> i64 {
+    let sold = original
+        .draft
+        .lines
+        .iter()
+        .find(|l| l.line_no == line_no)
+        .map_or(0, |l| l.quantity);
+    let refunded: i64 = earlier
+        .iter()
+        .filter(|l| l.refund_of_line == Some(line_no))
+        .map(|l| -l.quantity)
+        .sum();
+    sold - refunded
+}
+
 /// Builds the refund draft. `earlier` holds the lines of refunds already made against
 /// `original`. A partial quantity is refunded at `line total × qty / sold`, half-up; the
 /// last units of a line take exactly what is left, so a line never refunds more than it took.
@@ -162,6 +178,9 @@ mod tests {
         let r1 = build_refund(&original, &[], &one).expect("refund 1");
         assert_eq!(r1.total.plain(), "-9.71");
         assert_eq!(r1.refund_of, Some(7));
+        assert_eq!(left_to_refund(&original, &r1.lines, 1), 2);
+        assert_eq!(left_to_refund(&original, &r1.lines, 2), 1);
+        assert_eq!(left_to_refund(&original, &r1.lines, 9), 0);
         let r2 = build_refund(&original, &r1.lines, &one).expect("refund 2");
         let mut earlier = r1.lines.clone();
         earlier.extend(r2.lines.clone());

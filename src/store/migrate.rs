@@ -11,6 +11,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_card_payments.sql",
         include_str!("../../migrations/0002_card_payments.sql"),
     ),
+    (
+        "0003_card_recovery.sql",
+        include_str!("../../migrations/0003_card_recovery.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -3,16 +3,20 @@
 
 mod audit;
 mod card;
+mod card_draft;
 mod days;
 mod migrate;
 mod products;
 mod sales;
+mod totals;
 
 pub use audit::ChainBreak;
-pub use card::{CardJournal, CardKind, CardResultFields, CardState, TerminalTotals};
+pub use card::{CardJournal, CardKind, CardResultFields, CardState};
+pub use card_draft::{JournaledSale, with_card};
 pub use days::DayRow;
 pub use migrate::latest_version;
 pub use products::ImportSummary;
+pub use totals::TerminalTotals;
 
 use crate::money::Currency;
 use rusqlite::{Connection, OpenFlags};

@@ -19,6 +19,30 @@ impl Store {
         now: Timestamp,
         cashier: &str,
     ) -> Result<SaleRecord, StoreError> {
+        self.commit(draft, day, now, cashier, None)
+    }
+
+    /// Commits a sale that recovery rebuilt from the card journal, with an audit event saying
+    /// which card transaction it belongs to and on which day it landed (one transaction).
+    pub fn commit_recovered_sale(
+        &mut self,
+        draft: &SaleDraft,
+        day: Date,
+        now: Timestamp,
+        cashier: &str,
+        note: &str,
+    ) -> Result<SaleRecord, StoreError> {
+        self.commit(draft, day, now, cashier, Some(note))
+    }
+
+    fn commit(
+        &mut self,
+        draft: &SaleDraft,
+        day: Date,
+        now: Timestamp,
+        cashier: &str,
+        recovery_note: Option<&str>,
+    ) -> Result<SaleRecord, StoreError> {
         if draft.currency != self.currency {
             return Err(StoreError::CurrencyMismatch {
                 found: draft.currency.alpha.into(),
@@ -26,98 +50,11 @@ impl Store {
             });
         }
         let at = now.to_string();
-        let day_text = day.to_string();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO business_days (day, opened_at) VALUES (?1, ?2)",
-            params![day_text, at],
-        )?;
-        tx.prepare_cached(
-            "INSERT INTO sales (kind, refund_of, business_day, created_at, cashier, currency, total_minor, tax_minor,
-               discount_minor, sale_discount_minor, sale_discount_reason, change_minor)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?
-        .execute(params![
-            draft.kind.as_str(),
-            draft.refund_of,
-            day_text,
-            at,
-            cashier,
-            draft.currency.alpha,
-            draft.total.minor(),
-            draft.tax_total.minor(),
-            draft.discount_total().minor(),
-            draft.sale_discount.minor(),
-            draft.sale_discount_reason,
-            draft.change().minor(),
-        ])?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut line_stmt = tx.prepare_cached(
-                "INSERT INTO sale_lines (sale_id, line_no, sku, barcode, name_zh, name_en, quantity, unit_price_minor,
-                   tax_bp, price_includes_tax, gross_minor, line_discount_minor, discount_reason,
-                   sale_discount_share_minor, total_minor, refund_of_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?;
-            for l in &draft.lines {
-                line_stmt.execute(params![
-                    id,
-                    l.line_no,
-                    l.sku,
-                    l.barcode,
-                    l.name_zh,
-                    l.name_en,
-                    l.quantity,
-                    l.unit_price.minor(),
-                    l.tax_rate.basis_points(),
-                    l.price_includes_tax,
-                    l.gross.minor(),
-                    l.line_discount.minor(),
-                    l.discount_reason,
-                    l.sale_discount_share.minor(),
-                    l.total.minor(),
-                    l.refund_of_line,
-                ])?;
-            }
-            let mut tax_stmt = tx.prepare_cached(
-                "INSERT INTO sale_taxes (sale_id, tax_bp, gross_minor, tax_minor) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for t in &draft.taxes {
-                tax_stmt.execute(params![id, t.rate.basis_points(), t.gross.minor(), t.tax.minor()])?;
-            }
-            let mut pay_stmt = tx.prepare_cached(
-                "INSERT INTO payments (sale_id, method, amount_minor, given_minor, change_minor, state, created_at,
-                   card_payment_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for p in &draft.payments {
-                pay_stmt.execute(params![
-                    id,
-                    p.method.as_str(),
-                    p.amount.minor(),
-                    p.given.map(|g| g.minor()),
-                    p.change.minor(),
-                    p.state.as_str(),
-                    at,
-                    p.card.as_ref().map(|c| c.journal_id),
-                ])?;
-                if let Some(card) = &p.card {
-                    // The journal row now belongs to this sale; both commit together.
-                    tx.execute(
-                        "UPDATE card_payments SET sale_id = ?1, updated_at = ?2 WHERE id = ?3",
-                        params![id, at, card.journal_id],
-                    )?;
-                }
-            }
+        let id = insert_sale(&tx, draft, day, &at, cashier)?;
+        if let Some(note) = recovery_note {
+            audit::append(&tx, &at, cashier, "card_sale_recovered", &format!("#{id}: {note}"))?;
         }
-        let detail = format!(
-            "{} #{id} day {day_text} total {} {}{}",
-            draft.kind.as_str(),
-            draft.total.plain(),
-            draft.currency.alpha,
-            draft.refund_of.map(|o| format!(" of #{o}")).unwrap_or_default()
-        );
-        audit::append(&tx, &at, cashier, draft.kind.as_str(), &detail)?;
         tx.commit()?;
         Ok(SaleRecord {
             id,
@@ -130,6 +67,17 @@ impl Store {
 
     pub fn sale(&self, id: i64) -> Result<Option<SaleRecord>, StoreError> {
         read_sale(&self.conn, id, self.currency)
+    }
+
+    /// What refunds of sale `id` already gave back by card (approved card payments, positive).
+    pub fn card_refunded(&self, id: i64) -> Result<Money, StoreError> {
+        let minor: i64 = self.conn.query_row(
+            "SELECT COALESCE(-SUM(p.amount_minor), 0) FROM payments p JOIN sales s ON s.id = p.sale_id
+             WHERE s.refund_of = ?1 AND p.method = 'card' AND p.state = 'approved'",
+            [id],
+            |r| r.get(0),
+        )?;
+        Ok(Money::from_minor(minor, self.currency))
     }
 
     /// The lines of every refund already made against sale `id`.
@@ -147,6 +95,117 @@ impl Store {
         }
         Ok(lines)
     }
+}
+
+/// Inserts a sale with its lines, taxes, payments and audit event inside the caller's transaction.
+fn insert_sale(
+    tx: &rusqlite::Transaction<'_>,
+    draft: &SaleDraft,
+    day: Date,
+    at: &str,
+    cashier: &str,
+) -> Result<i64, StoreError> {
+    let day_text = day.to_string();
+    tx.execute(
+        "INSERT OR IGNORE INTO business_days (day, opened_at) VALUES (?1, ?2)",
+        params![day_text, at],
+    )?;
+    tx.prepare_cached(
+        "INSERT INTO sales (kind, refund_of, business_day, created_at, cashier, currency, total_minor, tax_minor,
+               discount_minor, sale_discount_minor, sale_discount_reason, change_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        draft.kind.as_str(),
+        draft.refund_of,
+        day_text,
+        at,
+        cashier,
+        draft.currency.alpha,
+        draft.total.minor(),
+        draft.tax_total.minor(),
+        draft.discount_total().minor(),
+        draft.sale_discount.minor(),
+        draft.sale_discount_reason,
+        draft.change().minor(),
+    ])?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut line_stmt = tx.prepare_cached(
+            "INSERT INTO sale_lines (sale_id, line_no, sku, barcode, name_zh, name_en, quantity, unit_price_minor,
+                   tax_bp, price_includes_tax, gross_minor, line_discount_minor, discount_reason,
+                   sale_discount_share_minor, total_minor, refund_of_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?;
+        for l in &draft.lines {
+            line_stmt.execute(params![
+                id,
+                l.line_no,
+                l.sku,
+                l.barcode,
+                l.name_zh,
+                l.name_en,
+                l.quantity,
+                l.unit_price.minor(),
+                l.tax_rate.basis_points(),
+                l.price_includes_tax,
+                l.gross.minor(),
+                l.line_discount.minor(),
+                l.discount_reason,
+                l.sale_discount_share.minor(),
+                l.total.minor(),
+                l.refund_of_line,
+            ])?;
+        }
+        let mut tax_stmt = tx.prepare_cached(
+            "INSERT INTO sale_taxes (sale_id, tax_bp, gross_minor, tax_minor) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for t in &draft.taxes {
+            tax_stmt.execute(params![id, t.rate.basis_points(), t.gross.minor(), t.tax.minor()])?;
+        }
+        let mut pay_stmt = tx.prepare_cached(
+            "INSERT INTO payments (sale_id, method, amount_minor, given_minor, change_minor, state, created_at,
+                   card_payment_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for p in &draft.payments {
+            pay_stmt.execute(params![
+                id,
+                p.method.as_str(),
+                p.amount.minor(),
+                p.given.map(|g| g.minor()),
+                p.change.minor(),
+                p.state.as_str(),
+                at,
+                p.card.as_ref().map(|c| c.journal_id),
+            ])?;
+            if let Some(card) = &p.card {
+                // The journal row now belongs to this sale; both commit together.
+                tx.execute(
+                    "UPDATE card_payments SET sale_id = ?1, updated_at = ?2 WHERE id = ?3",
+                    params![id, at, card.journal_id],
+                )?;
+                if p.state == PaymentState::Reversed {
+                    // A reversal cancels the payment it refers to: neither counts in the
+                    // tenders, as neither counts in the terminal's batch.
+                    tx.execute(
+                        "UPDATE payments SET state = 'reversed' WHERE state = 'approved' AND card_payment_id =
+                               (SELECT refers_to FROM card_payments WHERE id = ?1)",
+                        [card.journal_id],
+                    )?;
+                }
+            }
+        }
+    }
+    let detail = format!(
+        "{} #{id} day {day_text} total {} {}{}",
+        draft.kind.as_str(),
+        draft.total.plain(),
+        draft.currency.alpha,
+        draft.refund_of.map(|o| format!(" of #{o}")).unwrap_or_default()
+    );
+    audit::append(tx, at, cashier, draft.kind.as_str(), &detail)?;
+    Ok(id)
 }
 
 fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<SaleRecord>, StoreError> {

@@ -206,3 +206,152 @@ fn an_import_with_a_clashing_barcode_changes_nothing() {
         vec!["96385074", "FREE"]
     );
 }
+
+/// A sale of one cola paid by card, as journaled with its authorization.
+fn card_sale(store: &Store) -> crate::store::JournaledSale {
+    let catalog = store.load_catalog().expect("catalog");
+    let mut cart = Cart::new(Currency::CNY);
+    cart.add(catalog.lookup("4006381333931").expect("a"), 1, None)
+        .expect("add");
+    let card = crate::sale::Payment {
+        method: crate::sale::PaymentMethod::Card,
+        amount: Money::parse("3.50", Currency::CNY).expect("m"),
+        given: None,
+        change: Money::zero(Currency::CNY),
+        state: crate::sale::PaymentState::Approved,
+        card: None,
+    };
+    crate::store::JournaledSale {
+        day: date(2026, 11, 26),
+        draft: SaleDraft::from_cart(&cart, vec![card]).expect("draft"),
+    }
+}
+
+fn amount(text: &str) -> Money {
+    Money::parse(text, Currency::CNY).expect("amount")
+}
+
+#[test]
+fn a_schema_2_ledger_gains_the_journaled_sale_and_keeps_its_card_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(FILE_NAME);
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("raw");
+        let tx = conn.transaction().expect("tx");
+        for (_, sql) in &migrate::MIGRATIONS[..2] {
+            tx.execute_batch(sql).expect("old schema");
+        }
+        tx.execute_batch(
+            "INSERT INTO meta (key, value) VALUES ('currency', 'CNY');
+             INSERT INTO card_payments (kind, state, amount_minor, currency, terminal, created_at, updated_at)
+               VALUES ('authorization', 'in_doubt', 350, 'CNY', 'serial /dev/ttyS0 @ 9600',
+                       '2026-11-26T02:00:00Z', '2026-11-26T02:00:00Z');
+             INSERT INTO card_payments (kind, state, amount_minor, currency, terminal, created_at, updated_at, trace)
+               VALUES ('authorization', 'approved', 980, 'CNY', 'serial /dev/ttyS0 @ 9600',
+                       '2026-11-26T03:00:00Z', '2026-11-26T03:00:00Z', 12);
+             PRAGMA user_version = 2;",
+        )
+        .expect("schema 2 rows");
+        tx.commit().expect("commit");
+    }
+    let store = Store::open(&path, Currency::CNY).expect("migrates");
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 3);
+    let rows = store.unresolved_cards().expect("rows");
+    let states: Vec<(CardState, bool)> = rows.iter().map(|r| (r.state, r.has_draft)).collect();
+    assert_eq!(states, [(CardState::InDoubt, false), (CardState::Approved, false)]);
+    assert_eq!(
+        store.card_sale(rows[1].id).expect("read"),
+        None,
+        "no draft before schema 3"
+    );
+    assert_eq!(rows[1].fields.trace, Some(12));
+    // Nothing a Repeat Receipt could settle: the in-doubt row is older than a later approval,
+    // and that approval has no sale to commit.
+    assert!(!store.card_recovery_due("serial /dev/ttyS0 @ 9600").expect("due"));
+}
+
+#[test]
+fn the_card_journal_keeps_the_sale_and_finds_numbers_it_already_holds() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    let now = at("2026-11-26T02:00:00Z");
+    store.import_products(&products(), now).expect("import");
+    let sale = card_sale(&store);
+    let t = "serial /dev/ttyS0 @ 9600";
+    let id = store
+        .card_begin(CardKind::Authorization, amount("3.50"), t, None, Some(&sale), now)
+        .expect("begin");
+    assert_eq!(store.card_sale(id).expect("read"), Some(sale));
+    assert!(store.card_recovery_due(t).expect("due"), "the newest row is pending");
+    let fields = CardResultFields {
+        trace: Some(40),
+        receipt_no: Some(7),
+        terminal_id: Some("52523535".into()),
+        ..CardResultFields::default()
+    };
+    store
+        .card_record(id, CardState::Approved, &fields, now)
+        .expect("record");
+    assert!(store.card_recovery_due(t).expect("due"), "approved, sale not committed");
+    let found = |terminal: &str, tid: Option<&str>, trace, receipt| {
+        store.card_with_numbers(terminal, tid, trace, receipt).expect("query")
+    };
+    assert_eq!(found(t, None, Some(40), Some(7)), Some(id));
+    assert_eq!(found(t, None, None, Some(7)), Some(id));
+    assert_eq!(found(t, None, Some(40), Some(8)), None);
+    assert_eq!(found("tcp other", None, Some(40), Some(7)), None, "another terminal");
+    assert_eq!(
+        found("tcp renamed", Some("52523535"), Some(40), Some(7)),
+        Some(id),
+        "same terminal id"
+    );
+    assert_eq!(found(t, None, None, None), None, "no numbers, no match");
+    store
+        .conn
+        .execute("UPDATE card_payments SET draft = '{\"version\": 1' WHERE id = ?1", [id])
+        .expect("edit");
+    let err = store.card_sale(id).expect_err("damaged");
+    assert!(err.to_string().contains(&format!("card payment #{id}")), "{err}");
+    store
+        .card_set_state(id, CardState::Cancelled, "test", now)
+        .expect("state");
+    assert!(!store.card_recovery_due(t).expect("due"));
+    assert!(
+        store.card_set_state(id + 1, CardState::Declined, "x", now).is_err(),
+        "no such row"
+    );
+}
+
+#[test]
+fn a_reversed_card_payment_reverses_the_payment_it_refers_to() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    let now = at("2026-11-26T02:00:00Z");
+    store.import_products(&products(), now).expect("import");
+    let t = "fake";
+    let journaled = card_sale(&store);
+    let auth = store
+        .card_begin(CardKind::Authorization, amount("3.50"), t, None, Some(&journaled), now)
+        .expect("begin");
+    let card = |journal_id| crate::sale::CardDetails {
+        journal_id,
+        ..Default::default()
+    };
+    let draft = crate::store::with_card(journaled.draft, card(auth)).expect("card");
+    let sale = store.commit_sale(&draft, journaled.day, now, "a").expect("sale");
+    let reversal = store
+        .card_begin(CardKind::Reversal, amount("3.50"), t, Some(auth), None, now)
+        .expect("begin");
+    let mut void = crate::sale::build_refund(&sale, &[], &Default::default()).expect("refund");
+    void.payments[0].method = crate::sale::PaymentMethod::Card;
+    void.payments[0].state = crate::sale::PaymentState::Reversed;
+    void.payments[0].card = Some(card(reversal));
+    store.commit_sale(&void, journaled.day, now, "a").expect("void");
+    let original = store.sale(sale.id).expect("read").expect("sale");
+    assert_eq!(original.draft.payments[0].state, crate::sale::PaymentState::Reversed);
+    let figures = store.day_figures(journaled.day).expect("figures");
+    assert_eq!(figures.tenders.get(&crate::sale::PaymentMethod::Card), None);
+    assert_eq!((figures.sales_count, figures.refunds_count), (1, 1));
+}

@@ -20,11 +20,14 @@ use std::time::Duration;
 /// The simulated terminal's batch file in the data folder.
 pub const SIMULATOR_STATE: &str = "simulator-terminal.json";
 
+/// How the built-in simulator's link is named (its serial link reads "serial built-in simulator").
+pub const SIMULATOR_NAME: &str = "built-in simulator";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error("no card terminal is configured ([terminal] connection in the config file, or --terminal)")]
     NotConfigured,
-    #[error("{0}")]
+    #[error(transparent)]
     Link(#[from] super::zvt::link::LinkError),
     #[error("the simulated terminal could not start: {0}")]
     Simulator(String),
@@ -84,9 +87,13 @@ pub fn connect_paced(
                 },
                 password: config.terminal_password,
             };
-            let (port, name, handle, stop) =
+            let (port, pty, handle, stop) =
                 simulator::spawn_pty_pair(sim_config, clock).map_err(|e| ConnectError::Simulator(e.to_string()))?;
-            (Box::new(SerialLink::from_port(port, name)), Some((stop, handle)))
+            tracing::debug!(%pty, "built-in simulator started");
+            // Named without its pty, which differs on every run: the card journal finds a
+            // terminal's unresolved transactions again by this name.
+            let link = SerialLink::from_port(port, SIMULATOR_NAME.to_string());
+            (Box::new(link), Some((stop, handle)))
         }
     };
     let terminal = ZvtTerminal::new(Session::new(link), config.terminal_password, currency);

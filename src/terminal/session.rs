@@ -75,7 +75,7 @@ impl Exchange {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
-    #[error("{0}")]
+    #[error(transparent)]
     Link(#[from] LinkError),
     #[error("the terminal did not answer the command within {0:?}")]
     NoAnswer(Duration),
@@ -87,6 +87,10 @@ pub enum SessionError {
     Garbled { reason: String, exchange: Box<Exchange> },
     #[error("the result could not be recorded, so it was not acknowledged: {reason}")]
     NotJournaled { reason: String, exchange: Box<Exchange> },
+    /// The result was handed to the observer but sending its acknowledgement failed: the PT
+    /// books on that acknowledgement, so whether it booked is unknown.
+    #[error("the terminal's result was stored, but its acknowledgement may not have reached the terminal: {error}")]
+    Unacknowledged { error: LinkError, exchange: Box<Exchange> },
 }
 
 impl SessionError {
@@ -95,7 +99,8 @@ impl SessionError {
         match self {
             SessionError::Stalled { exchange, .. }
             | SessionError::Garbled { exchange, .. }
-            | SessionError::NotJournaled { exchange, .. } => Some(exchange),
+            | SessionError::NotJournaled { exchange, .. }
+            | SessionError::Unacknowledged { exchange, .. } => Some(exchange),
             _ => None,
         }
     }
@@ -196,7 +201,12 @@ impl Session {
                         });
                     }
                     exchange.status.push(info);
-                    self.link.send(&ACK)?;
+                    if let Err(error) = self.link.send(&ACK) {
+                        return Err(SessionError::Unacknowledged {
+                            error,
+                            exchange: Box::new(exchange),
+                        });
+                    }
                     deadline = Instant::now() + self.timing.t4;
                 }
                 PtMessage::PrintLine { text, .. } => {

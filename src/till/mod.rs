@@ -7,7 +7,7 @@ use crate::config::{Config, ConfigError, Language};
 use crate::money::{Currency, Money};
 use crate::printer::layout::{self, Header};
 use crate::printer::text::WIDTH_58MM;
-use crate::sale::{Cart, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
+use crate::sale::{Cart, PaymentMethod, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
 use crate::settlement::day::{DayRule, effective_day};
 use crate::settlement::report::{Report, ReportKind};
 use crate::store::{Store, StoreError};
@@ -17,6 +17,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub mod card;
+mod card_refund;
+#[cfg(test)]
+mod fake_terminal;
+mod journal;
+mod poll;
+pub mod recover;
+mod status;
+
+pub use status::{CardDoubt, Status};
 
 pub use crate::store::ImportSummary;
 
@@ -53,6 +62,24 @@ pub enum TillError {
     CardDeclined { code: u8 },
     #[error("card payment failed: {reason}{}", if *in_doubt { " - the payment is in doubt and will be checked with the terminal" } else { "" })]
     Card { reason: String, in_doubt: bool },
+    /// A reversal or refund through the terminal failed.
+    #[error("card {what} failed: {reason}{}", if *in_doubt { " - it is in doubt and will be checked with the terminal before its next transaction" } else { "" })]
+    CardReturn {
+        what: &'static str,
+        reason: String,
+        in_doubt: bool,
+    },
+    #[error("the terminal did not carry out the {what}: result {code:02X} ({text})")]
+    NotDone { what: &'static str, code: u8, text: String },
+    #[error(
+        "earlier card transaction(s) {} are still in doubt and the terminal did not answer the check ({reason}); no new card transaction until it does",
+        ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+    )]
+    RecoveryBlocked { ids: Vec<i64>, reason: String },
+    #[error("card terminal: {0}")]
+    Terminal(String),
+    #[error("cannot void: {0}")]
+    Void(String),
 }
 
 /// Where the ledger and the config file live.
@@ -87,29 +114,14 @@ impl Paths {
     }
 }
 
-/// What `status` reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub business_day: Date,
-    /// Sales can be rung up on this day.
-    pub day_open: bool,
-    pub z_number: Option<i64>,
-    pub sales_count: u64,
-    pub sales_total: Money,
-    pub refunds_count: u64,
-    pub refunds_total: Money,
-    /// Earlier days that still have no Z-report.
-    pub unclosed_days: Vec<Date>,
-    pub clock_behind: bool,
-    pub demo: bool,
-}
-
 pub struct Till {
     store: Store,
     catalog: Catalog,
     config: Config,
     clock: Arc<dyn Clock>,
     rule: DayRule,
+    /// The recovery the last card transaction ran first, until the caller takes it.
+    last_recovery: Option<recover::RecoveryReport>,
 }
 
 impl Till {
@@ -140,6 +152,7 @@ impl Till {
             config,
             clock,
             rule,
+            last_recovery: None,
         })
     }
 
@@ -161,6 +174,12 @@ impl Till {
 
     pub fn language(&self) -> Language {
         self.config.language
+    }
+
+    /// The report of the recovery that the last card transaction had to run first (earlier
+    /// transactions of its terminal were unresolved), once; None when none ran.
+    pub fn take_recovery(&mut self) -> Option<recover::RecoveryReport> {
+        self.last_recovery.take()
     }
 
     pub fn store(&self) -> &Store {
@@ -198,31 +217,6 @@ impl Till {
         Ok(day)
     }
 
-    pub fn status(&self) -> Result<Status, TillError> {
-        let (day, clock_behind) = self.business_day()?;
-        let row = self.store.day(day)?;
-        let figures = self.store.day_figures(day)?;
-        let unclosed_days = self
-            .store
-            .open_days()?
-            .into_iter()
-            .map(|d| d.day)
-            .filter(|d| *d < day)
-            .collect();
-        Ok(Status {
-            business_day: day,
-            day_open: row.as_ref().is_none_or(|r| r.z_number.is_none()),
-            z_number: row.and_then(|r| r.z_number),
-            sales_count: figures.sales_count,
-            sales_total: figures.sales_total,
-            refunds_count: figures.refunds_count,
-            refunds_total: figures.refunds_total,
-            unclosed_days,
-            clock_behind,
-            demo: self.config.demo,
-        })
-    }
-
     /// Adds a scanned or typed code to the cart: `CODE`, or `CODExN` / `CODE*N` for N items.
     pub fn scan(&self, cart: &mut Cart, input: &str) -> Result<usize, TillError> {
         // A code that itself ends in x<digits> wins over the quantity suffix.
@@ -254,7 +248,13 @@ impl Till {
     }
 
     /// Refunds (part of) an earlier sale in cash; the refund references the original.
+    /// Card refunds go through the terminal: `refund_card`.
     pub fn refund(&mut self, sale_id: i64, request: &RefundRequest) -> Result<SaleRecord, TillError> {
+        if request.method == Some(PaymentMethod::Card) {
+            return Err(TillError::Tender(
+                "a card refund goes through the card terminal (refund_card)".into(),
+            ));
+        }
         let original = self.sale(sale_id)?;
         let earlier = self.store.refunded_lines(sale_id)?;
         let draft = build_refund(&original, &earlier, request)?;

@@ -14,12 +14,17 @@ use iced::{Element, Subscription, Task, event};
 
 /// How often the header's day figures are re-read (the business day turns at the cutoff).
 const STATUS_REFRESH: Duration = Duration::from_secs(30);
+/// How often an idle till asks the terminal for its status (ZVT asks about once a minute;
+/// timed events such as an automatic end-of-day reach the ECR this way).
+const TERMINAL_POLL: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Checkout(checkout::Message),
     /// From a job that has the desk.
     Desk(desk::Event),
+    /// Time for the idle Status Enquiry.
+    PollTerminal,
 }
 
 pub enum Screen {
@@ -49,22 +54,42 @@ pub struct App {
 }
 
 impl App {
-    /// The app on its first screen, and the task that puts the keyboard in the barcode field.
+    /// The app on its first screen, and the task that puts the keyboard in the barcode field
+    /// (and checks unfinished card payments with the terminal, see `boot`).
     pub fn new(till: Till, terminal: TerminalSetup) -> (App, Task<Message>) {
+        let (app, step) = App::boot(till, terminal);
+        let task = match step.job {
+            Some(job) => Task::batch([step.task, job.spawn()]),
+            None => step.task,
+        };
+        (app, task)
+    }
+
+    /// As `new`, with the start-up job handed back (tests run it themselves). Card payments
+    /// an earlier run left pending or in doubt are checked with the terminal before anything
+    /// else is asked of it: the terminal can only repeat its last transaction.
+    pub fn boot(till: Till, terminal: TerminalSetup) -> (App, Step) {
         let i18n = I18n::new(till.language());
         let state = checkout::State::new(&till);
         let focus = state.refocus().map(Message::Checkout);
+        let unfinished = till
+            .status()
+            .is_ok_and(|s| s.card_in_doubt.count > 0 || s.card_without_sale.count > 0);
         let desk = Desk::new(till, terminal);
-        (
-            App {
-                shop: desk.shop(),
-                desk: Some(desk),
-                i18n,
-                screen: Screen::Checkout(state),
-                waiting: Vec::new(),
-            },
-            focus,
-        )
+        let shop = desk.shop();
+        let (desk, job) = if unfinished && shop.card {
+            (None, Some(desk.recover().map(Message::Desk)))
+        } else {
+            (Some(desk), None)
+        };
+        let app = App {
+            shop,
+            desk,
+            i18n,
+            screen: Screen::Checkout(state),
+            waiting: Vec::new(),
+        };
+        (app, Step { task: focus, job })
     }
 
     /// The till, unless it is with the terminal right now.
@@ -96,13 +121,27 @@ impl App {
         match message {
             Message::Checkout(message) => self.checkout(message),
             Message::Desk(event) => self.desk_event(event).into(),
+            Message::PollTerminal => self.poll_terminal(),
+        }
+    }
+
+    fn poll_terminal(&mut self) -> Step {
+        let Screen::Checkout(state) = &self.screen;
+        // Never in the cashier's way: only between customers, and never twice at once.
+        if !self.shop.card || !state.is_idle() {
+            return Task::none().into();
+        }
+        let job = self.desk.take().map(|desk| desk.poll().map(Message::Desk));
+        Step {
+            task: Task::none(),
+            job,
         }
     }
 
     fn checkout(&mut self, message: checkout::Message) -> Step {
         let Screen::Checkout(state) = &mut self.screen;
         let Some(desk) = self.desk.as_mut() else {
-            return match state.update_while_paying(message) {
+            return match state.update_without_till(message) {
                 checkout::WhilePaying::Done(task) => task.map(Message::Checkout).into(),
                 checkout::WhilePaying::Later(message) => {
                     self.waiting.push(Message::Checkout(message));
@@ -143,7 +182,16 @@ impl App {
                     return Task::none();
                 };
                 match outcome {
-                    Outcome::Paid(result) => state.card_finished(&desk.till, &self.i18n, result),
+                    Outcome::Paid(result) => state.card_finished(&desk.till, &self.i18n, *result),
+                    Outcome::Polled(result) => state.terminal_polled(&desk.till, &self.i18n, &result),
+                    Outcome::Recovered(result) => state.recovered(&desk.till, &self.i18n, result),
+                }
+                // A card payment first checks what became of earlier unfinished ones.
+                let mut desk = desk;
+                if let Some(report) = desk.till.take_recovery()
+                    && state.error().is_none()
+                {
+                    state.recovered(&desk.till, &self.i18n, Ok(report));
                 }
                 let refocus = state.refocus().map(Message::Checkout);
                 self.desk = Some(desk);
@@ -167,6 +215,10 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let input = event::listen_with(keys::classify).map(|input| Message::Checkout(checkout::Message::Input(input)));
         let tick = every(STATUS_REFRESH).map(|_| Message::Checkout(checkout::Message::Tick));
-        Subscription::batch([input, tick])
+        let mut subscriptions = vec![input, tick];
+        if self.shop.card {
+            subscriptions.push(every(TERMINAL_POLL).map(|_| Message::PollTerminal));
+        }
+        Subscription::batch(subscriptions)
     }
 }

@@ -6,10 +6,11 @@ use super::job::{Job, Parcel};
 use crate::clock::SystemClock;
 use crate::money::Currency;
 use crate::sale::{Cart, SaleRecord};
-use crate::terminal::CardTerminal;
 use crate::terminal::connect::{ConnectError, Connected, connect_paced};
 use crate::terminal::spec::TerminalSpec;
+use crate::terminal::{CardTerminal, TerminalInfo};
 use crate::till::card::{CardProgress, CardTender};
+use crate::till::recover::RecoveryReport;
 use crate::till::{Till, TillError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,7 +45,11 @@ pub struct Desk {
 
 /// What a job did with the desk.
 pub enum Outcome {
-    Paid(Result<SaleRecord, TillError>),
+    Paid(Box<Result<SaleRecord, TillError>>),
+    /// The idle Status Enquiry.
+    Polled(Result<TerminalInfo, TillError>),
+    /// Card transactions left unfinished by an earlier run, checked with the terminal.
+    Recovered(Result<RecoveryReport, TillError>),
 }
 
 /// Messages a desk job sends: live progress, then the desk itself with the outcome.
@@ -90,7 +95,7 @@ impl Desk {
         };
         let mut connected = connected;
         let result = f(&mut self.till, connected.terminal.as_mut());
-        let link_failed = matches!(&result, Err(TillError::Card { .. }));
+        let link_failed = matches!(&result, Err(TillError::Card { .. } | TillError::Terminal(_)));
         if !link_failed {
             self.terminal = Some(connected);
         }
@@ -103,7 +108,27 @@ impl Desk {
             let result = self.with_terminal(|till, terminal| {
                 till.pay_card(&cart, tender, terminal, &cancel, &mut |p| send(Event::Progress(p)))
             });
-            send(Event::Returned(Parcel::new((self, Outcome::Paid(result)))));
+            send(Event::Returned(Parcel::new((self, Outcome::Paid(Box::new(result))))));
+        })
+    }
+}
+
+impl Desk {
+    /// The idle Status Enquiry on a worker thread (a timed automatic end-of-day arrives in it).
+    pub fn poll(mut self) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let result = self.with_terminal(|till, terminal| till.poll_terminal(terminal));
+            send(Event::Returned(Parcel::new((self, Outcome::Polled(result)))));
+        })
+    }
+
+    /// Start-up recovery on a worker thread: asks the terminal what became of unfinished
+    /// card transactions and commits journaled sales the terminal approved.
+    pub fn recover(mut self) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let result =
+                self.with_terminal(|till, terminal| till.recover_cards(terminal, &mut |p| send(Event::Progress(p))));
+            send(Event::Returned(Parcel::new((self, Outcome::Recovered(result)))));
         })
     }
 }

@@ -57,6 +57,7 @@ mod tests {
             include_str!("screen/checkout/mod.rs"),
             include_str!("screen/checkout/view.rs"),
             include_str!("screen/checkout/card.rs"),
+            include_str!("screen/checkout/terminal.rs"),
         ];
         let mut ids = Vec::new();
         for source in sources {

@@ -19,8 +19,8 @@ use std::sync::{Arc, Once};
 use tillguard::clock::ManualClock;
 use tillguard::money::{Currency, Money};
 use tillguard::till::Till;
-use tillguard::ui::screen::checkout::SCAN_ID;
 use tillguard::ui::job::Job;
+use tillguard::ui::screen::checkout::SCAN_ID;
 use tillguard::ui::{App, Message, TerminalSetup, keys, theme};
 
 pub const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
@@ -214,4 +214,3 @@ pub fn error_line(app: &App) -> Option<String> {
         tillguard::ui::app::Screen::Checkout(state) => state.error().map(str::to_string),
     }
 }
-

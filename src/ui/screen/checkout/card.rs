@@ -79,7 +79,12 @@ impl State {
     /// Checks the cart and the cash typed and starts the card payment: the cash given (if
     /// any) pays part, the card the rest. `None` when there is nothing to pay by card (the
     /// reason is on the message line).
-    pub fn card_request(&mut self, till: &Till, shop: &Shop, i18n: &I18n) -> Option<(Cart, CardTender, Arc<AtomicBool>)> {
+    pub fn card_request(
+        &mut self,
+        till: &Till,
+        shop: &Shop,
+        i18n: &I18n,
+    ) -> Option<(Cart, CardTender, Arc<AtomicBool>)> {
         if self.card.is_some() {
             return None;
         }
@@ -155,7 +160,11 @@ impl State {
             Ok(sale) => self.sale_completed(till, sale),
             Err(TillError::CardDeclined { code }) => {
                 let reason = result_text(code, i18n.language());
-                let key = if cancelled { "ui-card-cancelled" } else { "ui-card-declined" };
+                let key = if cancelled {
+                    "ui-card-cancelled"
+                } else {
+                    "ui-card-declined"
+                };
                 self.error = Some(i18n.t_args(key, &[("reason", reason)]));
             }
             Err(TillError::Card { reason, in_doubt }) => {
@@ -169,25 +178,34 @@ impl State {
         }
     }
 
-    /// A message while the till is with the terminal: the scan field keeps taking keys,
-    /// Esc and Cancel abort, scans wait; anything that would change the cart is ignored.
-    pub fn update_while_paying(&mut self, message: Message) -> WhilePaying {
+    /// A message while the till is with the terminal: typing continues in the fields, scans
+    /// wait for the till. During a card payment Esc and Cancel abort and anything that would
+    /// change the cart being paid for is ignored; during a short status poll or recovery,
+    /// everything else waits its turn too.
+    pub fn update_without_till(&mut self, message: Message) -> WhilePaying {
+        let paying = self.card.is_some();
         match message {
             // Plain typing only: a "+" must not change the cart being paid for.
             Message::ScanChanged(epoch, text) => {
                 self.scan.changed(epoch, text);
                 WhilePaying::Done(Task::none())
             }
+            Message::CashChanged(text) if !paying => {
+                self.cash = text;
+                WhilePaying::Done(Task::none())
+            }
             Message::Input(Input::Stray(text)) => {
                 self.scan.push_str(&text);
                 WhilePaying::Done(self.refocus())
             }
-            Message::CancelCard | Message::Input(Input::Shortcut(Shortcut::Escape)) => {
+            Message::CancelCard | Message::Input(Input::Shortcut(Shortcut::Escape)) if paying => {
                 self.cancel_card();
                 WhilePaying::Done(self.refocus())
             }
             Message::ScanSubmitted(_) | Message::Input(Input::StrayEnter) => WhilePaying::Later(message),
-            _ => WhilePaying::Done(Task::none()),
+            Message::Tick => WhilePaying::Done(Task::none()),
+            _ if paying => WhilePaying::Done(Task::none()),
+            _ => WhilePaying::Later(message),
         }
     }
 }

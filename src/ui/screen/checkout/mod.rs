@@ -8,10 +8,12 @@
 mod card;
 mod cash;
 mod scan_field;
+mod terminal;
 mod view;
 
 pub use card::{CardPayment, Phase, WhilePaying};
 pub use cash::{CashState, cash_state, quick_amounts};
+pub use terminal::TerminalSeen;
 
 use crate::catalog::LookupError;
 use crate::i18n::I18n;
@@ -103,6 +105,8 @@ pub struct State {
     status: Result<Status, String>,
     /// The card payment under way; the till is with the terminal meanwhile.
     card: Option<CardPayment>,
+    /// The terminal's answer to the last status poll.
+    terminal: Option<TerminalSeen>,
 }
 
 impl State {
@@ -119,6 +123,7 @@ impl State {
             focus: Field::Scan,
             status: till.status().map_err(|e| e.to_string()),
             card: None,
+            terminal: None,
         }
     }
 
@@ -436,7 +441,7 @@ impl State {
         self.focus = Field::Scan;
     }
 
-    fn refresh_status(&mut self, till: &Till) {
+    pub(crate) fn refresh_status(&mut self, till: &Till) {
         self.status = till.status().map_err(|e| e.to_string());
     }
 }

@@ -1,7 +1,9 @@
 //! Layout of the checkout screen: header, message line, cart on the left, totals and
 //! tender (or the finished sale's receipt) on the right, key help at the bottom.
 
-use super::{CASH_ID, CardPayment, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state};
+use super::{
+    CASH_ID, CardPayment, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state,
+};
 use crate::i18n::I18n;
 use crate::money::Money;
 use crate::sale::Totals;
@@ -62,6 +64,15 @@ impl State {
                 if !status.day_open {
                     header = header.push(badge(i18n.t("ui-day-closed"), theme::error_line));
                 }
+                for (key, doubt) in [
+                    ("ui-card-doubt-badge", &status.card_in_doubt),
+                    ("ui-card-no-sale-badge", &status.card_without_sale),
+                ] {
+                    if doubt.count > 0 {
+                        let args = [("count", doubt.count.to_string()), ("amount", doubt.amount.display())];
+                        header = header.push(badge(i18n.t_args(key, &args), theme::error_line));
+                    }
+                }
             }
             Err(reason) => {
                 header = header.push(
@@ -74,6 +85,14 @@ impl State {
             }
         }
         header = header.push(space::horizontal());
+        if let Some(seen) = &self.terminal {
+            let style = if seen.ready {
+                theme::notice_line
+            } else {
+                theme::error_line
+            };
+            header = header.push(badge(seen.text.clone(), style));
+        }
         if shop.demo {
             header = header.push(badge(i18n.t("ui-demo-badge"), theme::demo_badge));
         }

@@ -1,0 +1,51 @@
+//! `tillguard void SALE_ID`: reverses a card sale of the current day on the terminal.
+
+use super::{card_output, json, print_json};
+use crate::sale::PaymentMethod;
+use crate::till::Till;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sale to void (its number, as `sell` printed it).
+    #[arg(value_name = "SALE_ID")]
+    sale: i64,
+    /// Print JSON (fields documented in the README).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(
+    till: &mut Till,
+    args: &Args,
+    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
+) -> anyhow::Result<()> {
+    // Named before connecting: a sale that cannot be voided needs no terminal.
+    till.sale(args.sale)?;
+    let mut connected = terminal(till)?;
+    let mut progress = card_output::progress(till.language(), args.json);
+    let result = till.void_card(
+        args.sale,
+        connected.terminal.as_mut(),
+        &AtomicBool::new(false),
+        &mut progress,
+    );
+    card_output::earlier_recovery(till);
+    let refund = result?;
+    if args.json {
+        return print_json(&json::sale(&refund));
+    }
+    print!("{}", till.receipt_text(&refund));
+    println!("sale {} voided: refund {} committed", args.sale, refund.id);
+    let cash = refund
+        .draft
+        .payments
+        .iter()
+        .filter(|p| p.method == PaymentMethod::Cash)
+        .map(|p| -p.amount)
+        .find(|a| !a.is_zero());
+    if let Some(cash) = cash {
+        println!("hand back {} in cash", cash.display());
+    }
+    Ok(())
+}
