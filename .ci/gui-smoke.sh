@@ -15,10 +15,13 @@ APP=""
 cleanup() {
     [ -n "$APP" ] && kill "$APP" 2>/dev/null || true
     kill "$XVFB" 2>/dev/null || true
+    # Let the display number go before anything else (a rerun) asks for it.
+    wait "$XVFB" 2>/dev/null || true
 }
 trap cleanup EXIT
 export DISPLAY="$DISPLAY_NUM"
 for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
+kill -0 "$XVFB" 2>/dev/null || { echo "Xvfb did not start on $DISPLAY_NUM:"; cat "$WORK/xvfb.log"; exit 1; }
 
 "$BIN" >"$WORK/app.log" 2>&1 &
 APP=$!
@@ -69,4 +72,10 @@ echo "$STATUS"
 echo "$STATUS" | grep -q '"sales_total": "19.80"' || { echo "wrong total after the card sale"; exit 1; }
 import -window root "$WORK/after-card.png" || true
 kill -0 "$APP" || { echo "app died"; cat "$WORK/app.log"; exit 1; }
+
+# The window manager's close button (WM_DELETE_WINDOW) closes an idle till.
+python3 .ci/wm-close.py "$WID"
+for _ in $(seq 1 100); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$APP" 2>/dev/null; then echo "the window did not close on a close request"; exit 1; fi
+APP=""
 echo "GUI smoke test passed (screenshots: $WORK/after-sale.png, $WORK/card-in-progress.png, $WORK/after-card.png)"

@@ -260,3 +260,20 @@ fn start_up_checks_a_payment_left_pending_with_the_terminal() {
     assert_eq!(till(&app).status().expect("status").card_in_doubt.count, 0);
     assert!(!shows(&app, "1 笔刷卡结果未知（¥3.50）"));
 }
+
+#[test]
+fn the_window_stays_open_while_the_terminal_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = card_app(dir.path(), Duration::ZERO);
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    let job = start_card_payment(&mut app);
+    assert!(deliver(&mut app, vec![Message::CloseRequested]).is_none());
+    let error = error_line(&app).expect("the refusal is explained");
+    assert!(error.starts_with("刷卡终端仍在处理中"), "{error}");
+    deliver(&mut app, job.run_here());
+    assert_eq!(
+        till(&app).status().expect("status").sales_count,
+        1,
+        "the payment completed"
+    );
+}

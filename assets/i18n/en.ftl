@@ -49,6 +49,7 @@ ui-card-doubt-badge = { $count } card payments in doubt ({ $amount })
 ui-card-no-sale-badge = { $count } approved card payments without a sale ({ $amount })
 ui-recovery-done = Checked { $count } unfinished card transactions with the terminal: { $recovered } sales recovered, { $not_booked } not booked, { $in_doubt } still to be settled by a manager
 ui-recovery-failed = Unfinished card payments could not be checked with the terminal: { $reason }
+ui-close-wait = The card terminal is still working: wait for it (or cancel the payment) before closing Tillguard
 ui-keys = F2 scan · F4 cash · F12 pay · F11 card · Enter add / pay · Esc clear · + / - quantity · ↑ ↓ select line
 ui-added = Added { $name }
 ui-error-scan = Cannot add "{ $input }": { $reason }

@@ -49,6 +49,7 @@ ui-card-doubt-badge = { $count } 笔刷卡结果未知（{ $amount }）
 ui-card-no-sale-badge = { $count } 笔刷卡已成功但无销售记录（{ $amount }）
 ui-recovery-done = 已向终端核实 { $count } 笔未完成的刷卡交易：补记销售 { $recovered } 笔，未扣款 { $not_booked } 笔，仍需经理处理 { $in_doubt } 笔
 ui-recovery-failed = 无法向终端核实未完成的刷卡：{ $reason }
+ui-close-wait = 刷卡终端仍在处理中：请等待完成（或取消刷卡）后再关闭 Tillguard
 ui-keys = F2 扫码 · F4 现金 · F12 收款 · F11 刷卡 · 回车 添加/收款 · Esc 清除 · + / - 数量 · ↑ ↓ 选择商品行
 ui-added = 已添加 { $name }
 ui-error-scan = 无法添加“{ $input }”：{ $reason }

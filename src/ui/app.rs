@@ -25,6 +25,8 @@ pub enum Message {
     Desk(desk::Event),
     /// Time for the idle Status Enquiry.
     PollTerminal,
+    /// The window's close button, Alt+F4, or the window manager asking.
+    CloseRequested,
 }
 
 pub enum Screen {
@@ -122,7 +124,19 @@ impl App {
             Message::Checkout(message) => self.checkout(message),
             Message::Desk(event) => self.desk_event(event).into(),
             Message::PollTerminal => self.poll_terminal(),
+            Message::CloseRequested => self.close_requested().into(),
         }
+    }
+
+    /// Quitting while the terminal has the till would leave the payment for recovery to
+    /// sort out: the window stays until the terminal is done.
+    fn close_requested(&mut self) -> Task<Message> {
+        if self.desk.is_some() {
+            return iced::exit();
+        }
+        let Screen::Checkout(state) = &mut self.screen;
+        state.close_refused(&self.i18n);
+        Task::none()
     }
 
     fn poll_terminal(&mut self) -> Step {
@@ -215,7 +229,8 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let input = event::listen_with(keys::classify).map(|input| Message::Checkout(checkout::Message::Input(input)));
         let tick = every(STATUS_REFRESH).map(|_| Message::Checkout(checkout::Message::Tick));
-        let mut subscriptions = vec![input, tick];
+        let close = iced::window::close_requests().map(|_| Message::CloseRequested);
+        let mut subscriptions = vec![input, tick, close];
         if self.shop.card {
             subscriptions.push(every(TERMINAL_POLL).map(|_| Message::PollTerminal));
         }

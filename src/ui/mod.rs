@@ -40,6 +40,8 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
         .theme(|_: &App| theme::theme())
         .settings(settings())
         .window_size(Size::new(1280.0, 800.0))
+        // The app decides: not while the terminal is in the middle of a payment.
+        .exit_on_close_request(false)
         .run()?;
     Ok(())
 }

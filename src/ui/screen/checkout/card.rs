@@ -144,6 +144,11 @@ impl State {
         };
     }
 
+    /// The window may not close while the terminal works; say why.
+    pub fn close_refused(&mut self, i18n: &I18n) {
+        self.error = Some(i18n.t("ui-close-wait"));
+    }
+
     pub fn cancel_card(&mut self) {
         if let Some(card) = self.card.as_mut()
             && card.can_cancel()
