@@ -1,10 +1,39 @@
-//! What the card commands print while the terminal works, and recovery reports.
+//! Running a card command against the terminal, what it prints while the terminal works,
+//! and recovery reports.
 
 use super::json;
 use crate::config::Language;
+use crate::terminal::CardTerminal;
+use crate::terminal::connect::Connected;
 use crate::terminal::zvt::codes::intermediate_text;
-use crate::till::Till;
 use crate::till::card::CardProgress;
+use crate::till::{Till, TillError};
+use std::sync::atomic::AtomicBool;
+
+/// How a command reaches the terminal (`--terminal`, else the config file's).
+pub type Connect<'a> = &'a dyn Fn(&Till) -> anyhow::Result<Connected>;
+
+/// Connects, runs one card operation with progress on stderr (none with `--json`), then
+/// reports any earlier transactions the till had to check with the terminal first.
+pub fn run_with_terminal<R>(
+    till: &mut Till,
+    connect: Connect<'_>,
+    quiet: bool,
+    operation: impl FnOnce(
+        &mut Till,
+        &mut dyn CardTerminal,
+        &AtomicBool,
+        &mut dyn FnMut(CardProgress),
+    ) -> Result<R, TillError>,
+) -> anyhow::Result<R> {
+    let mut connected = connect(till)?;
+    let mut progress = progress(till.language(), quiet);
+    // The command line has no cancel button; Ctrl+C ends the process and recovery follows.
+    let cancel = AtomicBool::new(false);
+    let result = operation(till, connected.terminal.as_mut(), &cancel, &mut progress);
+    earlier_recovery(till);
+    Ok(result?)
+}
 use crate::till::recover::RecoveryReport;
 
 /// Progress lines on stderr (none with `--json`, whose stdout is the answer).

@@ -11,11 +11,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     if till.store().unresolved_cards()?.is_empty() {
         // Nothing to ask: no terminal needed.
         if args.json {

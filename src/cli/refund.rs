@@ -4,7 +4,6 @@
 use super::{card_output, json, print_json};
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, left_to_refund};
 use crate::till::{Till, split_quantity};
-use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,11 +23,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     let original = till.sale(args.sale)?;
     let earlier = till.store().refunded_lines(args.sale)?;
     let mut lines = Vec::new();
@@ -67,17 +62,9 @@ pub fn run(
     let refund = match method {
         PaymentMethod::Cash => till.refund(args.sale, &request)?,
         PaymentMethod::Card => {
-            let mut connected = terminal(till)?;
-            let mut progress = card_output::progress(till.language(), args.json);
-            let result = till.refund_card(
-                args.sale,
-                &request,
-                connected.terminal.as_mut(),
-                &AtomicBool::new(false),
-                &mut progress,
-            );
-            card_output::earlier_recovery(till);
-            result?
+            card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
+                till.refund_card(args.sale, &request, terminal, cancel, progress)
+            })?
         }
     };
     if args.json {

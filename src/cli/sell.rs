@@ -2,7 +2,6 @@ use super::{card_output, json, print_json};
 use crate::money::Money;
 use crate::till::Till;
 use crate::till::card::CardTender;
-use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -47,11 +46,7 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
     Ok(tenders)
 }
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     let mut cart = till.new_cart();
     for item in &args.items {
         till.scan(&mut cart, item)
@@ -61,21 +56,13 @@ pub fn run(
     let sale = match tenders.card {
         None => till.pay_cash(&cart, tenders.cash.flatten())?,
         Some(card_amount) => {
-            let mut connected = terminal(till)?;
-            let mut progress = card_output::progress(till.language(), args.json);
             let tender = CardTender {
                 cash_given: tenders.cash.flatten(),
                 card_amount,
             };
-            let result = till.pay_card(
-                &cart,
-                tender,
-                connected.terminal.as_mut(),
-                &AtomicBool::new(false),
-                &mut progress,
-            );
-            card_output::earlier_recovery(till);
-            result?
+            card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
+                till.pay_card(&cart, tender, terminal, cancel, progress)
+            })?
         }
     };
     if args.json {

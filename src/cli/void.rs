@@ -3,7 +3,6 @@
 use super::{card_output, json, print_json};
 use crate::sale::PaymentMethod;
 use crate::till::Till;
-use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,23 +14,12 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    terminal: &dyn Fn(&Till) -> anyhow::Result<crate::terminal::connect::Connected>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     // Named before connecting: a sale that cannot be voided needs no terminal.
     till.sale(args.sale)?;
-    let mut connected = terminal(till)?;
-    let mut progress = card_output::progress(till.language(), args.json);
-    let result = till.void_card(
-        args.sale,
-        connected.terminal.as_mut(),
-        &AtomicBool::new(false),
-        &mut progress,
-    );
-    card_output::earlier_recovery(till);
-    let refund = result?;
+    let refund = card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
+        till.void_card(args.sale, terminal, cancel, progress)
+    })?;
     if args.json {
         return print_json(&json::sale(&refund));
     }
