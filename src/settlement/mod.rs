@@ -1,4 +1,6 @@
-//! Business days, reports and (later) card batches and the settlement guard. Pure.
+//! Business days, reports, card batches and the settlement guard. Pure: no I/O.
 
+pub mod batch;
 pub mod day;
+pub mod guard;
 pub mod report;
