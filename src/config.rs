@@ -44,6 +44,14 @@ struct File {
     till: TillSection,
     #[serde(default)]
     terminal: TerminalSection,
+    #[serde(default)]
+    guard: GuardSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardSection {
+    manager_pin: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +100,9 @@ pub struct Config {
     pub terminal_password: u32,
     /// When the terminal clears its batch by itself (local time), if it does.
     pub terminal_auto_clear: Option<Time>,
+    /// The manager PIN that allows deferring a settlement (4 to 8 digits); `None` = nobody
+    /// can defer. Until the roles issue brings users, one PIN for all managers.
+    pub manager_pin: Option<String>,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -105,6 +116,9 @@ pub enum ConfigError {
 }
 
 pub const FILE_NAME: &str = "tillguard.toml";
+
+/// The manager PIN of demo mode.
+pub const DEMO_MANAGER_PIN: &str = "1234";
 
 impl Config {
     /// The demo configuration: system time zone (UTC if unknown), CNY, Chinese, 04:00 cutoff.
@@ -130,6 +144,7 @@ impl Config {
             terminal: Some(TerminalSpec::Simulator),
             terminal_password: 123456,
             terminal_auto_clear: None,
+            manager_pin: Some(DEMO_MANAGER_PIN.into()),
             demo: true,
         }
     }
@@ -192,6 +207,11 @@ impl Config {
             .auto_clear
             .map(|text| parse_hhmm(&text).ok_or_else(|| format!("[terminal] auto_clear: '{text}' is not HH:MM")))
             .transpose()?;
+        let manager_pin = match file.guard.manager_pin {
+            Some(p) if (4..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => Some(p),
+            Some(_) => return Err("[guard] manager_pin: must be 4 to 8 digits".into()),
+            None => None,
+        };
         Ok(Config {
             store_name: s.name.unwrap_or_else(|| "Tillguard".into()),
             address: s.address.unwrap_or_default(),
@@ -206,6 +226,7 @@ impl Config {
             terminal,
             terminal_password,
             terminal_auto_clear,
+            manager_pin,
             demo: false,
         })
     }
@@ -264,5 +285,13 @@ mod tests {
         let c = Config::parse("[terminal]\nconnection = \"zvt+tcp:10.1.1.1\"\nauto_clear = \"23:30\"\n").expect("ok");
         assert_eq!(c.terminal.map(|t| t.to_string()), Some("zvt+tcp:10.1.1.1:20007".into()));
         assert_eq!(c.terminal_auto_clear, Some(Time::constant(23, 30, 0, 0)));
+        for bad in ["123", "123456789", "12a4", ""] {
+            let e = Config::parse(&format!("[guard]\nmanager_pin = \"{bad}\"\n")).expect_err(bad);
+            // The message never repeats the PIN itself.
+            assert!(e.contains("manager_pin") && (bad.is_empty() || !e.contains(bad)), "{e}");
+        }
+        let c = Config::parse("[guard]\nmanager_pin = \"00417\"\n").expect("pin");
+        assert_eq!(c.manager_pin.as_deref(), Some("00417"));
+        assert_eq!(Config::demo().manager_pin.as_deref(), Some(DEMO_MANAGER_PIN));
     }
 }

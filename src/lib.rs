@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod i18n;
 pub mod money;
+pub mod platform;
 pub mod printer;
 pub mod sale;
 pub mod settlement;

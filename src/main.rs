@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tillguard::cli::{Cli, run};
+use tillguard::cli::{Cli, exit_code, run};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             for line in lines {
                 eprintln!("  {line}");
             }
-            ExitCode::FAILURE
+            ExitCode::from(exit_code(&e))
         }
     }
 }

@@ -35,12 +35,16 @@ fn a_sale_after_midnight_belongs_to_the_previous_business_day() {
     let mut t = till(clock.clone());
     let sale = sell_cola(&mut t).expect("sale");
     assert_eq!(sale.business_day, date(2026, 11, 26));
-    // 04:00 local: a new business day.
+    // 04:00 local: a new business day, which sells only once the 26th has its Z-report (the
+    // drawer still holds exactly that day's cash until then).
     clock.set(at("2026-11-26T20:00:00Z"));
-    assert_eq!(sell_cola(&mut t).expect("sale").business_day, date(2026, 11, 27));
+    assert!(matches!(
+        sell_cola(&mut t),
+        Err(TillError::EarlierDayOpen { day, today }) if day == date(2026, 11, 26) && today == date(2026, 11, 27)
+    ));
     let status = t.status().expect("status");
     assert_eq!(status.business_day, date(2026, 11, 27));
-    assert_eq!(status.sales_count, 1);
+    assert_eq!(status.sales_count, 0);
     assert_eq!(status.unclosed_days, vec![date(2026, 11, 26)]);
     // `report z` closes the oldest open day first.
     assert_eq!(t.day_to_close().expect("day"), date(2026, 11, 26));
@@ -50,6 +54,7 @@ fn a_sale_after_midnight_belongs_to_the_previous_business_day() {
     assert_eq!((z.z_number, z.business_day), (Some(1), date(2026, 11, 26)));
     assert_eq!(z.cash_difference().map(|d| d.plain()), Some("0.00".into()));
     assert!(t.status().expect("status").unclosed_days.is_empty());
+    assert_eq!(sell_cola(&mut t).expect("sale").business_day, date(2026, 11, 27));
 }
 
 #[test]

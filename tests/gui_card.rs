@@ -34,13 +34,14 @@ fn card_app(dir: &std::path::Path, think_time: Duration) -> App {
 }
 
 fn cart_lines(app: &App) -> Vec<(String, i64)> {
-    match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state
+    {
+        let state = app.checkout();
+        state
             .cart()
             .lines()
             .iter()
             .map(|l| (l.sku.clone(), l.quantity))
-            .collect(),
+            .collect()
     }
 }
 
@@ -85,8 +86,9 @@ fn a_card_payment_shows_each_terminal_status_and_stores_the_terminals_numbers() 
     );
 
     assert_eq!(error_line(&app), None);
-    let done = match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state.completed().expect("sale completed").clone(),
+    let done = {
+        let state = app.checkout();
+        state.completed().expect("sale completed").clone()
     };
     let stored = till(&app).sale(done.sale.id).expect("sale stored");
     assert_eq!(stored.draft.total, cny("5.50"));
@@ -220,8 +222,9 @@ fn start_up_checks_a_payment_left_pending_with_the_terminal() {
         let store = till(&app).store();
         let card = store.unresolved_cards().expect("journal");
         assert!(card.is_empty(), "{card:?}");
-        let id = match app.screen() {
-            tillguard::ui::app::Screen::Checkout(state) => {
+        let id = {
+            let state = app.checkout();
+            {
                 state.completed().expect("sold").sale.draft.payments[0]
                     .card
                     .clone()

@@ -61,8 +61,9 @@ fn scan_two_items_raise_a_quantity_pay_cash_and_see_the_receipt() {
         "receipt panel is visible: {panel:?}"
     );
     drop(ui);
-    let sale_id = match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state.completed().expect("completed sale").sale.id,
+    let sale_id = {
+        let state = app.checkout();
+        state.completed().expect("completed sale").sale.id
     };
     let stored = till(&app).sale(sale_id).expect("sale stored");
     assert_eq!(stored.draft.total, cny("9.00"));
@@ -197,8 +198,9 @@ fn scans_that_arrive_before_the_screen_is_rebuilt_are_all_counted() {
         Vec::new()
     });
     assert_eq!(error_line(&app), None);
-    let quantities: Vec<i64> = match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state.cart().lines().iter().map(|l| l.quantity).collect(),
+    let quantities: Vec<i64> = {
+        let state = app.checkout();
+        state.cart().lines().iter().map(|l| l.quantity).collect()
     };
     assert_eq!(quantities, [2, 3], "cola twice, water once plus twice");
     assert_shows(&app, "合计 ¥13.00");

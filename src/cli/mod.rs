@@ -2,17 +2,20 @@
 
 mod card_output;
 mod catalog;
+mod defer;
+mod guard_json;
 mod json;
 mod recover;
 mod refund;
 mod report;
 mod sell;
+mod settle;
 mod status;
 mod terminal;
 mod void;
 
-use crate::clock::SystemClock;
-use crate::till::{Paths, Till};
+use crate::clock::{Clock, ShiftedClock, SystemClock};
+use crate::till::{Paths, Till, TillError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,6 +49,10 @@ pub enum Command {
     Void(void::Args),
     /// Ask the terminal what became of unfinished card transactions; commit their sales.
     Recover(recover::Args),
+    /// Settle the card batch: turnover totals, end-of-day, reconciliation with the ledger.
+    Settle(settle::Args),
+    /// A manager postpones settling (PIN from standard input or TILLGUARD_MANAGER_PIN).
+    Defer(defer::Args),
     /// X-report (running, changes nothing) or Z-report (closes the day).
     Report(report::Args),
     /// Product catalog.
@@ -69,7 +76,53 @@ impl Cli {
     }
 
     pub fn open_till(&self) -> anyhow::Result<Till> {
-        Ok(Till::open(&self.paths()?, Arc::new(SystemClock))?)
+        Ok(Till::open(&self.paths()?, clock()?)?)
+    }
+}
+
+/// The CLI's clock: the system's, or, for end-to-end tests of day changes and clear times
+/// only, one that starts at TILLGUARD_FAKE_NOW (RFC 3339) and runs on from there. Hidden:
+/// not for shops (the audit log records every time it writes as usual).
+pub fn clock() -> anyhow::Result<Arc<dyn Clock>> {
+    match std::env::var("TILLGUARD_FAKE_NOW") {
+        Ok(text) => {
+            let at: jiff::Timestamp = text
+                .trim()
+                .parse()
+                .map_err(|e| anyhow::anyhow!("TILLGUARD_FAKE_NOW '{text}' is not an RFC 3339 instant: {e}"))?;
+            Ok(Arc::new(ShiftedClock::starting_at(at)))
+        }
+        Err(_) => Ok(Arc::new(SystemClock)),
+    }
+}
+
+/// An error that ends the process with a particular exit code (after its output was printed).
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// Exit code when the settlement guard (or an earlier day without its Z-report) refuses to sell.
+pub const EXIT_GUARD: u8 = 3;
+
+/// The process exit code for an error (README, "Exit codes").
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if let Some(exit) = e.downcast_ref::<Exit>() {
+        return exit.code;
+    }
+    match e.downcast_ref::<TillError>() {
+        Some(TillError::Guard { why, .. }) if why.stops_selling() => EXIT_GUARD,
+        Some(TillError::EarlierDayOpen { .. }) => EXIT_GUARD,
+        _ => 1,
     }
 }
 
@@ -92,15 +145,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
             spec,
             till.config(),
             &paths.data_dir,
-            Arc::new(SystemClock),
+            clock()?,
         )?)
     };
     match command {
-        Command::Status(args) => status::run(&till, args)?,
+        Command::Status(args) => status::run(&mut till, args)?,
         Command::Sell(args) => sell::run(&mut till, args, &connect)?,
         Command::Refund(args) => refund::run(&mut till, args, &connect)?,
         Command::Void(args) => void::run(&mut till, args, &connect)?,
         Command::Recover(args) => recover::run(&mut till, args, &connect)?,
+        Command::Settle(args) => settle::run(&mut till, args, &connect)?,
+        Command::Defer(args) => defer::run(&mut till, args)?,
         Command::Report(args) => report::run(&mut till, args)?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
         Command::Terminal(_) => {}

@@ -1,4 +1,4 @@
-use super::print_json;
+use super::{guard_json, print_json};
 use crate::money::Money;
 use crate::till::Till;
 use jiff::civil::Date;
@@ -31,10 +31,20 @@ enum Kind {
         #[arg(long)]
         json: bool,
     },
+    /// The claim list of a card batch the terminal cleared unsettled (Lost): every approved
+    /// payment, for the acquirer.
+    Claim {
+        /// The batch number (status shows it).
+        #[arg(long)]
+        batch: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let (report, json) = match &args.kind {
+        Kind::Claim { batch, json } => return claim(till, *batch, *json),
         Kind::X { day, json } => (till.x_report(*day)?, *json),
         Kind::Z { day, counted, json } => {
             let target = match day {
@@ -62,5 +72,53 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
         return print_json(&report.to_json());
     }
     print!("{}", till.report_text(&report));
+    Ok(())
+}
+
+fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
+    // The guard first turns a batch whose clear time passed into Lost.
+    till.guard(false)?;
+    let lines = till.claim_list(batch)?;
+    let row = till.store().batch(batch)?;
+    let total = lines.iter().fold(Money::zero(till.currency()), |sum, l| match l.kind {
+        crate::store::CardKind::Refund => sum - l.amount,
+        _ => sum + l.amount,
+    });
+    if json {
+        return print_json(&serde_json::json!({
+            "batch_id": batch,
+            "terminal": row.as_ref().map(|r| r.terminal.clone()),
+            "state": row.as_ref().map(|r| r.state.as_str()),
+            "lost_at": row.as_ref().and_then(|r| r.closed_at).map(|t| t.to_string()),
+            "currency": till.currency().alpha,
+            "total": total.plain(),
+            "lines": lines.iter().map(guard_json::claim_line).collect::<Vec<_>>(),
+        }));
+    }
+    println!(
+        "Claim list, card batch #{batch}{}: {} transaction(s), {}",
+        row.as_ref().map(|r| format!(" of {}", r.terminal)).unwrap_or_default(),
+        lines.len(),
+        total.display()
+    );
+    println!("date       time     amount      trace  receipt  card                     type        terminal");
+    for l in &lines {
+        let amount = match l.kind {
+            crate::store::CardKind::Refund => format!("-{}", l.amount.plain()),
+            _ => l.amount.plain(),
+        };
+        let opt = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "{} {} {:>10} {:>6} {:>8}  {:<24} {:<11} {}",
+            l.date,
+            l.time,
+            amount,
+            opt(l.trace),
+            opt(l.receipt_no),
+            l.pan.as_deref().unwrap_or("-"),
+            l.card_type.as_deref().unwrap_or("-"),
+            l.terminal_id.as_deref().unwrap_or("-")
+        );
+    }
     Ok(())
 }

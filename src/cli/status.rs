@@ -1,4 +1,5 @@
-use super::{json, print_json};
+use super::{guard_json, json, print_json};
+use crate::settlement::guard::Verdict;
 use crate::till::Till;
 use serde_json::json;
 
@@ -9,8 +10,11 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let s = till.status()?;
+    let verdict = till.guard(false)?;
+    let batches = till.batch_summaries()?;
+    let minutes = till.minutes_to_clear()?;
     if args.json {
         return print_json(&json!({
             "business_day": s.business_day.to_string(),
@@ -26,6 +30,8 @@ pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
             "demo": s.demo,
             "card_in_doubt": json::card_doubt(&s.card_in_doubt),
             "card_approved_without_sale": json::card_doubt(&s.card_without_sale),
+            "guard": guard_json::verdict(&verdict, minutes),
+            "batches": batches.iter().map(guard_json::batch).collect::<Vec<_>>(),
         }));
     }
     println!(
@@ -68,6 +74,45 @@ pub fn run(till: &Till, args: &Args) -> anyhow::Result<()> {
             s.card_without_sale.amount.display(),
             ids(&s.card_without_sale.ids)
         );
+    }
+    for b in &batches {
+        let v = &b.view;
+        println!(
+            "Card batch:    #{} {} on {}: {} transaction(s), {} (since {}){}",
+            v.id,
+            v.state.as_str(),
+            v.terminal,
+            v.payments,
+            v.amount.display(),
+            v.first_day,
+            b.last_error
+                .as_ref()
+                .map(|e| format!("; last end-of-day failed: {e}"))
+                .unwrap_or_default()
+        );
+    }
+    let tz = till.config().time_zone.clone();
+    let local = |t: jiff::Timestamp| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    match &verdict {
+        Verdict::Clear => println!("Guard:         clear"),
+        Verdict::Remind { minutes, terminal } => println!(
+            "Guard:         settle soon: {terminal} clears its batch in {minutes} minute(s) (tillguard settle)"
+        ),
+        Verdict::MustSettle { why, terminal } => println!(
+            "Guard:         MUST SETTLE ({}{}); {}",
+            why.as_str(),
+            terminal.as_ref().map(|t| format!(", {t}")).unwrap_or_default(),
+            if why.stops_selling() {
+                "selling is stopped"
+            } else {
+                "quitting is stopped"
+            }
+        ),
+        Verdict::Deferred { until, by, reason } => println!(
+            "Guard:         deferred by {by} until {} ({})",
+            local(*until),
+            reason.code()
+        ),
     }
     if s.clock_behind {
         println!("Warning:       the system clock is behind the last recorded business day");

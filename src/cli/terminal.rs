@@ -1,7 +1,6 @@
 //! `tillguard terminal ...`: the installer's tools for card terminals.
 
 use super::print_json;
-use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::terminal::session::Accept;
 use crate::terminal::simulator::{self, SimConfig, SimFaults, Simulator};
@@ -14,7 +13,6 @@ use crate::terminal::zvt::tcp::TcpLink;
 use crate::till::Paths;
 use serde_json::json;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
@@ -119,8 +117,7 @@ pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyho
         Action::Check { json } => {
             let config = Config::load(&paths.config_file)?;
             let spec = terminal.or(config.terminal.as_ref());
-            let mut connected =
-                crate::terminal::connect::connect(spec, &config, &paths.data_dir, Arc::new(SystemClock))?;
+            let mut connected = crate::terminal::connect::connect(spec, &config, &paths.data_dir, super::clock()?)?;
             let t = connected.terminal.as_mut();
             let registration = t
                 .register()
@@ -186,7 +183,7 @@ pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyho
             if let Some(parent) = sim_config.state_file.as_ref().and_then(|f| f.parent()) {
                 std::fs::create_dir_all(parent)?;
             }
-            let mut sim = Simulator::new(sim_config, Arc::new(SystemClock))?;
+            let mut sim = Simulator::new(sim_config, super::clock()?)?;
             let stop = AtomicBool::new(false);
             if let Some(path) = pty {
                 return simulate_pty(path, &mut sim, &stop);

@@ -6,7 +6,8 @@
 //! starts after a day it did not settle); the terminal's clear time within
 //! `IMMINENT_MINUTES`; a quit request; a deferral in force; a reminder within
 //! `REMIND_MINUTES` of the clear time; otherwise clear. A deferral covers the first three
-//! except a payment in doubt, and never outlives its `until`.
+//! except a payment in doubt, and never outlives its `until`; nor does it count before its
+//! own `at`, so a clock set back cannot stretch it.
 
 use super::batch::{BatchView, DeferReason};
 use super::day::DayRule;
@@ -51,9 +52,19 @@ impl Why {
 pub enum Verdict {
     Clear,
     /// The terminal clears its batch in `minutes`; settle before.
-    Remind { minutes: i64, terminal: String },
-    MustSettle { why: Why, terminal: Option<String> },
-    Deferred { until: Timestamp, by: String, reason: DeferReason },
+    Remind {
+        minutes: i64,
+        terminal: String,
+    },
+    MustSettle {
+        why: Why,
+        terminal: Option<String>,
+    },
+    Deferred {
+        until: Timestamp,
+        by: String,
+        reason: DeferReason,
+    },
 }
 
 impl Verdict {
@@ -109,10 +120,20 @@ pub fn verdict(input: &GuardInput<'_>) -> Verdict {
     }
     // Only batches holding money matter; a cash-only day has no guard.
     let holding: Vec<&BatchView> = input.batches.iter().filter(|b| b.payments > 0).collect();
-    let deferred = |b: &BatchView| b.deferral.as_ref().is_some_and(|d| d.until > input.now);
+    let deferred = |b: &BatchView| {
+        b.deferral
+            .as_ref()
+            .is_some_and(|d| d.at <= input.now && input.now < d.until)
+    };
     let pressing: Vec<&BatchView> = holding.iter().copied().filter(|b| !deferred(b)).collect();
 
-    if let Some(b) = pressing.iter().find(|b| b.first_day < input.today) {
+    // The oldest first: a batch left by an earlier run outranks one the running day left
+    // behind, whatever order the store listed them in.
+    if let Some(b) = pressing
+        .iter()
+        .filter(|b| b.first_day < input.today)
+        .min_by_key(|b| (b.first_day, &b.terminal))
+    {
         let why = if b.first_day < input.started_on {
             Why::EarlierDayUnsettled
         } else {
@@ -198,3 +219,6 @@ pub fn deferral_limit(now: Timestamp, rule: &DayRule, today: Date, clear_at: Opt
 pub fn cleared_since(opened_at: Timestamp, now: Timestamp, rule: &DayRule, at: Time) -> bool {
     next_local(opened_at, rule, at).is_some_and(|clear| clear <= now)
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,4 +3,5 @@
 pub mod batch;
 pub mod day;
 pub mod guard;
+pub mod reconcile;
 pub mod report;

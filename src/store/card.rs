@@ -3,9 +3,10 @@
 
 use super::card_draft::{self, JournaledSale};
 use super::products::none;
-use super::{Store, StoreError, audit, parse_time};
+use super::{Store, StoreError, audit, batches, parse_time};
 use crate::money::Money;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use rusqlite::params;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,16 +136,22 @@ impl Store {
     }
 
     /// Stores the terminal's result durably; the caller acknowledges the terminal only after this.
+    /// An approved transaction joins its terminal's unsettled batch (opened on `day`, the
+    /// business day of the transaction, if there is none) in the same transaction.
     pub fn card_record(
         &mut self,
         id: i64,
         state: CardState,
         f: &CardResultFields,
+        day: Date,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let at = now.to_string();
         let tx = self.conn.transaction()?;
         write_fields(&tx, id, state, f, &at)?;
+        if state == CardState::Approved {
+            batches::assign(&tx, id, day, &at)?;
+        }
         let detail = format!("card #{id} {} {}", state.as_str(), describe(f));
         audit::append(&tx, &at, "terminal", "card_result", &detail)?;
         tx.commit()?;
@@ -168,13 +175,15 @@ impl Store {
     }
 
     /// What recovery learnt about a row: its new state, the terminal's fields when it
-    /// confirmed the transaction, and why; one transaction, audited.
+    /// confirmed the transaction, and why; one transaction, audited. An approved row joins its
+    /// terminal's unsettled batch as in `card_record`.
     pub fn card_resolve(
         &mut self,
         id: i64,
         state: CardState,
         fields: Option<&CardResultFields>,
         note: &str,
+        day: Date,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let at = now.to_string();
@@ -183,6 +192,9 @@ impl Store {
             write_fields(&tx, id, state, f, &at)?;
         }
         set_state(&tx, id, state, note, &at)?;
+        if state == CardState::Approved {
+            batches::assign(&tx, id, day, &at)?;
+        }
         let numbers = fields.map(|f| format!(" {}", describe(f))).unwrap_or_default();
         let detail = format!("card #{id} {}{numbers}: {note}", state.as_str());
         audit::append(&tx, &at, "till", "card_recovery", &detail)?;
@@ -259,7 +271,11 @@ impl Store {
             .or_else(none)?)
     }
 
-    fn cards_where(&self, condition: &str, args: impl rusqlite::Params) -> Result<Vec<CardJournal>, StoreError> {
+    pub(super) fn cards_where(
+        &self,
+        condition: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<CardJournal>, StoreError> {
         let sql = format!(
             "SELECT id, kind, state, amount_minor, terminal, created_at, sale_id, result_code, trace, receipt_no,
                     card_type, card_name, pan, terminal_id, terminal_time, note, refers_to, draft IS NOT NULL

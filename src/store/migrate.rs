@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_card_recovery.sql",
         include_str!("../../migrations/0003_card_recovery.sql"),
     ),
+    ("0004_batches.sql", include_str!("../../migrations/0004_batches.sql")),
 ];
 
 pub fn latest_version() -> i64 {

@@ -2,15 +2,21 @@
 //! acknowledged survives a crash or power cut.
 
 mod audit;
+mod batch_settle;
+mod batches;
 mod card;
 mod card_draft;
 mod days;
+mod deferrals;
 mod migrate;
 mod products;
 mod sales;
 mod totals;
 
 pub use audit::ChainBreak;
+pub use batch_settle::terminal_side;
+pub use batches::{Acknowledgement, BatchRow};
+pub use deferrals::StoredDeferral;
 pub use card::{CardJournal, CardKind, CardResultFields, CardState};
 pub use card_draft::{JournaledSale, with_card};
 pub use days::DayRow;
@@ -40,6 +46,9 @@ pub enum StoreError {
     CurrencyMismatch { found: String, configured: String },
     #[error("the ledger is damaged: {0}")]
     Damaged(String),
+    /// A change the ledger's rules do not allow (e.g. a batch state it cannot move to).
+    #[error("{0}")]
+    Refused(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot create data folder {path}: {source}")]

@@ -259,7 +259,7 @@ fn a_schema_2_ledger_gains_the_journaled_sale_and_keeps_its_card_rows() {
         .conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(version, 3);
+    assert_eq!(version, migrate::latest_version());
     let rows = store.unresolved_cards().expect("rows");
     let states: Vec<(CardState, bool)> = rows.iter().map(|r| (r.state, r.has_draft)).collect();
     assert_eq!(states, [(CardState::InDoubt, false), (CardState::Approved, false)]);
@@ -293,7 +293,7 @@ fn the_card_journal_keeps_the_sale_and_finds_numbers_it_already_holds() {
         ..CardResultFields::default()
     };
     store
-        .card_record(id, CardState::Approved, &fields, now)
+        .card_record(id, CardState::Approved, &fields, jiff::civil::date(2026, 11, 26), now)
         .expect("record");
     assert!(store.card_recovery_due(t).expect("due"), "approved, sale not committed");
     let found = |terminal: &str, tid: Option<&str>, trace, receipt| {

@@ -48,6 +48,16 @@ impl Drop for Connected {
     }
 }
 
+/// The name the card journal files a terminal's transactions under (its link's label), known
+/// without connecting: batches and clear times are per terminal name.
+pub fn journal_name(spec: &TerminalSpec) -> String {
+    match spec {
+        TerminalSpec::Serial { path, baud } => format!("serial {path} @ {baud}"),
+        TerminalSpec::Tcp { host, port } => format!("tcp {host}:{port}"),
+        TerminalSpec::Simulator => format!("serial {SIMULATOR_NAME}"),
+    }
+}
+
 pub fn connect(
     spec: Option<&TerminalSpec>,
     config: &Config,

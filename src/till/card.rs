@@ -41,6 +41,7 @@ impl Till {
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<SaleRecord, TillError> {
         // Nothing is asked of the terminal for a sale that could not be committed.
+        self.check_selling(true)?;
         let day = self.selling_day()?;
         let total = cart.totals()?.total;
         let currency = self.currency();

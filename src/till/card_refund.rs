@@ -24,6 +24,7 @@ impl Till {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<SaleRecord, TillError> {
+        self.check_selling(true)?;
         let day = self.selling_day()?;
         let original = self.sale(sale_id)?;
         if original.draft.kind != Kind::Sale {
@@ -113,6 +114,7 @@ impl Till {
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<SaleRecord, TillError> {
+        self.check_selling(true)?;
         let day = self.selling_day()?;
         let original = self.sale(sale_id)?;
         let earlier = self.store.refunded_lines(sale_id)?;

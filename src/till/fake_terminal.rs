@@ -7,7 +7,7 @@ use crate::money::Money;
 use crate::store::Store;
 use crate::terminal::session::{Exchange, Observer, SessionError};
 use crate::terminal::zvt::link::LinkError;
-use crate::terminal::zvt::messages::StatusInformation;
+use crate::terminal::zvt::messages::{CardScheme, CardTotal, EodTotals, StatusInformation};
 use crate::terminal::{CardTerminal, TerminalInfo};
 use crate::till::Till;
 use std::collections::VecDeque;
@@ -41,7 +41,35 @@ pub struct FakeTerminal {
     pub repeats: VecDeque<Step>,
     /// Steps for Status Enquiry, in order (none: a plain "ready").
     pub statuses: VecDeque<Step>,
+    /// Steps for Send Turnover Totals and End-of-Day, in order.
+    pub admin: VecDeque<Step>,
+    /// Receipt lines an end-of-day prints.
+    pub eod_lines: Vec<String>,
     pub calls: Vec<String>,
+}
+
+/// Batch totals as an end-of-day (with its trace) or Send Turnover Totals (without) sends
+/// them: receipts `range`, then (card scheme, count, amount in minor units).
+pub fn totals(range: (u32, u32), cards: &[(CardScheme, u8, u64)], trace: Option<u32>) -> StatusInformation {
+    let per_card: Vec<CardTotal> = cards
+        .iter()
+        .map(|&(card, count, amount_minor)| CardTotal {
+            card,
+            count,
+            amount_minor,
+        })
+        .collect();
+    StatusInformation {
+        result_code: Some(0x00),
+        amount_minor: Some(per_card.iter().map(|c| c.amount_minor).sum()),
+        trace,
+        totals: Some(EodTotals {
+            receipt_start: range.0,
+            receipt_end: range.1,
+            per_card,
+        }),
+        ..StatusInformation::default()
+    }
 }
 
 /// An approving Status-Information with these numbers.
@@ -123,12 +151,14 @@ impl CardTerminal for FakeTerminal {
 
     fn end_of_day(&mut self, o: &mut dyn Observer) -> Result<Exchange, SessionError> {
         self.calls.push("end_of_day".into());
-        play(self.transactions.pop_front(), o)
+        let mut exchange = play(self.admin.pop_front(), o)?;
+        exchange.print_lines = self.eod_lines.clone();
+        Ok(exchange)
     }
 
     fn turnover_totals(&mut self, o: &mut dyn Observer) -> Result<Exchange, SessionError> {
         self.calls.push("turnover_totals".into());
-        play(self.transactions.pop_front(), o)
+        play(self.admin.pop_front(), o)
     }
 
     fn status(&mut self, o: &mut dyn Observer) -> Result<TerminalInfo, SessionError> {

@@ -17,8 +17,15 @@ use crate::terminal::zvt::messages::StatusInformation;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+/// Contexts whose totals close no batch by themselves: Send Turnover Totals only reports, and
+/// `settle` marks its own end-of-day's batch once the exchange is over.
+pub(super) const TURNOVER: &str = "turnover_totals";
+pub(super) const END_OF_DAY: &str = "end_of_day";
+
 /// Stores a Status-Information that carries batch totals (an end-of-day, possibly automatic,
-/// which can arrive inside any exchange). Returns whether it was one.
+/// which can arrive inside any exchange). Returns whether it was one. Totals arriving in any
+/// other exchange than `settle`'s are an end-of-day the terminal ran by itself: they settle
+/// the terminal's unsettled batch in the same transaction.
 pub(super) fn keep_totals(
     store: &mut Store,
     terminal: &str,
@@ -26,10 +33,21 @@ pub(super) fn keep_totals(
     info: &StatusInformation,
     now: jiff::Timestamp,
 ) -> Result<bool, String> {
-    let Some(totals) = &info.totals else {
+    let Some(record) = totals_record(terminal, context, info) else {
         return Ok(false);
     };
-    let record = TerminalTotals {
+    let stored = if context == TURNOVER || context == END_OF_DAY {
+        store.record_terminal_totals(&record, now).map(|_| ())
+    } else {
+        store.record_end_of_day(&record, now).map(|_| ())
+    };
+    stored.map(|()| true).map_err(|e| e.to_string())
+}
+
+/// The batch totals a Status-Information carries, as stored.
+pub(super) fn totals_record(terminal: &str, context: &str, info: &StatusInformation) -> Option<TerminalTotals> {
+    let totals = info.totals.as_ref()?;
+    Some(TerminalTotals {
         terminal: terminal.to_string(),
         context: context.to_string(),
         result_code: info.result_code,
@@ -46,11 +64,8 @@ pub(super) fn keep_totals(
                 )
             })
             .collect(),
-    };
-    store
-        .record_terminal_totals(&record, now)
-        .map(|_| true)
-        .map_err(|e| e.to_string())
+        trace: info.trace,
+    })
 }
 
 /// Accepts whatever a query (Status Enquiry, Repeat Receipt) brings, storing batch totals
@@ -77,6 +92,8 @@ impl Observer for TotalsKeeper<'_> {
 struct Journal<'a> {
     keeper: TotalsKeeper<'a>,
     id: i64,
+    /// The business day of the transaction (a batch opened by it starts on this day).
+    day: jiff::civil::Date,
     approved: Option<CardResultFields>,
     declined: Option<u8>,
 }
@@ -99,7 +116,7 @@ impl Observer for Journal<'_> {
             CardState::Declined
         };
         k.store
-            .card_record(self.id, state, &f, now)
+            .card_record(self.id, state, &f, self.day, now)
             .map_err(|e| e.to_string())?;
         (k.progress)(CardProgress::Recorded {
             approved: state == CardState::Approved,
@@ -185,6 +202,7 @@ impl Till {
                     progress,
                 },
                 id,
+                day: intent.sale.day,
                 approved: None,
                 declined: None,
             };
@@ -246,7 +264,7 @@ impl Till {
     pub(super) fn commit_card_sale(&mut self, draft: SaleDraft, approved: Approved) -> Result<SaleRecord, TillError> {
         let draft = crate::store::with_card(draft, card_details(approved.id, &approved.fields))
             .map_err(|e| StoreError::Damaged(format!("card payment #{}: {e}", approved.id)))?;
-        self.commit(&draft)
+        self.commit_unguarded(&draft)
     }
 }
 

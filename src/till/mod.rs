@@ -9,6 +9,7 @@ use crate::printer::layout::{self, Header};
 use crate::printer::text::WIDTH_58MM;
 use crate::sale::{Cart, PaymentMethod, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
 use crate::settlement::day::{DayRule, effective_day};
+use crate::settlement::guard::Why;
 use crate::settlement::report::{Report, ReportKind};
 use crate::store::{Store, StoreError};
 use jiff::Timestamp;
@@ -18,13 +19,21 @@ use std::sync::Arc;
 
 pub mod card;
 mod card_refund;
+mod claim;
+mod defer;
 #[cfg(test)]
 mod fake_terminal;
+mod guard;
 mod journal;
 mod poll;
 pub mod recover;
+mod settle;
 mod status;
 
+pub use claim::ClaimLine;
+pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
+pub use guard::BatchSummary;
+pub use settle::Settlement;
 pub use status::{CardDoubt, Status};
 
 pub use crate::store::ImportSummary;
@@ -80,6 +89,26 @@ pub enum TillError {
     Terminal(String),
     #[error("cannot void: {0}")]
     Void(String),
+    /// The settlement guard stops selling (a day change or an earlier day with an unsettled
+    /// card batch, or a card payment in doubt).
+    #[error("{}", guard::refusal_text(*why, terminal.as_deref()))]
+    Guard { why: Why, terminal: Option<String> },
+    /// A new business day sells only once the earlier day is closed with its Z-report.
+    #[error(
+        "business day {day} has no Z-report yet: count the drawer and close it first (tillguard report z --counted AMOUNT), then sell on {today}"
+    )]
+    EarlierDayOpen { day: Date, today: Date },
+    /// The terminal did not settle the batch; it stays unsettled and the guard stays on.
+    #[error("settlement of batch #{batch_id} failed: {reason}; the batch is still unsettled - try again, or defer it")]
+    SettleFailed { batch_id: i64, reason: String },
+    #[error("cannot defer: {0}")]
+    Defer(String),
+    #[error("wrong manager PIN{}", if *left == 0 { String::new() } else { format!(" ({left} more attempt(s) before deferral is locked)") })]
+    WrongPin { left: u32 },
+    #[error("deferral is locked after {attempts} wrong manager PINs until {until}")]
+    PinLocked { attempts: u32, until: String },
+    #[error("batch: {0}")]
+    Batch(String),
 }
 
 /// Where the ledger and the config file live.
@@ -122,6 +151,9 @@ pub struct Till {
     rule: DayRule,
     /// The recovery the last card transaction ran first, until the caller takes it.
     last_recovery: Option<recover::RecoveryReport>,
+    /// The business day this Till was opened on: an unsettled batch from before it was left
+    /// by an earlier run, one from since then saw the day change while running.
+    started_on: Date,
 }
 
 impl Till {
@@ -146,6 +178,8 @@ impl Till {
         }
         let catalog = store.load_catalog()?;
         let rule = DayRule::new(config.time_zone.clone(), config.day_cutoff);
+        let latest = store.latest_day()?.map(|d| d.day);
+        let started_on = effective_day(&rule, clock.now(), latest).day;
         Ok(Till {
             store,
             catalog,
@@ -153,6 +187,7 @@ impl Till {
             clock,
             rule,
             last_recovery: None,
+            started_on,
         })
     }
 
@@ -188,6 +223,11 @@ impl Till {
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The business-day rule (time zone and cutoff).
+    pub fn day_rule(&self) -> &DayRule {
+        &self.rule
     }
 
     pub fn new_cart(&self) -> Cart {
@@ -237,7 +277,15 @@ impl Till {
         self.commit(&draft)
     }
 
+    /// Commits a cash sale or refund, if the settlement guard and the day allow selling.
     pub(crate) fn commit(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
+        self.check_selling(false)?;
+        self.commit_unguarded(draft)
+    }
+
+    /// Commits without asking the guard: for a card transaction the terminal already approved
+    /// (the guard was asked before the terminal was), whose money must not go unrecorded.
+    fn commit_unguarded(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
         let day = self.selling_day()?;
         let now = self.clock.now();
         Ok(self.store.commit_sale(draft, day, now, &self.config.cashier)?)

@@ -208,7 +208,13 @@ impl Till {
             RecoveryOutcome::NotBooked => format!("not booked by the terminal: {reason}"),
             _ => reason.clone(),
         };
-        self.store.card_resolve(row.id, state, fields.as_ref(), &note, now)?;
+        // A transaction recovered as approved joins the batch of its own business day.
+        let day = match self.store.card_sale(row.id) {
+            Ok(Some(journaled)) => journaled.day,
+            _ => self.business_day()?.0,
+        };
+        self.store
+            .card_resolve(row.id, state, fields.as_ref(), &note, day, now)?;
         let numbers = fields.as_ref().unwrap_or(&row.fields);
         report.set(RecoveredCard {
             id: row.id,

@@ -11,7 +11,7 @@ use crate::terminal::spec::TerminalSpec;
 use crate::terminal::{CardTerminal, TerminalInfo};
 use crate::till::card::{CardProgress, CardTender};
 use crate::till::recover::RecoveryReport;
-use crate::till::{Till, TillError};
+use crate::till::{Settlement, Till, TillError};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -35,6 +35,7 @@ pub struct Shop {
     pub currency: Currency,
     /// A card terminal is configured.
     pub card: bool,
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 pub struct Desk {
@@ -50,6 +51,8 @@ pub enum Outcome {
     Polled(Result<TerminalInfo, TillError>),
     /// Card transactions left unfinished by an earlier run, checked with the terminal.
     Recovered(Result<RecoveryReport, TillError>),
+    /// End-of-day on the terminal, reconciled with the ledger.
+    Settled(Box<Result<Settlement, TillError>>),
 }
 
 /// Messages a desk job sends: live progress, then the desk itself with the outcome.
@@ -73,6 +76,7 @@ impl Desk {
             demo: self.till.is_demo(),
             currency: self.till.currency(),
             card: self.setup.spec.is_some(),
+            time_zone: self.till.config().time_zone.clone(),
         }
     }
 
@@ -119,6 +123,14 @@ impl Desk {
         Job::new(move |send: &mut dyn FnMut(Event)| {
             let result = self.with_terminal(|till, terminal| till.poll_terminal(terminal));
             send(Event::Returned(Parcel::new((self, Outcome::Polled(result)))));
+        })
+    }
+
+    /// Settlement on a worker thread: turnover totals, end-of-day, reconciliation.
+    pub fn settle(mut self) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let result = self.with_terminal(|till, terminal| till.settle(terminal, &mut |p| send(Event::Progress(p))));
+            send(Event::Returned(Parcel::new((self, Outcome::Settled(Box::new(result))))));
         })
     }
 

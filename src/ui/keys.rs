@@ -27,6 +27,8 @@ pub enum Shortcut {
     FocusCash,
     Pay,
     PayCard,
+    EndOfDay,
+    Quit,
     Escape,
     Increase,
     Decrease,
@@ -65,6 +67,7 @@ fn key_pressed(
             // A held F12 must not try to pay the next (empty) cart.
             Named::F12 if !repeat => Some(Shortcut::Pay),
             Named::F11 if !repeat => Some(Shortcut::PayCard),
+            Named::F9 if !repeat => Some(Shortcut::EndOfDay),
             Named::Escape => Some(Shortcut::Escape),
             Named::ArrowUp => Some(Shortcut::SelectPrevious),
             Named::ArrowDown => Some(Shortcut::SelectNext),
@@ -74,6 +77,9 @@ fn key_pressed(
         if let Some(shortcut) = shortcut {
             return Some(Input::Shortcut(shortcut));
         }
+    }
+    if modifiers.control() && matches!(key, Key::Character(c) if c.as_str().eq_ignore_ascii_case("q")) {
+        return Some(Input::Shortcut(Shortcut::Quit));
     }
     if status == Status::Captured || modifiers.control() || modifiers.alt() || modifiers.logo() {
         return None;

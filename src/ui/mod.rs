@@ -1,9 +1,11 @@
 //! The desktop GUI (iced). The only part of Tillguard that imports iced.
 
 pub mod app;
+pub mod banner;
 pub mod desk;
 pub mod job;
 pub mod keys;
+pub mod quit;
 pub mod reason;
 pub mod screen;
 pub mod theme;
@@ -60,6 +62,11 @@ mod tests {
             include_str!("screen/checkout/view.rs"),
             include_str!("screen/checkout/card.rs"),
             include_str!("screen/checkout/terminal.rs"),
+            include_str!("banner.rs"),
+            include_str!("quit.rs"),
+            include_str!("screen/end_of_day/mod.rs"),
+            include_str!("screen/end_of_day/view.rs"),
+            include_str!("screen/end_of_day/forms.rs"),
         ];
         let mut ids = Vec::new();
         for source in sources {

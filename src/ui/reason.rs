@@ -20,6 +20,11 @@ pub fn till_error(i18n: &I18n, e: &TillError) -> String {
                 ("reopens", reopens.clone()),
             ],
         ),
+        TillError::Guard { why, .. } => crate::ui::banner::why_text(*why, i18n),
+        TillError::EarlierDayOpen { day, today } => i18n.t_args(
+            "reason-earlier-day-open",
+            &[("day", day.to_string()), ("today", today.to_string())],
+        ),
         other => other.to_string(),
     }
 }

@@ -210,7 +210,8 @@ pub fn assert_shows(app: &App, text: &str) {
 }
 
 pub fn error_line(app: &App) -> Option<String> {
-    match app.screen() {
-        tillguard::ui::app::Screen::Checkout(state) => state.error().map(str::to_string),
+    {
+        let state = app.checkout();
+        state.error().map(str::to_string)
     }
 }

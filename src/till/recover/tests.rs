@@ -248,7 +248,7 @@ fn an_approval_stored_without_its_sale_is_committed_from_the_journal() {
     let f = fields(&approval(350, 3, 3));
     let now = till.now();
     till.store
-        .card_record(today, CardState::Approved, &f, now)
+        .card_record(today, CardState::Approved, &f, date(2026, 11, 26), now)
         .expect("record");
     let status = till.status().expect("status");
     assert_eq!(status.card_without_sale.ids, vec![today]);
@@ -264,7 +264,13 @@ fn an_approval_stored_without_its_sale_is_committed_from_the_journal() {
     // Crashed yesterday; yesterday was closed since: the sale lands today, and says so.
     let yesterday = begin(&mut till, &["COLA"], true);
     till.store
-        .card_record(yesterday, CardState::Approved, &fields(&approval(350, 4, 4)), now)
+        .card_record(
+            yesterday,
+            CardState::Approved,
+            &fields(&approval(350, 4, 4)),
+            date(2026, 11, 26),
+            now,
+        )
         .expect("record");
     clock.set(at("2026-11-27T10:00:00Z"));
     till.close_day(Some(date(2026, 11, 26)), Money::zero(till.currency()))
@@ -283,7 +289,13 @@ fn an_approval_stored_without_its_sale_is_committed_from_the_journal() {
     let old = begin(&mut till, &["COLA"], false);
     let now = till.now();
     till.store
-        .card_record(old, CardState::Approved, &fields(&approval(350, 5, 5)), now)
+        .card_record(
+            old,
+            CardState::Approved,
+            &fields(&approval(350, 5, 5)),
+            date(2026, 11, 27),
+            now,
+        )
         .expect("record");
     let report = recover(&mut till, &mut t);
     assert_eq!(report.cards[0].outcome, Outcome::Approved);

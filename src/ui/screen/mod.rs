@@ -1,3 +1,4 @@
 //! One module per screen, each with its own State, Message, update and view.
 
 pub mod checkout;
+pub mod end_of_day;

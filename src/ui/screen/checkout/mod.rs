@@ -13,7 +13,7 @@ mod view;
 
 pub use card::{CardPayment, Phase, WhilePaying};
 pub use cash::{CashState, cash_state, quick_amounts};
-pub use terminal::TerminalSeen;
+pub use terminal::{TerminalSeen, recovery_text};
 
 use crate::catalog::LookupError;
 use crate::i18n::I18n;
@@ -236,7 +236,8 @@ impl State {
             Shortcut::FocusScan => self.focus = Field::Scan,
             Shortcut::FocusCash => self.focus = Field::Cash,
             Shortcut::Pay => self.pay(till, i18n),
-            Shortcut::PayCard => {}
+            // The app handles these (they leave the checkout).
+            Shortcut::PayCard | Shortcut::EndOfDay | Shortcut::Quit => {}
             Shortcut::Escape => self.escape(),
             Shortcut::Increase => self.step_selected(1),
             Shortcut::Decrease => self.step_selected(-1),

@@ -47,37 +47,35 @@ impl State {
 
     pub fn recovered(&mut self, till: &Till, i18n: &I18n, result: Result<RecoveryReport, TillError>) {
         self.refresh_status(till);
-        let report = match result {
-            Ok(report) => report,
-            Err(e) => {
-                self.error = Some(i18n.t_args("ui-recovery-failed", &[("reason", e.to_string())]));
-                return;
-            }
-        };
-        if let Some(reason) = &report.terminal_error {
-            self.error = Some(i18n.t_args("ui-recovery-failed", &[("reason", reason.clone())]));
-            return;
-        }
-        if report.cards.is_empty() {
-            return;
-        }
-        let count = |outcome: RecoveryOutcome| report.cards.iter().filter(|c| c.outcome == outcome).count().to_string();
-        let text = i18n.t_args(
-            "ui-recovery-done",
-            &[
-                ("count", report.cards.len().to_string()),
-                ("recovered", count(RecoveryOutcome::SaleRecovered)),
-                ("not_booked", count(RecoveryOutcome::NotBooked)),
-                (
-                    "in_doubt",
-                    (report.in_doubt().len() + report.without_sale().len()).to_string(),
-                ),
-            ],
-        );
-        if report.in_doubt().is_empty() && report.without_sale().is_empty() {
-            self.notice = Some(text);
-        } else {
-            self.error = Some(text);
+        match result {
+            Ok(report) if report.cards.is_empty() && report.terminal_error.is_none() => {}
+            Ok(report) => match recovery_text(&report, i18n) {
+                Ok(text) => self.notice = Some(text),
+                Err(text) => self.error = Some(text),
+            },
+            Err(e) => self.error = Some(i18n.t_args("ui-recovery-failed", &[("reason", e.to_string())])),
         }
     }
+}
+
+/// What recovery found, in words: `Err` when something is still unresolved.
+pub fn recovery_text(report: &RecoveryReport, i18n: &I18n) -> Result<String, String> {
+    if let Some(reason) = &report.terminal_error {
+        return Err(i18n.t_args("ui-recovery-failed", &[("reason", reason.clone())]));
+    }
+    if report.cards.is_empty() {
+        return Ok(i18n.t("ui-recovery-nothing"));
+    }
+    let count = |outcome: RecoveryOutcome| report.cards.iter().filter(|c| c.outcome == outcome).count().to_string();
+    let unresolved = report.in_doubt().len() + report.without_sale().len();
+    let text = i18n.t_args(
+        "ui-recovery-done",
+        &[
+            ("count", report.cards.len().to_string()),
+            ("recovered", count(RecoveryOutcome::SaleRecovered)),
+            ("not_booked", count(RecoveryOutcome::NotBooked)),
+            ("in_doubt", unresolved.to_string()),
+        ],
+    );
+    if unresolved == 0 { Ok(text) } else { Err(text) }
 }

@@ -1,0 +1,304 @@
+//! Reconciliation: a terminal's end-of-day totals against the ledger's card transactions of
+//! the same batch. Pure.
+//!
+//! How transactions count, on both sides. ZVT (PA00P015 3.1.3) reports per card type a count
+//! and a "total turnover" in unsigned BCD, and the receipt-number range of the batch; a
+//! reversal (2.9) is carried out against the turnover storage, i.e. it takes the payment back
+//! out of the turnover. The spec does not spell out more, so Tillguard counts as its simulator
+//! does (src/terminal/simulator/batch.rs), which is what German terminals print:
+//! - an approved payment counts once in its card type and adds its amount;
+//! - a reversed payment and the reversal itself count nowhere;
+//! - a refund counts once in its card type and subtracts its amount (turnover is net);
+//! - BCD has no sign, so a card type whose refunds exceed its payments shows 0.
+//!
+//! The receipt range is the first and last receipt number of the batch, reversals and
+//! refunds included; it may wrap past 9999. A terminal that counts otherwise shows up as a
+//! difference for the manager to acknowledge, never as a silent match.
+
+use crate::money::{Currency, Money};
+use serde_json::{Value, json};
+
+/// The BMP 60 card groups, in their order there.
+pub const CARD_GROUPS: [&str; 7] = ["girocard", "jcb", "mastercard", "amex", "visa", "diners", "other"];
+
+/// What the terminal reported for the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalSide {
+    /// First and last receipt number; None when the terminal reported none (or 0..0).
+    pub receipt_range: Option<(u32, u32)>,
+    /// (card group as in `CARD_GROUPS`, count, amount)
+    pub per_card: Vec<(String, u32, Money)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerKind {
+    Payment,
+    Reversal,
+    Refund,
+}
+
+/// One approved card transaction of the batch, as the ledger journaled it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerCard {
+    /// The card journal id.
+    pub id: i64,
+    pub kind: LedgerKind,
+    /// For a reversal: the journal id of the payment it takes back.
+    pub refers_to: Option<i64>,
+    /// Always positive.
+    pub amount: Money,
+    pub receipt_no: Option<u32>,
+    /// The card type as journaled ("mastercard", "type 12", ...).
+    pub card_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardDelta {
+    pub card_type: String,
+    pub terminal_count: u32,
+    pub ledger_count: u32,
+    pub terminal_amount: Money,
+    pub ledger_amount: Money,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Differences {
+    /// Receipt numbers in the terminal's range that no ledger transaction of the batch has.
+    pub missing_in_ledger: Vec<u32>,
+    /// Ledger transactions (journal id, receipt no) outside the terminal's range.
+    pub outside_range: Vec<(i64, Option<u32>)>,
+    /// Card groups whose count or amount differ.
+    pub per_card: Vec<CardDelta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reconciliation {
+    Match,
+    Mismatch(Differences),
+}
+
+impl Reconciliation {
+    pub fn is_match(&self) -> bool {
+        matches!(self, Reconciliation::Match)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reconciliation::Match => "match",
+            Reconciliation::Mismatch(_) => "mismatch",
+        }
+    }
+}
+
+/// The BMP 60 group a journaled card type belongs to (ZVT card-type ids, chapter 12).
+pub fn card_group(card_type: Option<&str>) -> &'static str {
+    let Some(t) = card_type.map(|t| t.trim().to_ascii_lowercase()) else {
+        return "other";
+    };
+    let id = t.strip_prefix("type ").and_then(|n| n.trim().parse::<u8>().ok());
+    match (t.as_str(), id) {
+        ("girocard", _) | (_, Some(5)) => "girocard",
+        ("mastercard" | "eurocard", _) | (_, Some(6)) => "mastercard",
+        ("amex", _) | (_, Some(8)) => "amex",
+        // 11 is VISA electron, counted with VISA.
+        ("visa", _) | (_, Some(10 | 11)) => "visa",
+        ("diners", _) | (_, Some(12)) => "diners",
+        ("jcb", _) | (_, Some(14)) => "jcb",
+        _ => "other",
+    }
+}
+
+/// The ledger's side as the terminal would count it: (group, count, amount) per group that
+/// has transactions, in BMP 60 order. Amounts below zero show as 0, as on the terminal.
+pub fn ledger_totals(ledger: &[LedgerCard], currency: Currency) -> Vec<(String, u32, Money)> {
+    let reversed: Vec<i64> = ledger
+        .iter()
+        .filter(|c| c.kind == LedgerKind::Reversal)
+        .filter_map(|c| c.refers_to)
+        .collect();
+    let mut out: Vec<(String, u32, Money)> = Vec::new();
+    for group in CARD_GROUPS {
+        let mut count = 0u32;
+        let mut amount = Money::zero(currency);
+        for c in ledger.iter().filter(|c| card_group(c.card_type.as_deref()) == group) {
+            match c.kind {
+                LedgerKind::Payment if reversed.contains(&c.id) => continue,
+                LedgerKind::Reversal => continue,
+                LedgerKind::Payment => amount += c.amount,
+                LedgerKind::Refund => amount -= c.amount,
+            }
+            count += 1;
+        }
+        if count > 0 {
+            let shown = if amount.is_negative() {
+                Money::zero(currency)
+            } else {
+                amount
+            };
+            out.push((group.to_string(), count, shown));
+        }
+    }
+    out
+}
+
+/// The counted transactions (payments not reversed, and refunds) and their net amount.
+pub fn ledger_net(ledger: &[LedgerCard], currency: Currency) -> (u64, Money) {
+    let reversed: Vec<i64> = ledger
+        .iter()
+        .filter(|c| c.kind == LedgerKind::Reversal)
+        .filter_map(|c| c.refers_to)
+        .collect();
+    let mut count = 0u64;
+    let mut amount = Money::zero(currency);
+    for c in ledger {
+        match c.kind {
+            LedgerKind::Payment if !reversed.contains(&c.id) => amount += c.amount,
+            LedgerKind::Refund => amount -= c.amount,
+            _ => continue,
+        }
+        count += 1;
+    }
+    (count, amount)
+}
+
+fn in_range(n: u32, (start, end): (u32, u32)) -> bool {
+    if start <= end {
+        (start..=end).contains(&n)
+    } else {
+        // The counter wrapped 9999 -> 1 inside the batch.
+        n >= start || n <= end
+    }
+}
+
+/// The numbers of a receipt range in order, wrapping after 9999.
+fn range_numbers((start, end): (u32, u32)) -> Vec<u32> {
+    if start <= end {
+        (start..=end).collect()
+    } else {
+        (start..=9999).chain(1..=end).collect()
+    }
+}
+
+pub fn reconcile(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Currency) -> Reconciliation {
+    let range = terminal.receipt_range.filter(|r| *r != (0, 0));
+    let mut d = Differences::default();
+    if let Some(range) = range {
+        let known: Vec<u32> = ledger.iter().filter_map(|c| c.receipt_no).collect();
+        d.missing_in_ledger = range_numbers(range)
+            .into_iter()
+            .filter(|n| !known.contains(n))
+            .collect();
+    }
+    d.outside_range = ledger
+        .iter()
+        .filter(|c| match (c.receipt_no, range) {
+            (Some(n), Some(r)) => !in_range(n, r),
+            _ => true,
+        })
+        .map(|c| (c.id, c.receipt_no))
+        .collect();
+    let ours = ledger_totals(ledger, currency);
+    for group in CARD_GROUPS {
+        let find = |side: &[(String, u32, Money)]| {
+            side.iter()
+                .filter(|(g, _, _)| card_group(Some(g)) == group)
+                .fold((0u32, Money::zero(currency)), |(n, a), (_, c, m)| {
+                    (n.saturating_add(*c), a + *m)
+                })
+        };
+        let (terminal_count, terminal_amount) = find(&terminal.per_card);
+        let (ledger_count, ledger_amount) = find(&ours);
+        if terminal_count != ledger_count || terminal_amount != ledger_amount {
+            d.per_card.push(CardDelta {
+                card_type: group.to_string(),
+                terminal_count,
+                ledger_count,
+                terminal_amount,
+                ledger_amount,
+            });
+        }
+    }
+    if d == Differences::default() {
+        Reconciliation::Match
+    } else {
+        Reconciliation::Mismatch(d)
+    }
+}
+
+impl Differences {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "missing_in_ledger": self.missing_in_ledger,
+            "outside_range": self.outside_range.iter().map(|(id, receipt)| json!({
+                "card_id": id,
+                "receipt_no": receipt,
+            })).collect::<Vec<_>>(),
+            "per_card": self.per_card.iter().map(|c| json!({
+                "card_type": c.card_type,
+                "terminal_count": c.terminal_count,
+                "ledger_count": c.ledger_count,
+                "terminal_amount": c.terminal_amount.plain(),
+                "ledger_amount": c.ledger_amount.plain(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl Reconciliation {
+    /// `{"result": "match"}` or `{"result": "mismatch", "differences": {...}}`; amounts as
+    /// plain decimals.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Reconciliation::Match => json!({"result": "match"}),
+            Reconciliation::Mismatch(d) => json!({"result": "mismatch", "differences": d.to_json()}),
+        }
+    }
+
+    /// Reads back what `to_json` wrote; every value checked (it comes from the database).
+    pub fn from_json(v: &Value, currency: Currency) -> Result<Reconciliation, String> {
+        match v["result"].as_str() {
+            Some("match") => return Ok(Reconciliation::Match),
+            Some("mismatch") => {}
+            other => return Err(format!("unknown result {other:?}")),
+        }
+        let d = &v["differences"];
+        let list = |key: &str| d[key].as_array().cloned().ok_or(format!("'{key}' is missing"));
+        let number = |v: &Value, what: &str| {
+            v.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or(format!("{what} '{v}' is not a number"))
+        };
+        let money = |v: &Value, what: &str| {
+            v.as_str()
+                .and_then(|s| Money::parse(s, currency).ok())
+                .ok_or(format!("{what} '{v}' is not an amount"))
+        };
+        let mut out = Differences::default();
+        for n in list("missing_in_ledger")? {
+            out.missing_in_ledger.push(number(&n, "receipt number")?);
+        }
+        for o in list("outside_range")? {
+            let id = o["card_id"]
+                .as_i64()
+                .ok_or(format!("card id '{}' is not a number", o["card_id"]))?;
+            let receipt = match &o["receipt_no"] {
+                Value::Null => None,
+                n => Some(number(n, "receipt number")?),
+            };
+            out.outside_range.push((id, receipt));
+        }
+        for c in list("per_card")? {
+            out.per_card.push(CardDelta {
+                card_type: c["card_type"].as_str().unwrap_or("other").to_string(),
+                terminal_count: number(&c["terminal_count"], "count")?,
+                ledger_count: number(&c["ledger_count"], "count")?,
+                terminal_amount: money(&c["terminal_amount"], "amount")?,
+                ledger_amount: money(&c["ledger_amount"], "amount")?,
+            });
+        }
+        Ok(Reconciliation::Mismatch(out))
+    }
+}
+
+#[cfg(test)]
+mod tests;

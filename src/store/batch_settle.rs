@@ -1,0 +1,164 @@
+//! Settling a batch: the terminal's end-of-day totals, the batch marked Settled with them and
+//! its reconciliation against the ledger, all in one transaction.
+
+use super::batches::{BatchRow, current, move_to};
+use super::totals::{self, TerminalTotals};
+use super::{Store, StoreError};
+use crate::money::{Currency, Money};
+use crate::settlement::batch::BatchState;
+use crate::settlement::reconcile::{LedgerCard, LedgerKind, Reconciliation, TerminalSide, reconcile};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The ledger's side of a batch: its approved card transactions.
+pub(super) fn ledger(conn: &Connection, batch_id: i64, currency: Currency) -> Result<Vec<LedgerCard>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, refers_to, amount_minor, receipt_no, card_type FROM card_payments
+         WHERE batch_id = ?1 AND state = 'approved' ORDER BY id",
+    )?;
+    let rows = stmt.query_map([batch_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<u32>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind, refers_to, amount_minor, receipt_no, card_type) = row?;
+        let kind = match kind.as_str() {
+            "authorization" => LedgerKind::Payment,
+            "reversal" => LedgerKind::Reversal,
+            "refund" => LedgerKind::Refund,
+            other => {
+                return Err(StoreError::Damaged(format!(
+                    "card payment #{id}: unknown kind '{other}'"
+                )));
+            }
+        };
+        out.push(LedgerCard {
+            id,
+            kind,
+            refers_to,
+            amount: Money::from_minor(amount_minor, currency),
+            receipt_no,
+            card_type,
+        });
+    }
+    Ok(out)
+}
+
+/// The terminal's side of a reconciliation, from its stored totals.
+pub fn terminal_side(t: &TerminalTotals, currency: Currency) -> TerminalSide {
+    TerminalSide {
+        receipt_range: t.receipt_range,
+        per_card: t
+            .per_card
+            .iter()
+            .map(|(scheme, count, amount)| (scheme.clone(), *count, Money::from_minor(*amount, currency)))
+            .collect(),
+    }
+}
+
+/// Marks `id` Settled by totals row `totals_id` and stores the reconciliation.
+fn settle_in(
+    conn: &Connection,
+    id: i64,
+    totals_id: i64,
+    at: &str,
+    currency: Currency,
+    why: &str,
+) -> Result<Reconciliation, StoreError> {
+    let totals = totals::read(conn, totals_id)?
+        .ok_or_else(|| StoreError::Refused(format!("there are no terminal totals #{totals_id}")))?;
+    move_to(conn, id, BatchState::Settled, at, "terminal", why)?;
+    let result = reconcile(
+        &terminal_side(&totals, currency),
+        &ledger(conn, id, currency)?,
+        currency,
+    );
+    conn.execute(
+        "UPDATE batches SET totals_id = ?1, closed_at = ?2, last_error = NULL, reconciliation = ?3 WHERE id = ?4",
+        params![totals_id, at, result.to_json().to_string(), id],
+    )?;
+    super::audit::append(
+        conn,
+        at,
+        "till",
+        "batch_reconciled",
+        &format!(
+            "batch #{id} reconciled with terminal totals #{totals_id}: {}",
+            result.as_str()
+        ),
+    )?;
+    Ok(result)
+}
+
+impl Store {
+    /// The ledger's card transactions of a batch, as reconciliation counts them.
+    pub fn batch_ledger(&self, id: i64) -> Result<Vec<LedgerCard>, StoreError> {
+        ledger(&self.conn, id, self.currency)
+    }
+
+    /// Marks a batch Settled by stored totals and stores its reconciliation, in one transaction.
+    pub fn batch_settle(&mut self, id: i64, totals_id: i64, now: Timestamp) -> Result<Reconciliation, StoreError> {
+        let at = now.to_string();
+        let tx = self.conn.transaction()?;
+        let result = settle_in(&tx, id, totals_id, &at, self.currency, "end-of-day totals received")?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    /// Stores the totals of an end-of-day the terminal ran by itself (they can arrive inside
+    /// any exchange) and settles the terminal's unsettled batch with them, in one transaction.
+    /// The same end-of-day reported again (its acknowledgement was lost) is stored but
+    /// settles nothing more. Returns the totals id and the batch settled, if any.
+    pub fn record_end_of_day(&mut self, t: &TerminalTotals, now: Timestamp) -> Result<(i64, Option<i64>), StoreError> {
+        let at = now.to_string();
+        let tx = self.conn.transaction()?;
+        let repeated: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM terminal_totals WHERE terminal = ?1 AND ?2 IS NOT NULL AND trace = ?2
+               AND receipt_from IS ?3 AND receipt_to IS ?4 AND total_minor IS ?5 AND context != 'turnover_totals')",
+            params![
+                t.terminal,
+                t.trace,
+                t.receipt_range.map(|r| r.0),
+                t.receipt_range.map(|r| r.1),
+                t.total_minor
+            ],
+            |r| r.get(0),
+        )?;
+        let totals_id = totals::insert(&tx, t, &at)?;
+        let mut settled = None;
+        if t.succeeded()
+            && !repeated
+            && let Some(batch) = current(&tx, &t.terminal, self.currency)?
+        {
+            let why = format!("the terminal settled it by itself (totals during {})", t.context);
+            settle_in(&tx, batch.id, totals_id, &at, self.currency, &why)?;
+            settled = Some(batch.id);
+        }
+        tx.commit()?;
+        Ok((totals_id, settled))
+    }
+
+    /// For a batch left Settling (a crash after the terminal's totals were stored): the
+    /// successful end-of-day totals of its terminal that arrived since settling began.
+    pub fn settling_totals(&self, batch: &BatchRow) -> Result<Option<i64>, StoreError> {
+        let Some(floor) = batch.settling_floor else {
+            return Ok(None);
+        };
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM terminal_totals WHERE terminal = ?1 AND id > ?2 AND context = 'end_of_day'
+                   AND COALESCE(result_code, 0) = 0 ORDER BY id LIMIT 1",
+                params![batch.terminal, floor],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}

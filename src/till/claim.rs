@@ -1,0 +1,69 @@
+//! The claim list of a Lost batch: every approved card transaction the terminal cleared
+//! unsettled, with what the acquirer needs to pay it out after all.
+
+use super::{Till, TillError};
+use crate::money::Money;
+use crate::settlement::batch::BatchState;
+use crate::store::CardKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimLine {
+    pub card_id: i64,
+    /// Authorization, or a refund (which the claim gives back).
+    pub kind: CardKind,
+    /// Local date and time the till journaled it ("YYYY-MM-DD", "HH:MM:SS").
+    pub date: String,
+    pub time: String,
+    pub amount: Money,
+    pub trace: Option<u32>,
+    pub receipt_no: Option<u32>,
+    /// Masked as the terminal sent it.
+    pub pan: Option<String>,
+    pub card_type: Option<String>,
+    pub card_name: Option<String>,
+    pub terminal_id: Option<String>,
+}
+
+impl Till {
+    /// Every approved payment (and refund) of a Lost batch; reversed payments and their
+    /// reversals cancel out and are left off.
+    pub fn claim_list(&self, batch_id: i64) -> Result<Vec<ClaimLine>, TillError> {
+        let batch = self
+            .store
+            .batch(batch_id)?
+            .ok_or_else(|| TillError::Batch(format!("there is no batch #{batch_id}")))?;
+        if batch.state != BatchState::Lost {
+            return Err(TillError::Batch(format!(
+                "batch #{batch_id} is {}, not lost: a claim list is for a batch the terminal cleared unsettled",
+                batch.state.as_str()
+            )));
+        }
+        let cards = self.store.batch_cards(batch_id)?;
+        let reversed: Vec<i64> = cards
+            .iter()
+            .filter(|c| c.kind == CardKind::Reversal)
+            .filter_map(|c| c.refers_to)
+            .collect();
+        let tz = self.config.time_zone.clone();
+        Ok(cards
+            .into_iter()
+            .filter(|c| c.kind != CardKind::Reversal && !reversed.contains(&c.id))
+            .map(|c| {
+                let local = c.created_at.to_zoned(tz.clone());
+                ClaimLine {
+                    card_id: c.id,
+                    kind: c.kind,
+                    date: local.strftime("%Y-%m-%d").to_string(),
+                    time: local.strftime("%H:%M:%S").to_string(),
+                    amount: Money::from_minor(c.amount_minor, self.config.currency),
+                    trace: c.fields.trace,
+                    receipt_no: c.fields.receipt_no,
+                    pan: c.fields.pan,
+                    card_type: c.fields.card_type,
+                    card_name: c.fields.card_name,
+                    terminal_id: c.fields.terminal_id,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,146 @@
+//! Where messages go: the checkout, the end-of-day screen, and the desk coming back from a
+//! job with its outcome.
+
+use super::{App, Message, Screen, Step};
+use crate::ui::desk::{self, Outcome};
+use crate::ui::keys::{Input, Shortcut};
+use crate::ui::screen::{checkout, end_of_day};
+use iced::Task;
+
+impl App {
+    pub(super) fn checkout_message(&mut self, message: checkout::Message) -> Step {
+        match &message {
+            checkout::Message::Input(Input::Shortcut(Shortcut::Quit)) => return self.close_requested().into(),
+            checkout::Message::Input(Input::Shortcut(Shortcut::EndOfDay)) => {
+                return self.open_end_of_day(None).into();
+            }
+            _ => {}
+        }
+        if let Screen::EndOfDay(_) = self.screen {
+            // Keys typed on the end-of-day screen belong to its fields; Esc goes back.
+            return match message {
+                checkout::Message::Input(Input::Shortcut(Shortcut::Escape)) => {
+                    self.end_of_day_message(end_of_day::Message::Back)
+                }
+                _ => Task::none().into(),
+            };
+        }
+        let state = &mut self.checkout;
+        let Some(desk) = self.desk.as_mut() else {
+            return match state.update_without_till(message) {
+                checkout::WhilePaying::Done(task) => task.map(Message::Checkout).into(),
+                checkout::WhilePaying::Later(message) => {
+                    self.waiting.push(Message::Checkout(message));
+                    Task::none().into()
+                }
+            };
+        };
+        if matches!(
+            message,
+            checkout::Message::PayCard | checkout::Message::Input(Input::Shortcut(Shortcut::PayCard))
+        ) {
+            let refocus = state.refocus().map(Message::Checkout);
+            let Some((cart, tender, cancel)) = state.card_request(&desk.till, &self.shop, &self.i18n) else {
+                return refocus.into();
+            };
+            // The desk leaves here and comes back in the job's last message.
+            let job = self
+                .desk
+                .take()
+                .map(|desk| desk.pay_card(cart, tender, cancel).map(Message::Desk));
+            return Step { task: refocus, job };
+        }
+        state
+            .update(&mut desk.till, &self.i18n, message)
+            .map(Message::Checkout)
+            .into()
+    }
+
+    pub(super) fn end_of_day_message(&mut self, message: end_of_day::Message) -> Step {
+        let Screen::EndOfDay(state) = &mut self.screen else {
+            return Task::none().into();
+        };
+        let Some(desk) = self.desk.as_mut() else {
+            // The terminal has the till; this screen waits for it.
+            return Task::none().into();
+        };
+        let request = state.update(&mut desk.till, &self.i18n, message);
+        let job = match request {
+            end_of_day::Request::None => None,
+            end_of_day::Request::Back => {
+                self.screen = Screen::Checkout;
+                return self.checkout.refocus().map(Message::Checkout).into();
+            }
+            end_of_day::Request::Settle => self.desk.take().map(|d| d.settle().map(Message::Desk)),
+            end_of_day::Request::CheckTerminal => self.desk.take().map(|d| d.recover().map(Message::Desk)),
+        };
+        // Deferring or acknowledging changes what the guard says.
+        self.refresh_guard(false);
+        Step {
+            task: Task::none(),
+            job,
+        }
+    }
+
+    pub(super) fn poll_terminal(&mut self) -> Step {
+        // Never in the cashier's way: only between customers, and never twice at once.
+        if !self.shop.card || !self.checkout.is_idle() || !matches!(self.screen, Screen::Checkout) {
+            return Task::none().into();
+        }
+        let job = self.desk.take().map(|desk| desk.poll().map(Message::Desk));
+        Step {
+            task: Task::none(),
+            job,
+        }
+    }
+
+    pub(super) fn desk_event(&mut self, event: desk::Event) -> Task<Message> {
+        match event {
+            desk::Event::Progress(progress) => {
+                match &mut self.screen {
+                    Screen::EndOfDay(state) => state.progress(progress, &self.i18n),
+                    Screen::Checkout => self.checkout.card_progress(progress),
+                }
+                Task::none()
+            }
+            desk::Event::Returned(parcel) => {
+                let Some((mut desk, outcome)) = parcel.take() else {
+                    return Task::none();
+                };
+                let i18n = &self.i18n;
+                let checkout = &mut self.checkout;
+                match (outcome, &mut self.screen) {
+                    (Outcome::Paid(result), _) => checkout.card_finished(&desk.till, i18n, *result),
+                    (Outcome::Polled(result), _) => checkout.terminal_polled(&desk.till, i18n, &result),
+                    (Outcome::Recovered(result), Screen::EndOfDay(state)) => {
+                        let text = match &result {
+                            Ok(report) => checkout::recovery_text(report, i18n),
+                            Err(e) => Err(i18n.t_args("ui-recovery-failed", &[("reason", e.to_string())])),
+                        };
+                        state.checked(&mut desk.till, text);
+                    }
+                    (Outcome::Recovered(result), Screen::Checkout) => checkout.recovered(&desk.till, i18n, result),
+                    (Outcome::Settled(result), Screen::EndOfDay(state)) => state.settled(&mut desk.till, i18n, *result),
+                    // The screen was left meanwhile (it cannot be while settling); nothing to show.
+                    (Outcome::Settled(_), Screen::Checkout) => {}
+                }
+                // A card payment first checks what became of earlier unfinished ones.
+                if let Some(report) = desk.till.take_recovery()
+                    && self.checkout.error().is_none()
+                {
+                    self.checkout.recovered(&desk.till, &self.i18n, Ok(report));
+                }
+                let refocus = self.checkout.refocus().map(Message::Checkout);
+                self.desk = Some(desk);
+                self.refresh_guard(false);
+                // What the cashier did meanwhile (a scan) happens now, in order.
+                let waiting = std::mem::take(&mut self.waiting);
+                let mut tasks = vec![refocus];
+                for message in waiting {
+                    tasks.push(self.update(message));
+                }
+                Task::batch(tasks)
+            }
+        }
+    }
+}
