@@ -9,6 +9,7 @@ mod routes;
 
 use super::banner;
 use super::desk::{self, Desk, Shop, TerminalSetup};
+use super::inhibitor::Inhibitor;
 use super::job::Job;
 use super::keys;
 use super::screen::{checkout, end_of_day};
@@ -89,6 +90,8 @@ pub struct App {
     quit: Option<Verdict>,
     /// Messages that need the desk, in arrival order, replayed when it is back.
     waiting: Vec<Message>,
+    /// Holds off OS shutdown while a batch holds card payments (not started in tests).
+    inhibitor: Inhibitor,
 }
 
 impl App {
@@ -128,6 +131,7 @@ impl App {
             },
             quit: None,
             waiting: Vec::new(),
+            inhibitor: Inhibitor::default(),
         };
         let job = if unfinished && app.shop.card {
             app.desk.take().map(|desk| desk.recover().map(Message::Desk))
@@ -136,6 +140,12 @@ impl App {
             None
         };
         (app, Step { task: focus, job })
+    }
+
+    /// Starts holding off OS shutdown whenever the guard says a batch holds payments.
+    pub fn hold_off_shutdown(&mut self, mut inhibitor: Inhibitor) {
+        inhibitor.follow(&self.guard.verdict, &self.guard.batches);
+        self.inhibitor = inhibitor;
     }
 
     /// The till, unless it is with the terminal right now.

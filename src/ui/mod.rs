@@ -3,6 +3,7 @@
 pub mod app;
 pub mod banner;
 pub mod desk;
+pub mod inhibitor;
 pub mod job;
 pub mod keys;
 pub mod quit;
@@ -34,7 +35,9 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
     let boot = move || {
         let till = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         // iced calls boot exactly once per application run.
-        App::new(till.expect("iced boots the application once"), terminal.clone())
+        let (mut app, task) = App::new(till.expect("iced boots the application once"), terminal.clone());
+        app.hold_off_shutdown(inhibitor::Inhibitor::start());
+        (app, task)
     };
     iced::application(boot, App::update, App::view)
         .title(App::title)

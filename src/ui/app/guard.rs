@@ -22,6 +22,7 @@ impl App {
         };
         let stopped_before = !self.guard.verdict.allows_selling();
         let stops = !verdict.allows_selling();
+        self.inhibitor.follow(&verdict, &batches);
         self.guard = GuardView {
             verdict: verdict.clone(),
             batches,
