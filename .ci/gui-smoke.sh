@@ -73,9 +73,26 @@ echo "$STATUS" | grep -q '"sales_total": "19.80"' || { echo "wrong total after t
 import -window root "$WORK/after-card.png" || true
 kill -0 "$APP" || { echo "app died"; cat "$WORK/app.log"; exit 1; }
 
-# The window manager's close button (WM_DELETE_WINDOW) closes an idle till.
+# The settlement guard: with the card sale unsettled, a close request is refused (the quit
+# dialog asks to settle); Enter in it settles through the terminal; then the till may close.
+python3 .ci/wm-close.py "$WID"
+sleep 4
+kill -0 "$APP" 2>/dev/null || { echo "the till closed with an unsettled card batch"; cat "$WORK/app.log"; exit 1; }
+import -window root "$WORK/quit-refused.png" || true
+xdotool key Return
+SETTLED=""
+for _ in $(seq 1 40); do
+    STATUS="$("$BIN" status --json)"
+    echo "$STATUS" | grep -q '"batches": \[\]' && { SETTLED=1; break; }
+    sleep 0.5
+done
+[ -n "$SETTLED" ] || { echo "the batch was not settled from the quit dialog"; echo "$STATUS"; cat "$WORK/app.log"; exit 1; }
+echo "$STATUS" | grep -q '"verdict": "clear"' || { echo "the guard is not clear after settling"; echo "$STATUS"; exit 1; }
+import -window root "$WORK/settled.png" || true
+
+# The window manager's close button (WM_DELETE_WINDOW) closes a settled till.
 python3 .ci/wm-close.py "$WID"
 for _ in $(seq 1 100); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$APP" 2>/dev/null; then echo "the window did not close on a close request"; exit 1; fi
 APP=""
-echo "GUI smoke test passed (screenshots: $WORK/after-sale.png, $WORK/card-in-progress.png, $WORK/after-card.png)"
+echo "GUI smoke test passed (screenshots in $WORK: after-sale, card-in-progress, after-card, quit-refused, settled)"

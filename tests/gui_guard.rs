@@ -90,11 +90,11 @@ fn quitting_with_an_unsettled_card_batch_is_refused_until_it_is_settled() {
     );
     assert_shows(&app, "刷卡批次尚未结算");
     assert_shows(&app, "关闭 Tillguard 前请先结算刷卡批次");
-    let _ = click_text(&mut app, "留下");
+    let _ = click_text(&mut app, "留下（Esc）");
     assert!(app.quit_dialog().is_none());
 
     deliver(&mut app, vec![Message::CloseRequested]);
-    let job = click_text(&mut app, "立即结算").expect("settling runs on the terminal");
+    let job = click_text(&mut app, "立即结算（回车）").expect("settling runs on the terminal");
     assert!(on_end_of_day(&app));
     assert_shows(&app, "正在向终端查询汇总并结算…");
     deliver(&mut app, job.run_here());

@@ -34,7 +34,11 @@ pub fn totals_lines(t: &TerminalTotals, currency: Currency) -> Vec<String> {
             .map(|(a, b)| format!("{a}..{b}"))
             .unwrap_or_else(|| "-".into())
     )];
-    for (card, count, amount) in &t.per_card {
+    for (card, count, amount) in t
+        .per_card
+        .iter()
+        .filter(|(_, count, amount)| *count > 0 || *amount != 0)
+    {
         lines.push(format!(
             "{card:<12} {count:>4}  {}",
             Money::from_minor(*amount, currency).display()

@@ -14,7 +14,6 @@ use crate::settlement::report::{Report, ReportKind};
 use crate::store::{Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 pub mod card;
@@ -25,6 +24,7 @@ mod defer;
 mod fake_terminal;
 mod guard;
 mod journal;
+mod paths;
 mod poll;
 pub mod recover;
 mod settle;
@@ -33,6 +33,7 @@ mod status;
 pub use claim::ClaimLine;
 pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
 pub use guard::BatchSummary;
+pub use paths::Paths;
 pub use settle::Settlement;
 pub use status::{CardDoubt, Status};
 
@@ -109,38 +110,6 @@ pub enum TillError {
     PinLocked { attempts: u32, until: String },
     #[error("batch: {0}")]
     Batch(String),
-}
-
-/// Where the ledger and the config file live.
-#[derive(Debug, Clone)]
-pub struct Paths {
-    pub data_dir: PathBuf,
-    pub config_file: PathBuf,
-}
-
-impl Paths {
-    /// An explicit data folder (`--data-dir` or TILLGUARD_DATA_DIR) holds both the ledger
-    /// and `tillguard.toml`, so instances never share files; without one, the platform's
-    /// data and config folders are used. `--config` overrides the config file either way.
-    pub fn resolve(data_dir: Option<PathBuf>, config_file: Option<PathBuf>) -> Result<Paths, TillError> {
-        let (data_dir, default_config) = match data_dir {
-            Some(d) => {
-                let config = d.join(crate::config::FILE_NAME);
-                (d, config)
-            }
-            None => {
-                let dirs = directories::ProjectDirs::from("", "", "Tillguard").ok_or(TillError::NoDataDir)?;
-                (
-                    dirs.data_dir().to_path_buf(),
-                    dirs.config_dir().join(crate::config::FILE_NAME),
-                )
-            }
-        };
-        Ok(Paths {
-            data_dir,
-            config_file: config_file.unwrap_or(default_config),
-        })
-    }
 }
 
 pub struct Till {

@@ -1,7 +1,7 @@
 //! Where messages go: the checkout, the end-of-day screen, and the desk coming back from a
 //! job with its outcome.
 
-use super::{App, Message, Screen, Step};
+use super::{App, Message, QuitChoice, Screen, Step};
 use crate::ui::desk::{self, Outcome};
 use crate::ui::keys::{Input, Shortcut};
 use crate::ui::screen::{checkout, end_of_day};
@@ -9,6 +9,16 @@ use iced::Task;
 
 impl App {
     pub(super) fn checkout_message(&mut self, message: checkout::Message) -> Step {
+        if self.quit.is_some() {
+            // The quit dialog answers to the keyboard too: Enter settles, Esc stays.
+            return match message {
+                checkout::Message::ScanSubmitted(_) | checkout::Message::Input(Input::StrayEnter) => {
+                    self.quit_choice(QuitChoice::SettleNow)
+                }
+                checkout::Message::Input(Input::Shortcut(Shortcut::Escape)) => self.quit_choice(QuitChoice::Stay),
+                _ => Task::none().into(),
+            };
+        }
         match &message {
             checkout::Message::Input(Input::Shortcut(Shortcut::Quit)) => return self.close_requested().into(),
             checkout::Message::Input(Input::Shortcut(Shortcut::EndOfDay)) => {
