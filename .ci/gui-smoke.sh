@@ -95,4 +95,23 @@ python3 .ci/wm-close.py "$WID"
 for _ in $(seq 1 100); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$APP" 2>/dev/null; then echo "the window did not close on a close request"; exit 1; fi
 APP=""
+# A stop by SIGTERM is recorded in the audit log; the process exits 128+15.
+"$BIN" >"$WORK/app2.log" 2>&1 &
+APP=$!
+for _ in $(seq 1 120); do
+    xdotool search --name '^Tillguard' >/dev/null 2>&1 && break
+    sleep 0.5
+done
+sleep 1
+kill -TERM "$APP"
+CODE=0
+wait "$APP" || CODE=$?
+APP=""
+[ "$CODE" -eq 143 ] || { echo "SIGTERM: exit status $CODE, expected 143"; cat "$WORK/app2.log"; exit 1; }
+python3 - "$TILLGUARD_DATA_DIR/tillguard.sqlite" <<'PY'
+import sqlite3, sys
+kinds = [k for (k,) in sqlite3.connect(sys.argv[1]).execute("SELECT kind FROM audit_events")]
+assert kinds and kinds[-1] == "stopped_by_signal", kinds[-5:]
+PY
+
 echo "GUI smoke test passed (screenshots in $WORK: after-sale, card-in-progress, after-card, quit-refused, settled)"

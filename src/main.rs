@@ -32,5 +32,7 @@ fn open_gui(cli: &Cli) -> anyhow::Result<()> {
         // The simulated terminal takes its time, so the demo shows each step on screen.
         think_time: std::time::Duration::from_millis(700),
     };
+    let ledger = cli.paths()?.data_dir.join(tillguard::store::FILE_NAME);
+    tillguard::platform::signals::record_stops(ledger, till.currency());
     tillguard::ui::run(till, terminal)
 }
