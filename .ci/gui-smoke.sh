@@ -8,20 +8,25 @@ cargo build --quiet
 BIN="$PWD/target/debug/tillguard"
 WORK="$(mktemp -d)"
 export TILLGUARD_DATA_DIR="$WORK/data"
-DISPLAY_NUM=":97"
-Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+# Xvfb picks a free display number itself and writes it out once it accepts clients, so
+# another X server on the machine, or a slow start under load, cannot confuse the test.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
 APP=""
 cleanup() {
     [ -n "$APP" ] && kill "$APP" 2>/dev/null || true
     kill "$XVFB" 2>/dev/null || true
-    # Let the display number go before anything else (a rerun) asks for it.
     wait "$XVFB" 2>/dev/null || true
 }
 trap cleanup EXIT
-export DISPLAY="$DISPLAY_NUM"
-for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.2; done
-kill -0 "$XVFB" 2>/dev/null || { echo "Xvfb did not start on $DISPLAY_NUM:"; cat "$WORK/xvfb.log"; exit 1; }
+for _ in $(seq 1 300); do
+    [ -s "$WORK/display" ] && break
+    kill -0 "$XVFB" 2>/dev/null || break
+    sleep 0.2
+done
+[ -s "$WORK/display" ] || { echo "Xvfb did not start:"; cat "$WORK/xvfb.log"; exit 1; }
+export DISPLAY=":$(tr -d '[:space:]' <"$WORK/display")"
+echo "Xvfb on $DISPLAY"
 
 "$BIN" >"$WORK/app.log" 2>&1 &
 APP=$!

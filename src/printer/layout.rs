@@ -207,6 +207,10 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
         out.extend(pair(&tr("report-cash-difference", &[]), &diff.plain(), cols));
     }
     out.push(rule(cols));
+    if let Some(cards) = &r.card_settlement {
+        super::card_section::card_settlement(&mut out, cards, tr, time_zone, cols);
+        out.push(rule(cols));
+    }
     Receipt { lines: out }
 }
 

@@ -84,6 +84,25 @@ impl DeferReason {
             DeferReason::Other(_) => "other",
         }
     }
+
+    /// The reason a stored code names (`other` with its text); None for an unknown code.
+    pub fn from_code(code: &str, text: Option<String>) -> Option<DeferReason> {
+        match code {
+            "terminal_offline" => Some(DeferReason::TerminalOffline),
+            "host_unreachable" => Some(DeferReason::HostUnreachable),
+            "acquirer_maintenance" => Some(DeferReason::AcquirerMaintenance),
+            "other" => Some(DeferReason::Other(text.unwrap_or_default())),
+            _ => None,
+        }
+    }
+
+    /// The free text of `other`.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            DeferReason::Other(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// A manager's deferral of one batch.
@@ -93,6 +112,14 @@ pub struct Deferral {
     /// Who (the manager's name).
     pub by: String,
     pub reason: DeferReason,
+    pub at: Timestamp,
+}
+
+/// A manager's acknowledgement of a settled batch's reconciliation mismatch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    pub by: String,
+    pub note: String,
     pub at: Timestamp,
 }
 

@@ -8,6 +8,9 @@ use jiff::civil::Date;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+mod card;
+pub use card::{BatchDays, CardSettlement, LostBatch, SettledBatch, SettledTotals, UnsettledBatch, on_report};
+
 /// Sums over a business day's committed sales and refunds (refund amounts are negative).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayFigures {
@@ -52,6 +55,8 @@ pub struct Report {
     pub currency: Currency,
     pub figures: DayFigures,
     pub cash_counted: Option<Money>,
+    /// The day's card batches; None on Z-reports closed before reports carried them.
+    pub card_settlement: Option<CardSettlement>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +116,7 @@ impl Report {
             "cash_expected": self.cash_expected().plain(),
             "cash_counted": opt(self.cash_counted),
             "cash_difference": opt(self.cash_difference()),
+            "card_settlement": self.card_settlement.as_ref().map(CardSettlement::to_json),
         })
     }
 
@@ -149,6 +155,11 @@ impl Report {
             Some(Value::String(s)) => Some(Money::parse(s, currency).map_err(|_| err("cash_counted"))?),
             _ => None,
         };
+        // Absent from Z-reports stored before the section existed: they load without it.
+        let card_settlement = match value.get("card_settlement") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(CardSettlement::from_json(v, currency).map_err(ReportDecodeError)?),
+        };
         Ok(Report {
             kind: if text("kind")? == "z" {
                 ReportKind::Z
@@ -169,6 +180,7 @@ impl Report {
                 tenders,
             },
             cash_counted,
+            card_settlement,
         })
     }
 }
@@ -203,6 +215,7 @@ mod tests {
                 tenders,
             },
             cash_counted: Some(m("89.50")),
+            card_settlement: None,
         };
         assert_eq!(report.gross_total().plain(), "90.00");
         assert_eq!(report.net_total().plain(), "79.65");
@@ -211,7 +224,12 @@ mod tests {
         assert_eq!(json["tax"][0]["rate"], "13");
         assert_eq!(json["tenders"]["cash"], "90.00");
         assert_eq!(json["cash_difference"], "-0.50");
+        assert_eq!(json["card_settlement"], Value::Null);
         assert_eq!(Report::from_json(&json).expect("decode"), report);
         assert!(Report::from_json(&json!({"kind": "z"})).is_err());
+        // A Z-report stored before reports carried card settlement has no such key.
+        let mut old = json.clone();
+        old.as_object_mut().expect("object").remove("card_settlement");
+        assert_eq!(Report::from_json(&old).expect("old report"), report);
     }
 }

@@ -10,13 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// A manager's acknowledgement of a reconciliation mismatch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Acknowledgement {
-    pub by: String,
-    pub note: String,
-    pub at: Timestamp,
-}
+pub use crate::settlement::batch::Acknowledgement;
 
 /// One batch as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -81,8 +81,8 @@ impl Store {
         figures(&self.conn, day, self.currency)
     }
 
-    /// Closes `day`: computes its figures, numbers the Z-report (next in sequence), stores
-    /// it, marks the day closed and audits it, in one transaction.
+    /// Closes `day`: computes its figures and card settlement, numbers the Z-report (next in
+    /// sequence), stores it, marks the day closed and audits it, in one transaction.
     pub fn close_day(&mut self, day: Date, counted: Money, now: Timestamp, actor: &str) -> Result<Report, StoreError> {
         let at = now.to_string();
         let day_text = day.to_string();
@@ -110,6 +110,8 @@ impl Store {
             currency,
             figures: figures(&tx, day, currency)?,
             cash_counted: Some(counted),
+            // Read in the closing transaction: the stored report matches the batches exactly.
+            card_settlement: Some(super::day_batches::card_settlement(&tx, day, currency)?),
         };
         let body = report.to_json().to_string();
         tx.execute(

@@ -5,7 +5,7 @@ use super::products::none;
 use super::{Store, StoreError, audit, parse_time};
 use crate::settlement::batch::{BatchState, DeferReason, Deferral};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// A batch's deferral as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,38 +41,7 @@ impl Store {
 
     /// The batch's newest deferral.
     pub fn batch_deferral(&self, id: i64) -> Result<Option<StoredDeferral>, StoreError> {
-        let raw: Option<(String, String, String, Option<String>, String)> = self
-            .conn
-            .query_row(
-                "SELECT until, by, reason, reason_text, at FROM deferrals WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .map(Some)
-            .or_else(none)?;
-        let Some((until, by, reason, text, at)) = raw else {
-            return Ok(None);
-        };
-        let reason = match reason.as_str() {
-            "terminal_offline" => DeferReason::TerminalOffline,
-            "host_unreachable" => DeferReason::HostUnreachable,
-            "acquirer_maintenance" => DeferReason::AcquirerMaintenance,
-            "other" => DeferReason::Other(text.unwrap_or_default()),
-            other => {
-                return Err(StoreError::Damaged(format!(
-                    "deferral of batch #{id}: unknown reason '{other}'"
-                )));
-            }
-        };
-        Ok(Some(StoredDeferral {
-            batch_id: id,
-            deferral: Deferral {
-                until: parse_time(&until)?,
-                by,
-                reason,
-                at: parse_time(&at)?,
-            },
-        }))
+        latest(&self.conn, id)
     }
 
     /// Consecutive wrong manager PINs for deferral, and the lock's end if one is in force.
@@ -125,4 +94,30 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// A batch's newest deferral, read with every value checked.
+pub(super) fn latest(conn: &Connection, id: i64) -> Result<Option<StoredDeferral>, StoreError> {
+    let raw: Option<(String, String, String, Option<String>, String)> = conn
+        .query_row(
+            "SELECT until, by, reason, reason_text, at FROM deferrals WHERE batch_id = ?1 ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .map(Some)
+        .or_else(none)?;
+    let Some((until, by, reason, text, at)) = raw else {
+        return Ok(None);
+    };
+    let reason = DeferReason::from_code(&reason, text)
+        .ok_or_else(|| StoreError::Damaged(format!("deferral of batch #{id}: unknown reason '{reason}'")))?;
+    Ok(Some(StoredDeferral {
+        batch_id: id,
+        deferral: Deferral {
+            until: parse_time(&until)?,
+            by,
+            reason,
+            at: parse_time(&at)?,
+        },
+    }))
 }

@@ -6,6 +6,7 @@ mod batch_settle;
 mod batches;
 mod card;
 mod card_draft;
+mod day_batches;
 mod days;
 mod deferrals;
 mod migrate;

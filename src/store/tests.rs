@@ -355,3 +355,42 @@ fn a_reversed_card_payment_reverses_the_payment_it_refers_to() {
     assert_eq!(figures.tenders.get(&crate::sale::PaymentMethod::Card), None);
     assert_eq!((figures.sales_count, figures.refunds_count), (1, 1));
 }
+
+#[test]
+fn a_z_report_stored_before_card_settlement_existed_still_loads() {
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    let day = date(2026, 11, 26);
+    let z = store
+        .close_day(
+            day,
+            Money::parse("0", Currency::CNY).expect("m"),
+            at("2026-11-26T20:00:00Z"),
+            "ann",
+        )
+        .expect("close");
+    assert!(z.card_settlement.is_some(), "new Z-reports carry the section");
+    // The same report as an older Tillguard stored it: without the key.
+    let mut body = z.to_json();
+    body.as_object_mut().expect("object").remove("card_settlement");
+    let older = date(2026, 11, 25);
+    body["business_day"] = older.to_string().into();
+    body["z_number"] = 99.into();
+    let older_text = older.to_string();
+    store
+        .conn
+        .execute(
+            "INSERT INTO business_days (day, opened_at, closed_at, z_number) VALUES (?1, 'x', 'x', 99)",
+            [&older_text],
+        )
+        .expect("day");
+    store
+        .conn
+        .execute(
+            "INSERT INTO z_reports (z_number, business_day, created_at, body) VALUES (99, ?1, 'x', ?2)",
+            [&older_text, &body.to_string()],
+        )
+        .expect("z");
+    let read = store.z_report(older).expect("loads").expect("stored");
+    assert_eq!((read.z_number, &read.card_settlement), (Some(99), &None));
+    assert_eq!(read.to_json()["card_settlement"], serde_json::Value::Null);
+}

@@ -27,6 +27,8 @@ mod journal;
 mod paths;
 mod poll;
 pub mod recover;
+#[cfg(test)]
+mod report_tests;
 mod settle;
 mod status;
 
@@ -292,6 +294,7 @@ impl Till {
             currency: self.config.currency,
             figures: self.store.day_figures(day)?,
             cash_counted: None,
+            card_settlement: Some(self.store.card_settlement(day)?),
         })
     }
 
@@ -317,6 +320,9 @@ impl Till {
         if day > today {
             return Err(TillError::FutureDay { day, today });
         }
+        // The Z-report shows the batches as the guard sees them: a clear time that passed has
+        // made a batch Lost, a deferral that ran out is no longer in force.
+        self.tend_batches()?;
         let now = self.clock.now();
         Ok(self.store.close_day(day, counted, now, &self.config.cashier)?)
     }

@@ -41,6 +41,8 @@ pub enum Message {
     /// The window's close button, Alt+F4, Ctrl+Q, or the window manager asking.
     CloseRequested,
     GuardTick,
+    /// The window's raw id (its HWND on Windows), for the shutdown block.
+    WindowRaw(u64),
     OpenEndOfDay,
     Quit(QuitChoice),
 }
@@ -99,9 +101,13 @@ impl App {
     /// (and checks unfinished card payments with the terminal, see `boot`).
     pub fn new(till: Till, terminal: TerminalSetup) -> (App, Task<Message>) {
         let (app, step) = App::boot(till, terminal);
+        // Windows attaches the shutdown block to the window itself.
+        let window = iced::window::oldest()
+            .and_then(iced::window::raw_id::<Message>)
+            .map(Message::WindowRaw);
         let task = match step.job {
-            Some(job) => Task::batch([step.task, job.spawn()]),
-            None => step.task,
+            Some(job) => Task::batch([step.task, job.spawn(), window]),
+            None => Task::batch([step.task, window]),
         };
         (app, task)
     }
@@ -195,6 +201,10 @@ impl App {
             Message::CloseRequested => self.close_requested().into(),
             Message::GuardTick => {
                 self.refresh_guard(false);
+                Task::none().into()
+            }
+            Message::WindowRaw(raw) => {
+                self.inhibitor.attach_window(raw);
                 Task::none().into()
             }
             Message::OpenEndOfDay => self.open_end_of_day(None).into(),

@@ -1,22 +1,64 @@
-//! Holds off OS shutdown while a card batch holds unsettled payments: the guard's answer
-//! reaches a thread of its own that owns the `platform::ShutdownBlock`, because asking the
-//! bus may take seconds and the window must not wait for it.
+//! Holds off OS shutdown while a card batch holds unsettled payments. On Linux the guard's
+//! answer reaches a thread of its own that owns the `platform::ShutdownBlock`, because asking
+//! the bus may take seconds and the window must not wait for it. On Windows the block lives
+//! on the window and must be set from the window's thread (where `update` runs); it is
+//! quick there, so it is set inline once the window's handle is known.
 
 use crate::platform::inhibit::ShutdownBlock;
 use crate::settlement::batch::BatchView;
 use crate::settlement::guard::Verdict;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::Sender;
 
 #[derive(Debug, Default)]
 pub struct Inhibitor {
     /// `None`: not started (headless tests, or a thread that could not start).
     tx: Option<Sender<bool>>,
     last: Option<bool>,
+    /// Windows: the block on the window, once its handle is known.
+    #[cfg(windows)]
+    window: Option<ShutdownBlock>,
 }
 
 impl Inhibitor {
+    #[cfg(windows)]
     pub fn start() -> Inhibitor {
-        let (tx, rx) = channel::<bool>();
+        Inhibitor::default()
+    }
+
+    /// The window's raw id (its HWND on Windows): the block is attached to it.
+    #[cfg(windows)]
+    pub fn attach_window(&mut self, raw: u64) {
+        let Some(hwnd) = std::num::NonZeroIsize::new(raw as isize) else {
+            return;
+        };
+        self.window = Some(ShutdownBlock::with_window(hwnd));
+        if let Some(wanted) = self.last {
+            self.apply(wanted);
+        }
+    }
+
+    #[cfg(not(windows))]
+    pub fn attach_window(&mut self, _raw: u64) {}
+
+    #[cfg(windows)]
+    fn apply(&mut self, wanted: bool) {
+        if let Some(block) = self.window.as_mut()
+            && let Err(e) = block.set(wanted)
+        {
+            tracing::warn!(error = %e, "cannot hold off OS shutdown");
+        }
+    }
+
+    #[cfg(not(windows))]
+    fn apply(&mut self, wanted: bool) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(wanted);
+        }
+    }
+
+    #[cfg(not(windows))]
+    pub fn start() -> Inhibitor {
+        let (tx, rx) = std::sync::mpsc::channel::<bool>();
         let started = std::thread::Builder::new()
             .name("shutdown-inhibitor".into())
             .spawn(move || {
@@ -47,9 +89,7 @@ impl Inhibitor {
             return;
         }
         self.last = Some(wanted);
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(wanted);
-        }
+        self.apply(wanted);
     }
 
     pub fn is_blocking(&self) -> bool {
