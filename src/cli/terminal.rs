@@ -8,6 +8,7 @@ use crate::terminal::spec::TerminalSpec;
 use crate::terminal::zvt::codes::terminal_status_text;
 use crate::terminal::zvt::describe::{describe, describe_text};
 use crate::terminal::zvt::ports::available_ports;
+#[cfg(unix)]
 use crate::terminal::zvt::serial::SerialLink;
 use crate::terminal::zvt::tcp::TcpLink;
 use crate::till::Paths;

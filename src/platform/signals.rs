@@ -7,6 +7,7 @@ use crate::store::Store;
 use std::path::PathBuf;
 
 /// Exit status for a stop by signal N, as shells report it.
+#[cfg(any(unix, test))]
 fn exit_code(signal: i32) -> i32 {
     128 + signal
 }

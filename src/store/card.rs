@@ -99,6 +99,10 @@ pub struct CardJournal {
     pub has_draft: bool,
 }
 
+/// Rows never finished, or approved without their sale. Looked up through the index on
+/// (state, sale_id) (migration 0005), not by reading every approved row.
+pub(super) const UNRESOLVED: &str = "state IN ('pending', 'in_doubt') OR (state = 'approved' AND sale_id IS NULL)";
+
 impl Store {
     /// Journals the intent (state pending), with the sale it pays for, and commits it before
     /// the terminal is asked.
@@ -220,10 +224,7 @@ impl Store {
 
     /// Card transactions recovery must look at: never finished, or approved without a sale.
     pub fn unresolved_cards(&self) -> Result<Vec<CardJournal>, StoreError> {
-        self.cards_where(
-            "state IN ('pending', 'in_doubt') OR (state = 'approved' AND sale_id IS NULL)",
-            [],
-        )
+        self.cards_where(UNRESOLVED, [])
     }
 
     /// The rows of `terminal` journaled after row `id`.

@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0003_card_recovery.sql"),
     ),
     ("0004_batches.sql", include_str!("../../migrations/0004_batches.sql")),
+    (
+        "0005_card_unresolved_index.sql",
+        include_str!("../../migrations/0005_card_unresolved_index.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -394,3 +394,28 @@ fn a_z_report_stored_before_card_settlement_existed_still_loads() {
     assert_eq!((read.z_number, &read.card_settlement), (Some(99), &None));
     assert_eq!(read.to_json()["card_settlement"], serde_json::Value::Null);
 }
+
+#[test]
+fn unresolved_card_rows_are_looked_up_not_scanned() {
+    // Without this, `status` read every approved card row of the ledger's history, twice.
+    let store = Store::open_in_memory(Currency::CNY).expect("open");
+    let plan = |sql: &str| -> Vec<String> {
+        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("plan");
+        stmt.query_map([], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("detail")
+    };
+    for sql in [
+        format!("SELECT id FROM card_payments WHERE {} ORDER BY id", card::UNRESOLVED),
+        "SELECT EXISTS (SELECT 1 FROM card_payments WHERE state = 'approved' AND sale_id IS NULL AND draft IS NOT NULL)"
+            .to_string(),
+    ] {
+        let steps = plan(&sql);
+        assert!(
+            steps.iter().any(|s| s.contains("card_payments_state_sale"))
+                && !steps.iter().any(|s| s.starts_with("SCAN card_payments")),
+            "{sql}: {steps:?}"
+        );
+    }
+}

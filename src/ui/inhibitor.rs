@@ -7,11 +7,13 @@
 use crate::platform::inhibit::ShutdownBlock;
 use crate::settlement::batch::BatchView;
 use crate::settlement::guard::Verdict;
+#[cfg(not(windows))]
 use std::sync::mpsc::Sender;
 
 #[derive(Debug, Default)]
 pub struct Inhibitor {
     /// `None`: not started (headless tests, or a thread that could not start).
+    #[cfg(not(windows))]
     tx: Option<Sender<bool>>,
     last: Option<bool>,
     /// Windows: the block on the window, once its handle is known.

@@ -36,7 +36,7 @@ fn subclass(window: NonZeroIsize) -> Result<(), InhibitError> {
     if PREVIOUS_PROC.load(Ordering::SeqCst) != 0 {
         return Ok(());
     }
-    let ours = guard_proc as usize as isize;
+    let ours = guard_proc as *const () as isize;
     // SAFETY: the handle is this process's top-level window; `guard_proc` has the WNDPROC
     // signature and chains to the previous procedure stored before any message can reach it
     // (the store happens on the window's own thread, which is also the one dispatching).
