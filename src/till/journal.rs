@@ -162,6 +162,26 @@ impl Till {
     /// Runs one card transaction with the journaling guarantees. Earlier transactions of the
     /// same terminal are resolved first (Repeat Receipt only knows the last one); the caller
     /// gets that report from `take_recovery`.
+    /// Before any command to a terminal with unfinished transactions: ask it about them first
+    /// (it can only repeat its last one). A terminal that cannot say blocks the command.
+    pub(super) fn recover_first(
+        &mut self,
+        name: &str,
+        terminal: &mut dyn CardTerminal,
+        progress: &mut dyn FnMut(CardProgress),
+    ) -> Result<(), TillError> {
+        if !self.store.card_recovery_due(name)? {
+            return Ok(());
+        }
+        let report = self.recover_cards(terminal, progress)?;
+        let blocked = report.terminal_error.clone().map(|reason| TillError::RecoveryBlocked {
+            ids: report.in_doubt(),
+            reason,
+        });
+        self.last_recovery = Some(report);
+        blocked.map_or(Ok(()), Err)
+    }
+
     pub(super) fn run_journaled(
         &mut self,
         intent: Intent<'_>,
@@ -171,17 +191,7 @@ impl Till {
         command: Command<'_>,
     ) -> Result<Approved, TillError> {
         let name = terminal.describe();
-        if self.store.card_recovery_due(&name)? {
-            let report = self.recover_cards(terminal, progress)?;
-            let blocked = report.terminal_error.clone().map(|reason| TillError::RecoveryBlocked {
-                ids: report.in_doubt(),
-                reason,
-            });
-            self.last_recovery = Some(report);
-            if let Some(e) = blocked {
-                return Err(e);
-            }
-        }
+        self.recover_first(&name, terminal, progress)?;
         let id = self.store.card_begin(
             intent.kind,
             intent.amount,

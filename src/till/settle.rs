@@ -51,17 +51,7 @@ impl Till {
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<Settlement, TillError> {
         let name = terminal.describe();
-        if self.store.card_recovery_due(&name)? {
-            let report = self.recover_cards(terminal, progress)?;
-            let blocked = report.terminal_error.clone().map(|reason| TillError::RecoveryBlocked {
-                ids: report.in_doubt(),
-                reason,
-            });
-            self.last_recovery = Some(report);
-            if let Some(e) = blocked {
-                return Err(e);
-            }
-        }
+        self.recover_first(&name, terminal, progress)?;
         self.tend_batches()?;
         let now = self.clock.now();
         let (today, _) = self.business_day()?;

@@ -31,6 +31,21 @@ pub fn touch_button<'a, Message: Clone + 'a>(
         .width(width)
 }
 
+/// The error (red) or the last confirmation (green) under a screen's title. The line is
+/// always there, empty if need be, so the controls below never jump under a finger.
+pub fn message_line<'a, Message: 'a>(error: Option<&'a str>, notice: Option<&'a str>) -> Element<'a, Message> {
+    let (content, style): (&str, fn(&iced::Theme) -> container::Style) = match (error, notice) {
+        (Some(error), _) => (error, theme::error_line),
+        (None, Some(notice)) => (notice, theme::notice_line),
+        (None, None) => (" ", container::transparent),
+    };
+    container(text(content).size(theme::TEXT))
+        .style(style)
+        .padding([8.0, 12.0])
+        .width(Fill)
+        .into()
+}
+
 /// A label/value row of the totals panel.
 pub fn amount_row<'a, Message: 'a>(label: String, value: String, size: f32) -> Element<'a, Message> {
     iced::widget::row![

@@ -34,10 +34,13 @@ impl State {
         .height(Fill);
         let mut page = Column::new().spacing(theme::SPACING).padding(theme::SPACING * 1.5);
         page = page.push(self.header(shop, i18n));
-        page.push(self.message_line())
-            .push(body)
-            .push(text(i18n.t("ui-keys")).size(theme::SMALL))
-            .into()
+        page.push(crate::ui::widget::message_line(
+            self.error.as_deref(),
+            self.notice.as_deref(),
+        ))
+        .push(body)
+        .push(text(i18n.t("ui-keys")).size(theme::SMALL))
+        .into()
     }
 
     fn header<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
@@ -97,21 +100,6 @@ impl State {
             header = header.push(badge(i18n.t("ui-demo-badge"), theme::demo_badge));
         }
         header.into()
-    }
-
-    /// The error (red) or the last confirmation (green). The line is always there, empty
-    /// if need be, so the controls below never jump under the cashier's finger.
-    fn message_line(&self) -> Element<'_, Message> {
-        let (content, style): (&str, fn(&iced::Theme) -> container::Style) = match (&self.error, &self.notice) {
-            (Some(error), _) => (error, theme::error_line),
-            (None, Some(notice)) => (notice, theme::notice_line),
-            (None, None) => (" ", container::transparent),
-        };
-        container(text(content).size(theme::TEXT))
-            .style(style)
-            .padding([8.0, 12.0])
-            .width(Fill)
-            .into()
     }
 
     fn cart_panel<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {

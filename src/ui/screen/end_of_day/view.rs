@@ -43,23 +43,14 @@ impl State {
         ]
         .spacing(theme::SPACING * 1.5)
         .height(Fill);
-        column![header, self.message_line(), body]
-            .spacing(theme::SPACING)
-            .padding(theme::SPACING * 1.5)
-            .into()
-    }
-
-    fn message_line(&self) -> Element<'_, Message> {
-        let (content, style): (&str, fn(&iced::Theme) -> container::Style) = match (&self.error, &self.notice) {
-            (Some(error), _) => (error, theme::error_line),
-            (None, Some(notice)) => (notice, theme::notice_line),
-            (None, None) => (" ", container::transparent),
-        };
-        container(text(content).size(theme::TEXT))
-            .style(style)
-            .padding([8.0, 12.0])
-            .width(Fill)
-            .into()
+        column![
+            header,
+            crate::ui::widget::message_line(self.error.as_deref(), self.notice.as_deref()),
+            body
+        ]
+        .spacing(theme::SPACING)
+        .padding(theme::SPACING * 1.5)
+        .into()
     }
 
     fn card_side<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Column<'a, Message> {
