@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_card_unresolved_index.sql",
         include_str!("../../migrations/0005_card_unresolved_index.sql"),
     ),
+    (
+        "0006_card_terminal_index.sql",
+        include_str!("../../migrations/0006_card_terminal_index.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
