@@ -68,6 +68,16 @@ pub struct Step {
     pub job: Option<Job<Message>>,
 }
 
+impl Step {
+    /// What iced runs: the task, and the job started on its own thread.
+    pub fn into_task(self) -> Task<Message> {
+        match self.job {
+            Some(job) => Task::batch([self.task, job.spawn()]),
+            None => self.task,
+        }
+    }
+}
+
 impl From<Task<Message>> for Step {
     fn from(task: Task<Message>) -> Step {
         Step { task, job: None }
@@ -105,11 +115,7 @@ impl App {
         let window = iced::window::oldest()
             .and_then(iced::window::raw_id::<Message>)
             .map(Message::WindowRaw);
-        let task = match step.job {
-            Some(job) => Task::batch([step.task, job.spawn(), window]),
-            None => Task::batch([step.task, window]),
-        };
-        (app, task)
+        (app, Task::batch([step.into_task(), window]))
     }
 
     /// As `new`, with the start-up job handed back (tests run it themselves). Card payments
@@ -185,11 +191,7 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        let step = self.step(message);
-        match step.job {
-            Some(job) => Task::batch([step.task, job.spawn()]),
-            None => step.task,
-        }
+        self.step(message).into_task()
     }
 
     pub fn step(&mut self, message: Message) -> Step {
