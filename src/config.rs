@@ -1,5 +1,9 @@
 //! The store's configuration file (TOML). No file means demo mode.
 
+mod printer;
+
+pub use printer::PrinterConfig;
+
 use crate::money::Currency;
 use crate::terminal::spec::TerminalSpec;
 use jiff::civil::Time;
@@ -46,6 +50,8 @@ struct File {
     terminal: TerminalSection,
     #[serde(default)]
     guard: GuardSection,
+    #[serde(default)]
+    printer: printer::PrinterSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,6 +109,7 @@ pub struct Config {
     /// The manager PIN that allows deferring a settlement (4 to 8 digits); `None` = nobody
     /// can defer. Until the roles issue brings users, one PIN for all managers.
     pub manager_pin: Option<String>,
+    pub printer: PrinterConfig,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -145,6 +152,7 @@ impl Config {
             terminal_password: 123456,
             terminal_auto_clear: None,
             manager_pin: Some(DEMO_MANAGER_PIN.into()),
+            printer: PrinterConfig::default(),
             demo: true,
         }
     }
@@ -227,6 +235,7 @@ impl Config {
             terminal_password,
             terminal_auto_clear,
             manager_pin,
+            printer: file.printer.check()?,
             demo: false,
         })
     }

@@ -64,7 +64,16 @@ fn sell_and_close_the_day_on_a_fresh_data_dir() {
     assert_eq!(x["gross_total"], "48.05");
     assert_eq!(x["z_number"], Value::Null);
 
-    let z = json(d, &["report", "z", "--counted", "48.00", "--json"]);
+    let mut z = json(d, &["report", "z", "--counted", "48.00", "--json"]);
+    // Demo mode prints into the preview folder; the report itself has no "print".
+    let printed = z.as_object_mut().and_then(|o| o.remove("print")).expect("print outcome");
+    assert_eq!(printed["state"], "done", "{printed}");
+    let preview = std::fs::read_to_string(
+        d.join("receipts")
+            .join(format!("{:06}-report_z.txt", printed["job"].as_i64().expect("job"))),
+    )
+    .expect("preview file");
+    assert!(preview.contains("48.05"), "{preview}");
     assert_eq!(z["z_number"], 1);
     assert_eq!(z["business_day"], business_day.as_str());
     assert_eq!(z["sales_count"], 2);

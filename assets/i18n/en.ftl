@@ -149,3 +149,11 @@ quit-title = The card batch is not settled
 quit-settle = Settle now (Enter)
 quit-defer = Defer (manager)
 quit-stay = Stay (Esc)
+
+# Printing
+ui-print-sending = Printing the receipt…
+ui-print-done = Receipt printed.
+ui-print-failed = Receipt NOT printed (job { $job }): { $reason }. It is kept; press Reprint when the printer is ready.
+ui-print-reprint = Reprint
+ui-print-backlog = { $count } printout(s) waiting for the printer: { $reason }
+ui-print-resend = Print them now

@@ -61,3 +61,24 @@ report-card-failed = Last end-of-day failed: { $reason }
 report-card-lost = Batch #{ $batch } { $terminal }: LOST (cleared unsettled)
 report-card-lost-at = Cleared
 report-card-claim = Claim from the acquirer: tillguard report claim --batch { $batch }
+
+# Printing
+print-copy = *** COPY ***
+print-test-title = PRINTER TEST
+print-test-printer = Printer
+print-test-time = Time
+print-test-width = Characters per line
+print-test-bold = Bold line
+print-test-double = Double height
+print-test-end = End of test page - cut below
+print-batch = Card batch
+print-settlement-title = CARD SETTLEMENT
+print-deferral-title = SETTLEMENT DEFERRED
+print-deferral-by = Deferred by
+print-deferral-at = At
+print-deferral-until = Settle by
+print-deferral-reason = Reason: { $reason }
+print-deferral-note = The batch must be settled before the time above, or the terminal may clear it unsettled.
+print-claim-title = CLAIM LIST - LOST BATCH
+print-claim-numbers = trace { $trace }  receipt { $receipt }
+print-claim-total = { $count } transaction(s)

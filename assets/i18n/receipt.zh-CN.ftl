@@ -61,3 +61,24 @@ report-card-failed = 上次结算失败：{ $reason }
 report-card-lost = 批次 #{ $batch } { $terminal }：已丢失（终端未结算即清零）
 report-card-lost-at = 清零时间
 report-card-claim = 须向收单机构追讨：tillguard report claim --batch { $batch }
+
+# 打印
+print-copy = *** 副本 COPY ***
+print-test-title = 打印测试
+print-test-printer = 打印机
+print-test-time = 时间
+print-test-width = 每行字符数
+print-test-bold = 粗体行
+print-test-double = 倍高字体
+print-test-end = 测试页结束 - 下方切纸
+print-batch = 刷卡批次
+print-settlement-title = 刷卡结算
+print-deferral-title = 结算已推迟
+print-deferral-by = 推迟人
+print-deferral-at = 时间
+print-deferral-until = 最迟结算
+print-deferral-reason = 原因：{ $reason }
+print-deferral-note = 必须在上述时间前结算，否则终端可能未结算即清零。
+print-claim-title = 追讨清单 - 丢失批次
+print-claim-numbers = 流水号 { $trace }  凭证号 { $receipt }
+print-claim-total = 共 { $count } 笔

@@ -149,3 +149,11 @@ quit-title = 刷卡批次尚未结算
 quit-settle = 立即结算（回车）
 quit-defer = 延期（经理）
 quit-stay = 留下（Esc）
+
+# 打印
+ui-print-sending = 正在打印小票…
+ui-print-done = 小票已打印。
+ui-print-failed = 小票未打印（任务 { $job }）：{ $reason }。任务已保留，打印机就绪后请按“重打”。
+ui-print-reprint = 重打
+ui-print-backlog = { $count } 张单据等待打印：{ $reason }
+ui-print-resend = 立即打印

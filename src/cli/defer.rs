@@ -2,7 +2,8 @@
 //! read from TILLGUARD_MANAGER_PIN or standard input, never from an argument (arguments show
 //! in process lists and shell history).
 
-use super::print_json;
+use super::{print_json, print_out};
+use crate::printer::spec::PrinterSpec;
 use crate::settlement::batch::DeferReason;
 use crate::settlement::guard::next_local;
 use crate::till::Till;
@@ -66,7 +67,7 @@ fn parse_until(text: &str, till: &Till) -> anyhow::Result<Timestamp> {
     next_local(till.now(), till.day_rule(), at).ok_or_else(bad)
 }
 
-pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
     let reason = match (args.reason, args.text.as_deref().map(str::trim)) {
         (Reason::Other, Some(text)) if !text.is_empty() => DeferReason::Other(text.to_string()),
         (Reason::Other, _) => anyhow::bail!("--reason other needs --text saying why"),
@@ -82,6 +83,13 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
         DeferReason::Other(t) => Some(t.clone()),
         _ => None,
     };
+    // The deferral is stored; its slips print where a printer is set up.
+    let mut printed = Vec::new();
+    if let Some(target) = till.print_target(printer) {
+        for job in till.queue_deferral_slips(&d)? {
+            printed.push(print_out::send(till, job, &target)?);
+        }
+    }
     if args.json {
         return print_json(&json!({
             "until": d.until.to_string(),
@@ -89,6 +97,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "reason": d.reason.code(),
             "text": text,
             "at": d.at.to_string(),
+            "print": printed.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
         }));
     }
     let local = d.until.to_zoned(till.config().time_zone.clone());
@@ -99,5 +108,8 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
         d.reason.code(),
         text.map(|t| format!(": {t}")).unwrap_or_default()
     );
+    for p in &printed {
+        p.report("deferral slip");
+    }
     Ok(())
 }

@@ -5,6 +5,8 @@ mod catalog;
 mod defer;
 mod guard_json;
 mod json;
+mod print_out;
+mod printer;
 mod recover;
 mod refund;
 mod report;
@@ -33,6 +35,10 @@ pub struct Cli {
     /// (overrides [terminal] connection in the config file).
     #[arg(long, global = true, env = "TILLGUARD_TERMINAL", value_name = "SPEC")]
     pub terminal: Option<String>,
+    /// Receipt printer for this run: serial:PATH[@BAUD], tcp:HOST[:PORT], device:PATH or
+    /// file:PATH (overrides [printer] connection in the config file).
+    #[arg(long, global = true, env = "TILLGUARD_PRINTER", value_name = "SPEC")]
+    pub printer: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,6 +65,8 @@ pub enum Command {
     Catalog(catalog::Args),
     /// Card terminal tools: ports, check, decode, simulate.
     Terminal(terminal::Args),
+    /// Receipt printer tools: test page, status, queue, reprint.
+    Printer(printer::Args),
 }
 
 impl Cli {
@@ -75,8 +83,19 @@ impl Cli {
             .map_err(|e| anyhow::anyhow!("--terminal: {e}"))
     }
 
+    /// `--printer`, parsed; `None` when not given.
+    pub fn printer_spec(&self) -> anyhow::Result<Option<crate::printer::spec::PrinterSpec>> {
+        self.printer
+            .as_deref()
+            .map(crate::printer::spec::PrinterSpec::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--printer: {e}"))
+    }
+
     pub fn open_till(&self) -> anyhow::Result<Till> {
-        Ok(Till::open(&self.paths()?, clock()?)?)
+        let mut till = Till::open(&self.paths()?, clock()?)?;
+        till.set_printer(self.printer_spec()?);
+        Ok(till)
     }
 }
 
@@ -132,6 +151,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         return Ok(false);
     };
     let spec = cli.terminal_spec()?;
+    let printer = cli.printer_spec()?;
     if let Command::Terminal(args) = command {
         // Terminal tools work without opening the ledger.
         terminal::run(args, &cli.paths()?, spec.as_ref())?;
@@ -150,13 +170,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     };
     match command {
         Command::Status(args) => status::run(&mut till, args)?,
-        Command::Sell(args) => sell::run(&mut till, args, &connect)?,
+        Command::Sell(args) => sell::run(&mut till, args, &connect, printer.as_ref())?,
         Command::Refund(args) => refund::run(&mut till, args, &connect)?,
         Command::Void(args) => void::run(&mut till, args, &connect)?,
         Command::Recover(args) => recover::run(&mut till, args, &connect)?,
-        Command::Settle(args) => settle::run(&mut till, args, &connect)?,
-        Command::Defer(args) => defer::run(&mut till, args)?,
-        Command::Report(args) => report::run(&mut till, args)?,
+        Command::Settle(args) => settle::run(&mut till, args, &connect, printer.as_ref())?,
+        Command::Defer(args) => defer::run(&mut till, args, printer.as_ref())?,
+        Command::Report(args) => report::run(&mut till, args, printer.as_ref())?,
+        Command::Printer(args) => printer::run(&mut till, args, printer.as_ref())?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
         Command::Terminal(_) => {}
     }

@@ -1,5 +1,6 @@
-use super::{guard_json, print_json};
+use super::{guard_json, print_json, print_out};
 use crate::money::Money;
+use crate::printer::spec::PrinterSpec;
 use crate::till::Till;
 use jiff::civil::Date;
 
@@ -42,9 +43,12 @@ enum Kind {
     },
 }
 
-pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
+    // Only a Z-report that this command closes is printed; `printer reprint z:N` prints a
+    // stored one again as a copy.
+    let mut closed_now = false;
     let (report, json) = match &args.kind {
-        Kind::Claim { batch, json } => return claim(till, *batch, *json),
+        Kind::Claim { batch, json } => return claim(till, *batch, *json, printer),
         Kind::X { day, json } => (till.x_report(*day)?, *json),
         Kind::Z { day, counted, json } => {
             let target = match day {
@@ -63,22 +67,38 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
                 (None, Some(text)) => {
                     let counted = Money::parse_non_negative(text, till.currency())
                         .map_err(|e| anyhow::anyhow!("--counted: {e}"))?;
+                    closed_now = true;
                     (till.close_day(Some(target), counted)?, *json)
                 }
             }
         }
     };
+    let printed = match till.print_target(printer).filter(|_| closed_now) {
+        Some(target) => {
+            let job = till.queue_report(&report)?;
+            Some(print_out::send(till, job, &target)?)
+        }
+        None => None,
+    };
     if json {
-        return print_json(&report.to_json());
+        let mut value = report.to_json();
+        if let Some(p) = &printed {
+            value["print"] = p.to_json();
+        }
+        return print_json(&value);
     }
     print!("{}", till.report_text(&report));
+    if let Some(p) = &printed {
+        p.report("Z-report");
+    }
     Ok(())
 }
 
-fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
+fn claim(till: &mut Till, batch: i64, json: bool, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
     // The guard first turns a batch whose clear time passed into Lost.
     till.guard(false)?;
     let lines = till.claim_list(batch)?;
+    let printed = print_out::queue_and_send(till, printer, |till| till.queue_claim(batch))?;
     let row = till.store().batch(batch)?;
     let total = lines.iter().fold(Money::zero(till.currency()), |sum, l| match l.kind {
         crate::store::CardKind::Refund => sum - l.amount,
@@ -93,6 +113,7 @@ fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
             "currency": till.currency().alpha,
             "total": total.plain(),
             "lines": lines.iter().map(guard_json::claim_line).collect::<Vec<_>>(),
+            "print": printed.as_ref().map(|p| p.to_json()),
         }));
     }
     println!(
@@ -119,6 +140,9 @@ fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
             l.card_type.as_deref().unwrap_or("-"),
             l.terminal_id.as_deref().unwrap_or("-")
         );
+    }
+    if let Some(p) = &printed {
+        p.report("claim list");
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
-use super::{card_output, json, print_json};
+use super::{card_output, json, print_json, print_out};
 use crate::money::Money;
+use crate::printer::spec::PrinterSpec;
 use crate::till::Till;
 use crate::till::card::CardTender;
 
@@ -46,7 +47,12 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
     Ok(tenders)
 }
 
-pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
+pub fn run(
+    till: &mut Till,
+    args: &Args,
+    terminal: card_output::Connect<'_>,
+    printer: Option<&PrinterSpec>,
+) -> anyhow::Result<()> {
     let mut cart = till.new_cart();
     for item in &args.items {
         till.scan(&mut cart, item)
@@ -65,10 +71,23 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
             })?
         }
     };
+    // The sale is committed: from here on a printer problem is reported, not an error.
+    let printed = match till.print_target(printer) {
+        Some(target) => {
+            let job = till.queue_receipt(&sale)?;
+            Some(print_out::send(till, job, &target)?)
+        }
+        None => None,
+    };
     if args.json {
-        return print_json(&json::sale(&sale));
+        let mut value = json::sale(&sale);
+        value["print"] = printed.as_ref().map(|p| p.to_json()).unwrap_or(serde_json::Value::Null);
+        return print_json(&value);
     }
     print!("{}", till.receipt_text(&sale));
+    if let Some(p) = &printed {
+        p.report("receipt");
+    }
     println!(
         "sale {} committed: total {}, change {}",
         sale.id,

@@ -2,6 +2,7 @@
 //! totals and the reconciliation, then batches still unsettled (with their deferral), then
 //! lost ones with the command that prints their claim list.
 
+use super::doc::Doc;
 use super::layout::Tr;
 use super::text::{pair, wrap};
 use crate::money::Money;
@@ -23,21 +24,21 @@ impl Ctx<'_> {
     }
 
     /// An indented line, wrapped.
-    fn note(&self, out: &mut Vec<String>, text: &str) {
+    fn note(&self, out: &mut Doc, text: &str) {
         out.extend(wrap(&format!("  {text}"), self.cols));
     }
 
     /// An indented label with a value flush right.
-    fn value(&self, out: &mut Vec<String>, label: &str, value: &str) {
+    fn value(&self, out: &mut Doc, label: &str, value: &str) {
         out.extend(pair(&format!("  {label}"), value, self.cols));
     }
 
-    fn ledger(&self, out: &mut Vec<String>, count: u64, amount: Money) {
+    fn ledger(&self, out: &mut Doc, count: u64, amount: Money) {
         let label = (self.tr)("report-card-ledger", &[("count", count.to_string())]);
         self.value(out, &label, &amount.plain());
     }
 
-    fn deferral(&self, out: &mut Vec<String>, d: &Option<Deferral>) {
+    fn deferral(&self, out: &mut Doc, d: &Option<Deferral>) {
         let Some(d) = d else { return };
         let reason = match d.reason.text() {
             Some(text) => text.to_string(),
@@ -50,7 +51,7 @@ impl Ctx<'_> {
         self.note(out, &(self.tr)("report-card-deferred", &args));
     }
 
-    fn settled(&self, out: &mut Vec<String>, b: &SettledBatch) {
+    fn settled(&self, out: &mut Doc, b: &SettledBatch) {
         let tr = self.tr;
         let head = tr(
             "report-card-settled",
@@ -112,7 +113,7 @@ impl Ctx<'_> {
 }
 
 /// Appends the section (nothing for reports made before it existed).
-pub(super) fn card_settlement(out: &mut Vec<String>, c: &CardSettlement, tr: Tr<'_>, tz: &TimeZone, cols: usize) {
+pub(super) fn card_settlement(out: &mut Doc, c: &CardSettlement, tr: Tr<'_>, tz: &TimeZone, cols: usize) {
     let ctx = Ctx { tr, tz, cols };
     out.extend(wrap(&tr("report-card-title", &[]), cols));
     if c.is_empty() {

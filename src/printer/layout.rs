@@ -1,9 +1,11 @@
 //! Receipt and report layout. Labels come from the caller's translator so the layout
 //! itself holds no language.
 
-use super::text::{center, pair, wrap};
+use super::doc::Doc;
+use super::text::{pair, wrap};
 use crate::sale::{Kind, SaleRecord};
 use crate::settlement::report::{Report, ReportKind};
+use serde::{Deserialize, Serialize};
 
 /// Store details printed at the top.
 #[derive(Debug, Clone, Default)]
@@ -12,43 +14,42 @@ pub struct Header {
     pub address: String,
     pub tax_id: String,
     pub demo: bool,
+    /// The code printed under a sale receipt so the sale can be found again by scanning.
+    pub sale_code: SaleCode,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaleCode {
+    #[default]
+    Qr,
+    Code128,
+    None,
+}
+
+/// What a receipt's code holds: the till and the sale number, scanner-friendly ASCII.
+pub fn sale_code_text(sale_id: i64) -> String {
+    format!("TGS{sale_id:08}")
 }
 
 /// A translator: message id -> text, with named arguments.
 pub type Tr<'a> = &'a dyn Fn(&str, &[(&str, String)]) -> String;
 
-pub struct Receipt {
-    pub lines: Vec<String>,
-}
-
-impl Receipt {
-    pub fn text(&self) -> String {
-        let mut s = self.lines.join("\n");
-        s.push('\n');
-        s
-    }
-}
-
-fn rule(cols: usize) -> String {
-    "-".repeat(cols)
-}
-
-fn header_lines(out: &mut Vec<String>, h: &Header, tr: Tr<'_>, cols: usize) {
-    out.extend(center(&h.store_name, cols));
+pub(super) fn header_lines(out: &mut Doc, h: &Header, tr: Tr<'_>) {
+    out.title(&h.store_name);
     if !h.address.is_empty() {
-        out.extend(center(&h.address, cols));
+        out.center(&h.address);
     }
     if !h.tax_id.is_empty() {
-        out.extend(center(&tr("receipt-tax-id", &[("id", h.tax_id.clone())]), cols));
+        out.center(&tr("receipt-tax-id", &[("id", h.tax_id.clone())]));
     }
     if h.demo {
-        out.extend(center(&tr("receipt-demo", &[]), cols));
+        out.center(&tr("receipt-demo", &[]));
     }
-    out.push(rule(cols));
+    out.rule();
 }
 
 /// One line per tax rate: the rate, the amount it was computed on, the tax.
-fn tax_lines(out: &mut Vec<String>, taxes: &[crate::sale::TaxAmount], tr: Tr<'_>, cols: usize) {
+fn tax_lines(out: &mut Doc, taxes: &[crate::sale::TaxAmount], tr: Tr<'_>, cols: usize) {
     for t in taxes {
         let label = tr(
             "receipt-tax-line",
@@ -66,12 +67,12 @@ pub fn receipt(
     zh: bool,
     time_zone: &jiff::tz::TimeZone,
     cols: usize,
-) -> Receipt {
+) -> Doc {
     let d = &sale.draft;
-    let mut out = Vec::new();
-    header_lines(&mut out, h, tr, cols);
+    let mut out = Doc::new(cols);
+    header_lines(&mut out, h, tr);
     if d.kind == Kind::Refund {
-        out.extend(center(&tr("receipt-refund-title", &[]), cols));
+        out.title(&tr("receipt-refund-title", &[]));
         if let Some(of) = d.refund_of {
             out.extend(wrap(&tr("receipt-refund-of", &[("number", format!("{of:06}"))]), cols));
         }
@@ -87,7 +88,7 @@ pub fn receipt(
         &tr("receipt-cashier", &[("name", sale.cashier.clone())]),
         cols,
     ));
-    out.push(rule(cols));
+    out.rule();
     for l in &d.lines {
         out.extend(wrap(l.name(zh), cols));
         // A net price is shown as typed, with the tax added, so the line total is explained.
@@ -110,7 +111,7 @@ pub fn receipt(
             ));
         }
     }
-    out.push(rule(cols));
+    out.rule();
     if !d.sale_discount.is_zero() {
         let reason = d.sale_discount_reason.clone().unwrap_or_default();
         out.extend(pair(
@@ -119,7 +120,7 @@ pub fn receipt(
             cols,
         ));
     }
-    out.extend(pair(&tr("receipt-total", &[]), &d.total.plain(), cols));
+    out.pair_bold(&tr("receipt-total", &[]), &d.total.plain());
     tax_lines(&mut out, &d.taxes, tr, cols);
     for p in &d.payments {
         let method = tr(&format!("tender-{}", p.method.as_str()), &[]);
@@ -131,14 +132,20 @@ pub fn receipt(
             out.extend(pair(&tr("receipt-change", &[]), &p.change.plain(), cols));
         }
     }
-    out.push(rule(cols));
-    out.extend(center(&tr("receipt-thanks", &[]), cols));
-    Receipt { lines: out }
+    out.rule();
+    out.center(&tr("receipt-thanks", &[]));
+    let code = sale_code_text(sale.id);
+    match h.sale_code {
+        SaleCode::Qr => out.qr(&code),
+        SaleCode::Code128 => out.code128(&code),
+        SaleCode::None => {}
+    }
+    out
 }
 
 /// What the customer and the acquirer need to find a card payment again: the card as the
 /// terminal masked it, and the terminal's trace and receipt numbers.
-fn card_reference(out: &mut Vec<String>, card: &crate::sale::CardDetails, tr: Tr<'_>, cols: usize) {
+fn card_reference(out: &mut Doc, card: &crate::sale::CardDetails, tr: Tr<'_>, cols: usize) {
     let name = card.card_name.clone().or_else(|| card.card_type.clone());
     let card_line: Vec<String> = [name, card.pan.clone()].into_iter().flatten().collect();
     if !card_line.is_empty() {
@@ -156,17 +163,21 @@ fn card_reference(out: &mut Vec<String>, card: &crate::sale::CardDetails, tr: Tr
     for line in numbers.into_iter().flatten() {
         out.extend(wrap(&format!("  {line}"), cols));
     }
+    // The terminal's own slip text, as it sent it: what the cardholder would sign or keep.
+    for line in &card.slip {
+        out.wrap(line.trim_end());
+    }
 }
 
 /// An X- or Z-report.
-pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone, cols: usize) -> Receipt {
-    let mut out = Vec::new();
-    header_lines(&mut out, h, tr, cols);
+pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone, cols: usize) -> Doc {
+    let mut out = Doc::new(cols);
+    header_lines(&mut out, h, tr);
     let title = match (r.kind, r.z_number) {
         (ReportKind::Z, Some(n)) => tr("report-z-title", &[("number", n.to_string())]),
         _ => tr("report-x-title", &[]),
     };
-    out.extend(center(&title, cols));
+    out.title(&title);
     out.extend(pair(&tr("report-day", &[]), &r.business_day.to_string(), cols));
     let at = r
         .generated_at
@@ -174,7 +185,7 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
         .strftime("%Y-%m-%d %H:%M")
         .to_string();
     out.extend(pair(&tr("report-printed", &[]), &at, cols));
-    out.push(rule(cols));
+    out.rule();
     let f = &r.figures;
     out.extend(pair(
         &tr("report-sales", &[("count", f.sales_count.to_string())]),
@@ -189,10 +200,10 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
     out.extend(pair(&tr("report-discounts", &[]), &f.discounts_total.plain(), cols));
     out.extend(pair(&tr("report-gross", &[]), &r.gross_total().plain(), cols));
     out.extend(pair(&tr("report-net", &[]), &r.net_total().plain(), cols));
-    out.push(rule(cols));
+    out.rule();
     tax_lines(&mut out, &f.taxes, tr, cols);
     out.extend(pair(&tr("report-tax-total", &[]), &r.tax_total().plain(), cols));
-    out.push(rule(cols));
+    out.rule();
     out.extend(wrap(&tr("report-tenders", &[]), cols));
     for (method, amount) in &f.tenders {
         out.extend(pair(
@@ -206,12 +217,12 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
         out.extend(pair(&tr("report-cash-counted", &[]), &counted.plain(), cols));
         out.extend(pair(&tr("report-cash-difference", &[]), &diff.plain(), cols));
     }
-    out.push(rule(cols));
+    out.rule();
     if let Some(cards) = &r.card_settlement {
         super::card_section::card_settlement(&mut out, cards, tr, time_zone, cols);
-        out.push(rule(cols));
+        out.rule();
     }
-    Receipt { lines: out }
+    out
 }
 
 #[cfg(test)]
@@ -265,7 +276,7 @@ mod tests {
             ..Header::default()
         };
         let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("tz");
-        receipt(&sale(), &header, &tr, lang.is_zh(), &tz, cols).lines
+        receipt(&sale(), &header, &tr, lang.is_zh(), &tz, cols).lines()
     }
 
     #[test]

@@ -1,5 +1,12 @@
-//! Receipts and reports: pure layout into lines, rendered as text (ESC/POS output comes later).
+//! Receipts and reports: pure layout into a document, ESC/POS bytes, the links to printers.
 
 mod card_section;
+pub mod charset;
+pub mod doc;
+pub mod encode;
 pub mod layout;
+pub mod link;
+pub mod pages;
+pub mod spec;
+pub mod status;
 pub mod text;

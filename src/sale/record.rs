@@ -102,6 +102,9 @@ pub struct CardDetails {
     pub card_name: Option<String>,
     pub pan: Option<String>,
     pub terminal_id: Option<String>,
+    /// The slip lines the terminal sent to be printed (06 D1 / 06 D3); empty when it
+    /// printed its own slip.
+    pub slip: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

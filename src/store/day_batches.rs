@@ -145,4 +145,13 @@ impl Store {
     pub fn card_settlement(&self, day: Date) -> Result<CardSettlement, StoreError> {
         card_settlement(&self.conn, day, self.currency)
     }
+
+    /// One batch as a report section shows it (the settlement printout).
+    pub fn batch_section(&self, id: i64) -> Result<CardSettlement, StoreError> {
+        let mut out = CardSettlement::default();
+        for b in rows(&self.conn, "id = ?1", params![id], self.currency)? {
+            add(&self.conn, &mut out, b, self.currency)?;
+        }
+        Ok(out)
+    }
 }

@@ -133,6 +133,18 @@ impl Store {
         Ok(report)
     }
 
+    /// The business day Z-report number `z` closed.
+    pub fn z_report_day(&self, z: i64) -> Result<Option<Date>, StoreError> {
+        let day: Option<String> = self
+            .conn
+            .query_row("SELECT business_day FROM z_reports WHERE z_number = ?1", [z], |r| {
+                r.get(0)
+            })
+            .map(Some)
+            .or_else(none)?;
+        day.as_deref().map(super::parse_date).transpose()
+    }
+
     /// The stored Z-report of a day, exactly as it was closed.
     pub fn z_report(&self, day: Date) -> Result<Option<Report>, StoreError> {
         let body: Option<String> = self

@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_card_terminal_index.sql",
         include_str!("../../migrations/0006_card_terminal_index.sql"),
     ),
+    (
+        "0007_print_queue.sql",
+        include_str!("../../migrations/0007_print_queue.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

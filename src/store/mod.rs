@@ -10,6 +10,7 @@ mod day_batches;
 mod days;
 mod deferrals;
 mod migrate;
+mod print_jobs;
 mod products;
 mod sales;
 mod totals;
@@ -22,6 +23,7 @@ pub use card_draft::{JournaledSale, with_card};
 pub use days::DayRow;
 pub use deferrals::StoredDeferral;
 pub use migrate::latest_version;
+pub use print_jobs::{JobState, NewJob, PrintJob};
 pub use products::ImportSummary;
 pub use totals::TerminalTotals;
 

@@ -258,7 +258,7 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
     let mut payments = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, p.amount_minor, p.given_minor, p.change_minor, p.state, p.card_payment_id,
-                c.trace, c.receipt_no, c.card_type, c.card_name, c.pan, c.terminal_id
+                c.trace, c.receipt_no, c.card_type, c.card_name, c.pan, c.terminal_id, c.slip
          FROM payments p LEFT JOIN card_payments c ON c.id = p.card_payment_id WHERE p.sale_id = ?1 ORDER BY p.id",
     )?;
     for row in stmt.query_map([id], |r| {
@@ -271,6 +271,10 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
                 card_name: r.get(9)?,
                 pan: r.get(10)?,
                 terminal_id: r.get(11)?,
+                slip: r
+                    .get::<_, Option<String>>(12)?
+                    .map(|s| s.lines().map(str::to_string).collect())
+                    .unwrap_or_default(),
             }),
             None => None,
         };

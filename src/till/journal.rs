@@ -142,6 +142,7 @@ pub(super) struct Intent<'a> {
 pub(super) struct Approved {
     pub id: i64,
     pub fields: CardResultFields,
+    pub slip: Vec<String>,
 }
 
 /// The terminal command to run, e.g. `|t, observer, cancel| t.authorize(amount, observer, cancel)`.
@@ -236,7 +237,17 @@ impl Till {
             }
             // Once its Status-Information is acknowledged the transaction counts, even if the
             // Completion never arrives.
-            (Some(fields), _) => Ok(Approved { id, fields }),
+            (Some(fields), result) => {
+                let slip = result.map(|e| e.print_lines).unwrap_or_default();
+                if !slip.is_empty() {
+                    // The approval is already journaled; a slip that cannot be stored only
+                    // means the receipt prints without the terminal's lines.
+                    if let Err(e) = self.store.card_slip_set(id, &slip) {
+                        tracing::warn!("card payment #{id}: slip not stored: {e}");
+                    }
+                }
+                Ok(Approved { id, fields, slip })
+            }
             (None, Ok(exchange)) => {
                 let code = declined.or(exchange.aborted).unwrap_or(0xFF);
                 if declined.is_none() {
@@ -272,7 +283,11 @@ impl Till {
     /// Commits the journaled sale with the terminal's card details. If this fails the row
     /// stays approved without a sale, and recovery commits it from the journal.
     pub(super) fn commit_card_sale(&mut self, draft: SaleDraft, approved: Approved) -> Result<SaleRecord, TillError> {
-        let draft = crate::store::with_card(draft, card_details(approved.id, &approved.fields))
+        let card = CardDetails {
+            slip: approved.slip,
+            ..card_details(approved.id, &approved.fields)
+        };
+        let draft = crate::store::with_card(draft, card)
             .map_err(|e| StoreError::Damaged(format!("card payment #{}: {e}", approved.id)))?;
         self.commit_unguarded(&draft)
     }
@@ -287,5 +302,6 @@ pub(super) fn card_details(journal_id: i64, f: &CardResultFields) -> CardDetails
         card_name: f.card_name.clone(),
         pan: f.pan.clone(),
         terminal_id: f.terminal_id.clone(),
+        slip: Vec::new(),
     }
 }

@@ -5,8 +5,7 @@ use crate::catalog::{Catalog, LookupError, parse_csv};
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, Language};
 use crate::money::{Currency, Money};
-use crate::printer::layout::{self, Header};
-use crate::printer::text::WIDTH_58MM;
+use crate::printer::layout::Header;
 use crate::sale::{Cart, PaymentMethod, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
 use crate::settlement::day::{DayRule, effective_day};
 use crate::settlement::guard::Why;
@@ -26,6 +25,8 @@ mod guard;
 mod journal;
 mod paths;
 mod poll;
+pub mod print;
+mod print_docs;
 pub mod recover;
 #[cfg(test)]
 mod report_tests;
@@ -112,6 +113,8 @@ pub enum TillError {
     PinLocked { attempts: u32, until: String },
     #[error("batch: {0}")]
     Batch(String),
+    #[error("printing: {0}")]
+    Print(String),
 }
 
 pub struct Till {
@@ -125,6 +128,8 @@ pub struct Till {
     /// The business day this Till was opened on: an unsettled batch from before it was left
     /// by an earlier run, one from since then saw the day change while running.
     started_on: Date,
+    /// `--printer` for this run.
+    printer_override: Option<crate::printer::spec::PrinterSpec>,
 }
 
 impl Till {
@@ -159,6 +164,7 @@ impl Till {
             rule,
             last_recovery: None,
             started_on,
+            printer_override: None,
         })
     }
 
@@ -353,28 +359,17 @@ impl Till {
             address: self.config.address.clone(),
             tax_id: self.config.tax_id.clone(),
             demo: self.config.demo,
+            sale_code: self.config.printer.sale_code,
         }
     }
 
-    /// The receipt as monospace text (58 mm paper width).
+    /// The receipt as monospace text, as wide as the configured paper.
     pub fn receipt_text(&self, sale: &SaleRecord) -> String {
-        let i18n = crate::i18n::I18n::new(self.config.language);
-        let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
-        layout::receipt(
-            sale,
-            &self.header(),
-            &tr,
-            self.config.language.is_zh(),
-            &self.config.time_zone,
-            WIDTH_58MM,
-        )
-        .text()
+        self.receipt_doc(sale).text()
     }
 
     pub fn report_text(&self, report: &Report) -> String {
-        let i18n = crate::i18n::I18n::new(self.config.language);
-        let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
-        layout::report(report, &self.header(), &tr, &self.config.time_zone, WIDTH_58MM).text()
+        self.report_doc(report).text()
     }
 }
 

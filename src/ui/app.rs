@@ -5,6 +5,7 @@
 //! step's job themselves.
 
 mod guard;
+mod print;
 mod routes;
 
 use super::banner;
@@ -45,6 +46,10 @@ pub enum Message {
     WindowRaw(u64),
     OpenEndOfDay,
     Quit(QuitChoice),
+    /// A print job's outcome (Err: why it did not print; the job stays queued).
+    Printed(i64, Result<(), String>),
+    /// Send every printout still waiting.
+    ResendPrints,
 }
 
 /// The quit dialog's buttons.
@@ -104,6 +109,8 @@ pub struct App {
     waiting: Vec<Message>,
     /// Holds off OS shutdown while a batch holds card payments (not started in tests).
     inhibitor: Inhibitor,
+    /// Printouts waiting for the printer, and the last reason one failed.
+    print_backlog: Option<(usize, String)>,
 }
 
 impl App {
@@ -144,7 +151,9 @@ impl App {
             quit: None,
             waiting: Vec::new(),
             inhibitor: Inhibitor::default(),
+            print_backlog: None,
         };
+        app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
             app.desk.take().map(|desk| desk.recover().map(Message::Desk))
         } else {
@@ -195,6 +204,23 @@ impl App {
     }
 
     pub fn step(&mut self, message: Message) -> Step {
+        let step = self.route(message);
+        match self.print_new_receipt() {
+            None => step,
+            Some(print) => match step.job {
+                None => Step {
+                    task: step.task,
+                    job: Some(print),
+                },
+                Some(job) => Step {
+                    task: Task::batch([step.task, print.spawn()]),
+                    job: Some(job),
+                },
+            },
+        }
+    }
+
+    fn route(&mut self, message: Message) -> Step {
         match message {
             Message::Checkout(message) => self.checkout_message(message),
             Message::EndOfDay(message) => self.end_of_day_message(message),
@@ -211,7 +237,17 @@ impl App {
             }
             Message::OpenEndOfDay => self.open_end_of_day(None).into(),
             Message::Quit(choice) => self.quit_choice(choice),
+            Message::Printed(job, result) => {
+                self.printed(job, result);
+                Task::none().into()
+            }
+            Message::ResendPrints => self.resend_backlog(),
         }
+    }
+
+    /// Printouts waiting for the printer, and the last reason one failed.
+    pub fn print_backlog(&self) -> Option<&(usize, String)> {
+        self.print_backlog.as_ref()
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -228,7 +264,11 @@ impl App {
             Screen::Checkout => self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout),
             Screen::EndOfDay(state) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
         };
-        let page: Element<'_, Message> = column![banner, screen].into();
+        let backlog = self
+            .print_backlog
+            .as_ref()
+            .map(|(count, reason)| super::banner::print_backlog(*count, reason, &self.i18n, Message::ResendPrints));
+        let page: Element<'_, Message> = column![banner].push(backlog).push(screen).into();
         match &self.quit {
             Some(verdict) => super::quit::dialog(page, verdict, &self.i18n),
             None => page,

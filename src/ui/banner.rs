@@ -13,6 +13,8 @@ use jiff::tz::TimeZone;
 
 /// The banner's id, for tests and for reading it on screen.
 pub const BANNER_ID: &str = "guard-banner";
+/// The printer strip's id.
+pub const PRINT_BACKLOG_ID: &str = "print-backlog";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -112,6 +114,34 @@ pub fn view<'a, Message: Clone + 'a>(
     container(strip)
         .id(iced::widget::Id::new(BANNER_ID))
         .style(style)
+        .padding([6.0, 12.0])
+        .width(Fill)
+        .into()
+}
+
+/// The printer strip: shown while printouts wait in the queue, with a button that sends them.
+pub fn print_backlog<'a, Message: Clone + 'a>(
+    count: usize,
+    reason: &str,
+    i18n: &I18n,
+    resend: Message,
+) -> Element<'a, Message> {
+    let words = i18n.t_args(
+        "ui-print-backlog",
+        &[("count", count.to_string()), ("reason", reason.to_string())],
+    );
+    let strip = row![
+        text(words).size(theme::TEXT),
+        space::horizontal(),
+        button(text(i18n.t("ui-print-resend")).size(theme::TEXT))
+            .style(button::secondary)
+            .on_press(resend),
+    ]
+    .spacing(theme::SPACING)
+    .align_y(Center);
+    container(strip)
+        .id(iced::widget::Id::new(PRINT_BACKLOG_ID))
+        .style(theme::error_line)
         .padding([6.0, 12.0])
         .width(Fill)
         .into()

@@ -66,6 +66,7 @@ mod tests {
             include_str!("screen/checkout/card.rs"),
             include_str!("screen/checkout/terminal.rs"),
             include_str!("banner.rs"),
+            include_str!("app/print.rs"),
             include_str!("quit.rs"),
             include_str!("screen/end_of_day/mod.rs"),
             include_str!("screen/end_of_day/view.rs"),

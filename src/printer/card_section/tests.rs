@@ -98,7 +98,7 @@ fn render(lang: Language, cols: usize, cards: Option<CardSettlement>) -> Vec<Str
         card_settlement: cards,
     };
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").expect("tz");
-    report(&r, &Header::default(), &tr, &tz, cols).lines
+    report(&r, &Header::default(), &tr, &tz, cols).lines()
 }
 
 /// The lines after the section's title, joined as read (wrapping splits only at the edge).

@@ -20,6 +20,7 @@ impl App {
             };
         }
         match &message {
+            checkout::Message::Reprint => return self.reprint(),
             checkout::Message::Input(Input::Shortcut(Shortcut::Quit)) => return self.close_requested().into(),
             checkout::Message::Input(Input::Shortcut(Shortcut::EndOfDay)) => {
                 return self.open_end_of_day(None).into();

@@ -32,6 +32,8 @@ pub const SCAN_ID: &str = "checkout-scan";
 pub const CASH_ID: &str = "checkout-cash";
 /// The receipt preview shown after a sale.
 pub const RECEIPT_ID: &str = "checkout-receipt";
+/// The finished sale's print status line with its reprint button.
+pub const REPRINT_ID: &str = "checkout-reprint";
 /// The terminal's live status during a card payment.
 pub const CARD_STATUS_ID: &str = "checkout-card-status";
 /// How many name-search results are offered.
@@ -59,6 +61,8 @@ pub enum Message {
     /// Ask the terminal to abort the card payment.
     CancelCard,
     NewSale,
+    /// Print the finished sale's receipt again (its failed job, or a COPY).
+    Reprint,
     Input(Input),
     /// Answer to "is the cash field focused?" after a click somewhere.
     CashFocused(bool),
@@ -90,6 +94,20 @@ pub struct Search {
 pub struct Completed {
     pub sale: SaleRecord,
     pub receipt: String,
+    pub print: Print,
+}
+
+/// What became of the finished sale's receipt on the printer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Print {
+    /// No printer is set up.
+    None,
+    Sending(i64),
+    Printed(i64),
+    Failed {
+        job: i64,
+        error: String,
+    },
 }
 
 pub struct State {
@@ -101,6 +119,8 @@ pub struct State {
     error: Option<String>,
     notice: Option<String>,
     completed: Option<Completed>,
+    /// The completed sale still waits for its receipt to be queued (the app does that).
+    unprinted: bool,
     focus: Field,
     status: Result<Status, String>,
     /// The card payment under way; the till is with the terminal meanwhile.
@@ -120,6 +140,7 @@ impl State {
             error: None,
             notice: None,
             completed: None,
+            unprinted: false,
             focus: Field::Scan,
             status: till.status().map_err(|e| e.to_string()),
             card: None,
@@ -187,6 +208,8 @@ impl State {
             // The app lends the till to the terminal for these (see `ui::app`).
             Message::PayCard | Message::CancelCard => {}
             Message::NewSale => self.new_sale(),
+            // The app sends the job; see `ui::app::print`.
+            Message::Reprint => {}
             Message::Input(Input::Shortcut(shortcut)) => self.shortcut(till, i18n, shortcut),
             Message::Input(Input::Stray(text)) => {
                 // Keys that reached no widget belong to the barcode field: a scan is never lost.
@@ -421,7 +444,12 @@ impl State {
     /// The sale is stored: show its receipt and get ready for the next customer.
     fn sale_completed(&mut self, till: &Till, sale: SaleRecord) {
         let receipt = till.receipt_text(&sale);
-        self.completed = Some(Completed { sale, receipt });
+        self.completed = Some(Completed {
+            sale,
+            receipt,
+            print: Print::None,
+        });
+        self.unprinted = true;
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
@@ -434,12 +462,50 @@ impl State {
 
     fn new_sale(&mut self) {
         self.completed = None;
+        self.unprinted = false;
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
         self.error = None;
         self.notice = None;
         self.focus = Field::Scan;
+    }
+
+    /// The sale just completed, once, for its receipt to be printed.
+    pub fn take_unprinted(&mut self) -> Option<&SaleRecord> {
+        if !std::mem::take(&mut self.unprinted) {
+            return None;
+        }
+        self.completed.as_ref().map(|c| &c.sale)
+    }
+
+    /// The finished sale's receipt job, and what became of it.
+    pub fn set_print(&mut self, print: Print) {
+        if let Some(c) = self.completed.as_mut() {
+            c.print = print;
+        }
+    }
+
+    /// A print job's outcome; only the finished sale's own job changes what is shown.
+    pub fn print_finished(&mut self, job: i64, result: &Result<(), String>) {
+        let Some(c) = self.completed.as_mut() else { return };
+        if matches!(c.print, Print::Sending(j) | Print::Printed(j) | Print::Failed { job: j, .. } if j == job) {
+            c.print = match result {
+                Ok(()) => Print::Printed(job),
+                Err(error) => Print::Failed {
+                    job,
+                    error: error.clone(),
+                },
+            };
+        }
+    }
+
+    /// The job to reprint for the finished sale.
+    pub fn reprint_request(&self) -> Option<i64> {
+        match self.completed.as_ref().map(|c| &c.print) {
+            Some(Print::Printed(job) | Print::Failed { job, .. }) => Some(*job),
+            _ => None,
+        }
     }
 
     pub(crate) fn refresh_status(&mut self, till: &Till) {

@@ -2,7 +2,8 @@
 //! tender (or the finished sale's receipt) on the right, key help at the bottom.
 
 use super::{
-    CASH_ID, CardPayment, CashState, Completed, Field, Message, RECEIPT_ID, SCAN_ID, Search, State, cash_state,
+    CASH_ID, CardPayment, CashState, Completed, Field, Message, Print, RECEIPT_ID, REPRINT_ID, SCAN_ID, Search, State,
+    cash_state,
 };
 use crate::i18n::I18n;
 use crate::money::Money;
@@ -347,6 +348,7 @@ fn completed_panel<'a>(done: &'a Completed, i18n: &'a I18n) -> Element<'a, Messa
         change_text(done.sale.draft.change(), i18n),
         text(i18n.t("ui-receipt-title")).size(theme::TEXT),
         receipt,
+        print_line(&done.print, i18n),
         touch_button(i18n.t("ui-new-sale"), Fill)
             .style(button::primary)
             .on_press(Message::NewSale),
@@ -356,6 +358,30 @@ fn completed_panel<'a>(done: &'a Completed, i18n: &'a I18n) -> Element<'a, Messa
         .style(theme::panel)
         .padding(theme::SPACING * 1.5)
         .height(Fill)
+        .into()
+}
+
+/// What the printer did with the receipt, and the reprint button once there is a job.
+fn print_line<'a>(print: &Print, i18n: &I18n) -> Element<'a, Message> {
+    let (words, failed) = match print {
+        Print::None => return space().into(),
+        Print::Sending(_) => (i18n.t("ui-print-sending"), false),
+        Print::Printed(_) => (i18n.t("ui-print-done"), false),
+        Print::Failed { job, error } => (
+            i18n.t_args(
+                "ui-print-failed",
+                &[("job", job.to_string()), ("reason", error.clone())],
+            ),
+            true,
+        ),
+    };
+    let words = text(words).size(theme::TEXT).width(Fill);
+    let words = if failed { words.style(text::danger) } else { words };
+    let reprint = button(text(i18n.t("ui-print-reprint")).size(theme::TEXT))
+        .style(button::secondary)
+        .on_press_maybe((!matches!(print, Print::Sending(_))).then_some(Message::Reprint));
+    container(row![words, reprint].spacing(theme::SPACING).align_y(Center))
+        .id(Id::new(REPRINT_ID))
         .into()
 }
 

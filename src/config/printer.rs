@@ -1,0 +1,165 @@
+//! `[printer]`: where receipts go and what the printer understands.
+
+use crate::printer::charset::{Chinese, CodePage};
+use crate::printer::encode::{Cut, Settings};
+use crate::printer::layout::SaleCode;
+use crate::printer::spec::PrinterSpec;
+use crate::printer::text::{WIDTH_58MM, WIDTH_80MM};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PrinterSection {
+    connection: Option<String>,
+    width: Option<u32>,
+    cut: Option<String>,
+    chinese: Option<String>,
+    code_page: Option<String>,
+    drawer: Option<bool>,
+    code: Option<String>,
+    status: Option<bool>,
+    feed: Option<u8>,
+}
+
+/// The checked printer configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrinterConfig {
+    /// `None`: no printer (receipts on screen and, in demo mode, in the preview folder).
+    pub connection: Option<PrinterSpec>,
+    /// Characters per line: 32 on 58 mm paper, 48 on 80 mm.
+    pub cols: usize,
+    pub settings: Settings,
+    /// Kick the cash drawer (wired to the printer) on sales with cash.
+    pub drawer: bool,
+    pub sale_code: SaleCode,
+    /// Ask the printer's status before and after each job (two-way links only).
+    pub status: bool,
+}
+
+impl Default for PrinterConfig {
+    fn default() -> PrinterConfig {
+        PrinterConfig {
+            connection: None,
+            cols: WIDTH_58MM,
+            settings: Settings::default(),
+            drawer: true,
+            sale_code: SaleCode::Qr,
+            status: true,
+        }
+    }
+}
+
+fn choice<T: Copy>(key: &str, value: Option<String>, options: &[(&str, T)], default: T) -> Result<T, String> {
+    let Some(value) = value else { return Ok(default) };
+    let wanted = value.trim().to_ascii_lowercase();
+    options
+        .iter()
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            format!("[printer] {key}: '{value}' is not one of {}", names.join(", "))
+        })
+}
+
+impl PrinterSection {
+    pub(super) fn check(self) -> Result<PrinterConfig, String> {
+        let d = PrinterConfig::default();
+        let connection = self
+            .connection
+            .map(|c| PrinterSpec::parse(&c).map_err(|e| format!("[printer] connection: {e}")))
+            .transpose()?;
+        let cols = match self.width {
+            None | Some(58) => WIDTH_58MM,
+            Some(80) => WIDTH_80MM,
+            Some(w) => return Err(format!("[printer] width: {w} is not 58 or 80 (paper width in mm)")),
+        };
+        let cut = choice(
+            "cut",
+            self.cut,
+            &[("partial", Cut::Partial), ("full", Cut::Full), ("none", Cut::None)],
+            d.settings.cut,
+        )?;
+        let chinese = choice(
+            "chinese",
+            self.chinese,
+            &[
+                ("gbk", Chinese::Gbk),
+                ("gb18030", Chinese::Gb18030),
+                ("none", Chinese::Off),
+            ],
+            d.settings.chinese,
+        )?;
+        let code_page = choice(
+            "code_page",
+            self.code_page,
+            &[("wpc1252", CodePage::Wpc1252), ("ascii", CodePage::Ascii)],
+            d.settings.code_page,
+        )?;
+        let sale_code = choice(
+            "code",
+            self.code,
+            &[
+                ("qr", SaleCode::Qr),
+                ("code128", SaleCode::Code128),
+                ("none", SaleCode::None),
+            ],
+            d.sale_code,
+        )?;
+        let feed_before_cut = match self.feed {
+            None => d.settings.feed_before_cut,
+            Some(n) if n <= 20 => n,
+            Some(n) => return Err(format!("[printer] feed: {n} lines is more than 20")),
+        };
+        Ok(PrinterConfig {
+            connection,
+            cols,
+            settings: Settings {
+                cut,
+                chinese,
+                code_page,
+                feed_before_cut,
+                ..d.settings
+            },
+            drawer: self.drawer.unwrap_or(d.drawer),
+            sale_code,
+            status: self.status.unwrap_or(d.status),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Config;
+    use super::*;
+
+    #[test]
+    fn printer_section_is_checked_key_by_key() {
+        let c = Config::parse(
+            "[printer]\nconnection = \"tcp:10.0.0.9\"\nwidth = 80\ncut = \"full\"\nchinese = \"gb18030\"\ndrawer = false\ncode = \"code128\"\n",
+        )
+        .expect("valid");
+        let p = &c.printer;
+        assert_eq!(
+            p.connection.as_ref().map(|s| s.to_string()).as_deref(),
+            Some("tcp:10.0.0.9:9100")
+        );
+        assert_eq!(
+            (p.cols, p.settings.cut, p.settings.chinese),
+            (48, Cut::Full, Chinese::Gb18030)
+        );
+        assert_eq!((p.drawer, p.sale_code), (false, SaleCode::Code128));
+        for (text, key) in [
+            ("width = 76", "width"),
+            ("cut = \"half\"", "cut"),
+            ("chinese = \"big5\"", "chinese"),
+            ("connection = \"lpt:1\"", "connection"),
+            ("feed = 99", "feed"),
+            ("port = 1", "port"),
+        ] {
+            let e = Config::parse(&format!("[printer]\n{text}\n")).expect_err(text);
+            assert!(e.contains(key), "{text}: {e}");
+        }
+        assert_eq!(Config::parse("").expect("empty").printer, PrinterConfig::default());
+    }
+}
