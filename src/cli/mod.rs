@@ -181,6 +181,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Catalog(args) => catalog::run(&mut till, args)?,
         Command::Terminal(_) => {}
     }
+    // What the till queued on its own (the claim list of a batch the guard found lost).
+    if let Some(target) = till.print_target(None) {
+        for job in till.take_new_print_jobs() {
+            let kind = till.print_job_row(job)?.map(|j| j.kind).unwrap_or_default();
+            // On stderr: stdout may be a command's JSON.
+            eprintln!("{}", print_out::send(&mut till, job, &target)?.describe(&kind));
+        }
+    }
     Ok(true)
 }
 

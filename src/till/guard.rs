@@ -152,6 +152,10 @@ impl Till {
             {
                 let why = format!("the terminal's clear time {} passed with the batch unsettled", at);
                 self.store.batch_lost(batch.id, &why, now)?;
+                // The acquirer needs the claim list: it goes to the printer queue at once.
+                if self.print_target(None).is_some() {
+                    self.queue_claim(batch.id)?;
+                }
                 continue;
             }
             if batch.state == BatchState::Deferred

@@ -130,6 +130,8 @@ pub struct Till {
     started_on: Date,
     /// `--printer` for this run.
     printer_override: Option<crate::printer::spec::PrinterSpec>,
+    /// Jobs queued since the GUI last sent them (see `take_new_print_jobs`).
+    new_print_jobs: Vec<i64>,
 }
 
 impl Till {
@@ -165,6 +167,7 @@ impl Till {
             last_recovery: None,
             started_on,
             printer_override: None,
+            new_print_jobs: Vec::new(),
         })
     }
 

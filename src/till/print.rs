@@ -247,7 +247,26 @@ impl Till {
             doc,
             open_drawer,
         };
-        Ok(self.store.print_enqueue(&job, self.clock.now())?)
+        let id = self.store.print_enqueue(&job, self.clock.now())?;
+        self.new_print_jobs.push(id);
+        Ok(id)
+    }
+
+    /// The jobs queued since the last call, to be sent (the GUI sends them from a worker;
+    /// the CLI sends each one it queues itself).
+    pub fn take_new_print_jobs(&mut self) -> Vec<i64> {
+        std::mem::take(&mut self.new_print_jobs)
+    }
+
+    /// Queues a printout only where there is a printer (the GUI's settlement and deferral).
+    pub fn queue_if_printing(
+        &mut self,
+        queue: impl FnOnce(&mut Till) -> Result<(), TillError>,
+    ) -> Result<(), TillError> {
+        match self.print_target(None) {
+            Some(_) => queue(self),
+            None => Ok(()),
+        }
     }
 
     /// Queues a sale's receipt; the drawer opens when cash changed hands.
@@ -292,6 +311,7 @@ impl Till {
 
     /// Sends a queued job now, on this thread.
     pub fn print_job(&mut self, id: i64, target: &Target) -> Result<Printed, PrintError> {
+        self.new_print_jobs.retain(|j| *j != id);
         let clock = self.clock.clone();
         send_job(&mut self.store, id, target, &self.config.printer, &|| clock.now())
     }

@@ -205,7 +205,7 @@ impl App {
 
     pub fn step(&mut self, message: Message) -> Step {
         let step = self.route(message);
-        match self.print_new_receipt() {
+        match self.print_new_jobs() {
             None => step,
             Some(print) => match step.job {
                 None => Step {

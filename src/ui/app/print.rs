@@ -1,42 +1,56 @@
-//! Receipts to the printer without holding up the counter: a finished sale's receipt is
-//! queued in the ledger at once and sent from a worker thread; the outcome comes back as a
-//! message. A job that failed stays queued; the cashier reprints it with one button.
+//! Printouts without holding up the counter: whatever the till queued while handling a
+//! message (a receipt, a settlement report, a deferral slip, a claim list) is sent from a
+//! worker thread after it; each outcome comes back as a message. A job that failed stays
+//! queued; one button reprints it.
 
 use super::{App, Message, Step};
+use crate::till::Till;
+use crate::till::print::PrintWork;
 use crate::ui::job::Job;
 use crate::ui::screen::checkout::Print;
 use iced::Task;
 
 impl App {
-    /// After every message: a sale that just completed gets its receipt queued and sent.
-    pub(super) fn print_new_receipt(&mut self) -> Option<Job<Message>> {
+    /// After every message: a sale that just completed gets its receipt queued; then every
+    /// job the till queued is sent.
+    pub(super) fn print_new_jobs(&mut self) -> Option<Job<Message>> {
         let desk = self.desk.as_mut()?;
-        let sale = self.checkout.take_unprinted()?.clone();
-        desk.till.print_target(None)?;
-        match desk.till.queue_receipt(&sale) {
-            Ok(job) => self.send_print(job),
-            Err(e) => {
-                let error = e.to_string();
-                self.checkout.set_print(Print::Failed { job: 0, error });
+        if let Some(sale) = self.checkout.take_unprinted().cloned()
+            && desk.till.print_target(None).is_some()
+        {
+            match desk.till.queue_receipt(&sale) {
+                Ok(job) => self.checkout.set_print(Print::Sending(job)),
+                Err(e) => self.checkout.set_print(Print::Failed {
+                    job: 0,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        let jobs = self.desk.as_mut()?.till.take_new_print_jobs();
+        self.send_prints(jobs)
+    }
+
+    /// Sends jobs one after the other: on a worker thread when the ledger is a file, else
+    /// here (tests with an in-memory ledger, where only this connection sees the jobs).
+    fn send_prints(&mut self, jobs: Vec<i64>) -> Option<Job<Message>> {
+        let till = &mut self.desk.as_mut()?.till;
+        let works: Option<Vec<PrintWork>> = jobs.iter().map(|id| till.print_work(*id)).collect();
+        match works {
+            Some(works) if !works.is_empty() => Some(Job::new(move |send| {
+                for work in works {
+                    let id = work.job;
+                    send(Message::Printed(id, work.run().map(|_| ()).map_err(|e| e.to_string())));
+                }
+            })),
+            Some(_) => None,
+            None => {
+                let results: Vec<_> = jobs.iter().map(|id| (*id, send_here(till, *id))).collect();
+                for (id, result) in results {
+                    self.printed(id, result);
+                }
                 None
             }
         }
-    }
-
-    /// Sends job `id`: on a worker thread when the ledger is a file, else here (tests with
-    /// an in-memory ledger, where only this connection sees the job).
-    fn send_print(&mut self, id: i64) -> Option<Job<Message>> {
-        let till = &mut self.desk.as_mut()?.till;
-        self.checkout.set_print(Print::Sending(id));
-        if let Some(work) = till.print_work(id) {
-            return Some(Job::new(move |send| {
-                send(Message::Printed(id, work.run().map(|_| ()).map_err(|e| e.to_string())));
-            }));
-        }
-        let target = till.print_target(None)?;
-        let result = till.print_job(id, &target).map(|_| ()).map_err(|e| e.to_string());
-        self.printed(id, result);
-        None
     }
 
     pub(super) fn printed(&mut self, id: i64, result: Result<(), String>) {
@@ -46,46 +60,40 @@ impl App {
 
     /// The finished sale's receipt again: its failed job as it is, or a COPY.
     pub(super) fn reprint(&mut self) -> Step {
-        let Some(job) = self.checkout.reprint_request() else {
-            return Task::none().into();
-        };
-        let Some(desk) = self.desk.as_mut() else {
+        let (Some(job), Some(desk)) = (self.checkout.reprint_request(), self.desk.as_mut()) else {
             return Task::none().into();
         };
         match desk.till.reprint_job(job) {
-            Ok(id) => Step {
-                task: Task::none(),
-                job: self.send_print(id),
-            },
+            Ok(id) => {
+                self.checkout.set_print(Print::Sending(id));
+                Step {
+                    task: Task::none(),
+                    job: self.send_prints(vec![id]),
+                }
+            }
             Err(e) => {
-                self.checkout.set_print(Print::Failed {
-                    job,
-                    error: e.to_string(),
-                });
+                let error = e.to_string();
+                self.checkout.set_print(Print::Failed { job, error });
                 Task::none().into()
             }
         }
     }
 
-    /// Every job still waiting, sent again one after the other on one worker.
+    /// Every job still waiting, sent again.
     pub(super) fn resend_backlog(&mut self) -> Step {
         let Some(desk) = self.desk.as_ref() else {
             return Task::none().into();
         };
-        let jobs = desk.till.print_queue().unwrap_or_default();
-        let works: Vec<_> = jobs.iter().filter_map(|j| desk.till.print_work(j.id)).collect();
-        if works.is_empty() {
-            return Task::none().into();
-        }
-        let job = Job::new(move |send| {
-            for work in works {
-                let id = work.job;
-                send(Message::Printed(id, work.run().map(|_| ()).map_err(|e| e.to_string())));
-            }
-        });
+        let jobs: Vec<i64> = desk
+            .till
+            .print_queue()
+            .unwrap_or_default()
+            .iter()
+            .map(|j| j.id)
+            .collect();
         Step {
             task: Task::none(),
-            job: Some(job),
+            job: self.send_prints(jobs),
         }
     }
 
@@ -102,4 +110,11 @@ impl App {
                 (jobs.len(), reason)
             });
     }
+}
+
+fn send_here(till: &mut Till, id: i64) -> Result<(), String> {
+    let Some(target) = till.print_target(None) else {
+        return Err("no printer".into());
+    };
+    till.print_job(id, &target).map(|_| ()).map_err(|e| e.to_string())
 }

@@ -131,7 +131,14 @@ impl App {
                         state.checked(&mut desk.till, text);
                     }
                     (Outcome::Recovered(result), Screen::Checkout) => checkout.recovered(&desk.till, i18n, result),
-                    (Outcome::Settled(result), Screen::EndOfDay(state)) => state.settled(&mut desk.till, i18n, *result),
+                    (Outcome::Settled(result), Screen::EndOfDay(state)) => {
+                        if let Ok(s) = result.as_ref()
+                            && let Err(e) = desk.till.queue_if_printing(|t| t.queue_settlement(s).map(|_| ()))
+                        {
+                            tracing::warn!("settlement report not queued: {e}");
+                        }
+                        state.settled(&mut desk.till, i18n, *result)
+                    }
                     // The screen was left meanwhile (it cannot be while settling); nothing to show.
                     (Outcome::Settled(_), Screen::Checkout) => {}
                 }

@@ -207,6 +207,10 @@ impl State {
         let pin = std::mem::take(&mut form.pin);
         match till.defer(&pin, reason, until) {
             Ok(deferral) => {
+                // The slip is kept with the day's papers; the app sends it to the printer.
+                if let Err(e) = till.queue_if_printing(|t| t.queue_deferral_slips(&deferral).map(|_| ())) {
+                    tracing::warn!("deferral slip not queued: {e}");
+                }
                 let until = forms::local_hhmm(till, deferral.until);
                 self.notice = Some(i18n.t_args("eod-deferred", &[("until", until)]));
                 self.defer = None;
