@@ -1,0 +1,120 @@
+//! The window and the receipt printer: a sale is never held up by the printer; a receipt
+//! that did not print is shown as such, kept in the queue, and reprinted with one button.
+
+mod ui_harness;
+
+use std::path::Path;
+use std::sync::Arc;
+use tillguard::clock::ManualClock;
+use tillguard::config::Config;
+use tillguard::store::Store;
+use tillguard::till::{DEMO_CATALOG, Till};
+use tillguard::ui::banner::PRINT_BACKLOG_ID;
+use tillguard::ui::screen::checkout::{CASH_ID, REPRINT_ID, SCAN_ID};
+use tillguard::ui::{App, Message, TerminalSetup};
+use ui_harness::*;
+
+/// A till with a ledger on disk (so printing runs on a worker, as in the shop) whose
+/// printer is a file in `printer_dir`.
+fn app_printing_to(dir: &Path, printer_dir: &Path) -> App {
+    let out = printer_dir.join("printer.bin");
+    let config = Config::parse(&format!("[printer]\nconnection = \"file:{}\"\n", out.display())).expect("config");
+    let store = Store::open(&dir.join("tillguard.sqlite"), config.currency).expect("ledger");
+    let noon = "2026-03-14T04:00:00Z".parse().expect("timestamp");
+    let mut till = Till::with_store(store, config, Arc::new(ManualClock::new(noon))).expect("till");
+    till.import_catalog(DEMO_CATALOG).expect("catalog");
+    let no_terminal = TerminalSetup {
+        spec: None,
+        data_dir: dir.to_path_buf(),
+        think_time: std::time::Duration::ZERO,
+    };
+    App::new(till, no_terminal).0
+}
+
+fn on_screen(app: &App, part: &str) -> bool {
+    all_texts(app).iter().any(|t| t.contains(part))
+}
+
+/// Runs a print job the way its worker thread would and hands its messages back.
+fn finish(app: &mut App, job: Option<tillguard::ui::job::Job<Message>>) {
+    let job = job.expect("a print job was started");
+    let messages = job.run_here();
+    assert!(
+        messages.iter().all(|m| matches!(m, Message::Printed(..))),
+        "{messages:?}"
+    );
+    assert!(deliver(app, messages).is_none());
+}
+
+#[test]
+fn a_printer_that_fails_keeps_the_receipt_for_one_button_reprint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The printer's folder does not exist yet: the printer is "absent".
+    let printer_dir = dir.path().join("printer");
+    let mut app = app_printing_to(dir.path(), &printer_dir);
+
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    let job = interact(&mut app, |ui| {
+        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
+        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
+        Vec::new()
+    });
+    // The sale is in the ledger before anything is printed.
+    assert_eq!(till(&app).status().expect("status").sales_count, 1);
+    assert!(on_screen(&app, "正在打印小票"), "{:?}", all_texts(&app));
+    finish(&mut app, job);
+
+    assert!(on_screen(&app, "小票未打印（任务 1）"), "{:?}", all_texts(&app));
+    assert!(on_screen(&app, "1 张单据等待打印"), "{:?}", all_texts(&app));
+    let queued = till(&app).print_queue().expect("queue");
+    assert_eq!(queued.len(), 1);
+    assert!(queued[0].last_error.is_some());
+
+    // The printer is back: Reprint sends the same job, which is then done.
+    std::fs::create_dir_all(&printer_dir).expect("printer folder");
+    let job = click_text(&mut app, "重打");
+    finish(&mut app, job);
+    assert!(on_screen(&app, "小票已打印。"), "{:?}", all_texts(&app));
+    assert!(!shows_id(&app, PRINT_BACKLOG_ID), "the strip goes once nothing waits");
+    assert!(till(&app).print_queue().expect("queue").is_empty());
+    let printed = std::fs::read(printer_dir.join("printer.bin")).expect("printer output");
+    let (cola, _, _) = encoding_rs::GBK.encode("可乐 330ml");
+    assert!(
+        printed.windows(cola.len()).any(|w| w == &cola[..]),
+        "the receipt in GBK"
+    );
+
+    // Again: now it is a copy, marked as such.
+    let job = click_text(&mut app, "重打");
+    finish(&mut app, job);
+    let printed = std::fs::read(printer_dir.join("printer.bin")).expect("printer output");
+    let (copy, _, _) = encoding_rs::GBK.encode("副本");
+    assert!(
+        printed.windows(copy.len()).any(|w| w == &copy[..]),
+        "the copy is marked"
+    );
+    let jobs = till(&app).store().print_jobs_for("receipt", "1").expect("jobs");
+    assert_eq!(jobs.iter().map(|j| j.copy).collect::<Vec<_>>(), [false, true]);
+    assert!(shows_id(&app, REPRINT_ID));
+}
+
+#[test]
+fn a_till_without_a_printer_shows_no_print_status() {
+    let mut app = demo_app();
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    let job = interact(&mut app, |ui| {
+        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
+        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
+        Vec::new()
+    });
+    assert!(job.is_none(), "nothing to print to");
+    assert_eq!(till(&app).status().expect("status").sales_count, 1);
+    assert!(!shows_id(&app, REPRINT_ID));
+    assert!(!on_screen(&app, "打印"), "{:?}", all_texts(&app));
+}
+
+fn shows_id(app: &App, id: &'static str) -> bool {
+    iced_test::Simulator::with_settings(settings(), app.view())
+        .find(iced_test::selector::id(id))
+        .is_ok()
+}
