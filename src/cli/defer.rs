@@ -3,7 +3,6 @@
 //! in process lists and shell history).
 
 use super::{print_json, print_out};
-use crate::printer::spec::PrinterSpec;
 use crate::settlement::batch::DeferReason;
 use crate::settlement::guard::next_local;
 use crate::till::Till;
@@ -67,7 +66,7 @@ fn parse_until(text: &str, till: &Till) -> anyhow::Result<Timestamp> {
     next_local(till.now(), till.day_rule(), at).ok_or_else(bad)
 }
 
-pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let reason = match (args.reason, args.text.as_deref().map(str::trim)) {
         (Reason::Other, Some(text)) if !text.is_empty() => DeferReason::Other(text.to_string()),
         (Reason::Other, _) => anyhow::bail!("--reason other needs --text saying why"),
@@ -85,7 +84,7 @@ pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyho
     };
     // The deferral is stored; its slips print where a printer is set up.
     let mut printed = Vec::new();
-    if let Some(target) = till.print_target(printer) {
+    if let Some(target) = till.print_target(None) {
         for job in till.queue_deferral_slips(&d)? {
             printed.push(print_out::send(till, job, &target)?);
         }

@@ -151,7 +151,6 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         return Ok(false);
     };
     let spec = cli.terminal_spec()?;
-    let printer = cli.printer_spec()?;
     if let Command::Terminal(args) = command {
         // Terminal tools work without opening the ledger.
         terminal::run(args, &cli.paths()?, spec.as_ref())?;
@@ -170,14 +169,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     };
     match command {
         Command::Status(args) => status::run(&mut till, args)?,
-        Command::Sell(args) => sell::run(&mut till, args, &connect, printer.as_ref())?,
+        Command::Sell(args) => sell::run(&mut till, args, &connect)?,
         Command::Refund(args) => refund::run(&mut till, args, &connect)?,
         Command::Void(args) => void::run(&mut till, args, &connect)?,
         Command::Recover(args) => recover::run(&mut till, args, &connect)?,
-        Command::Settle(args) => settle::run(&mut till, args, &connect, printer.as_ref())?,
-        Command::Defer(args) => defer::run(&mut till, args, printer.as_ref())?,
-        Command::Report(args) => report::run(&mut till, args, printer.as_ref())?,
-        Command::Printer(args) => printer::run(&mut till, args, printer.as_ref())?,
+        Command::Settle(args) => settle::run(&mut till, args, &connect)?,
+        Command::Defer(args) => defer::run(&mut till, args)?,
+        Command::Report(args) => report::run(&mut till, args)?,
+        Command::Printer(args) => printer::run(&mut till, args)?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
         Command::Terminal(_) => {}
     }

@@ -1,7 +1,7 @@
 //! Sending a queued job from a command and telling the user what became of it. A printer
 //! problem is reported, never turned into a failed sale or report.
 
-use crate::printer::spec::PrinterSpec;
+use crate::sale::SaleRecord;
 use crate::till::print::{PrintError, Printed, Target};
 use crate::till::{Till, TillError};
 use serde_json::{Value, json};
@@ -72,17 +72,34 @@ impl Outcome {
     }
 }
 
-/// Queues a document with `queue` and sends it, when there is a printer to send it to.
+/// Queues a document with `queue` and sends it, when there is a printer to send it to
+/// (`--printer`, the config's, or demo mode's preview folder).
 pub fn queue_and_send(
     till: &mut Till,
-    printer: Option<&PrinterSpec>,
     queue: impl FnOnce(&mut Till) -> Result<i64, TillError>,
 ) -> anyhow::Result<Option<Outcome>> {
-    let Some(target) = till.print_target(printer) else {
+    let Some(target) = till.print_target(None) else {
         return Ok(None);
     };
     let job = queue(till)?;
     Ok(Some(send(till, job, &target)?))
+}
+
+/// Prints a sale's receipt where there is a printer, then shows it: the JSON of the sale
+/// (with `print`) and `true`, or the receipt text and the print outcome and `false`.
+pub fn receipt(till: &mut Till, sale: &SaleRecord, json: bool) -> anyhow::Result<bool> {
+    let printed = queue_and_send(till, |till| till.queue_receipt(sale))?;
+    if json {
+        let mut value = super::json::sale(sale);
+        value["print"] = printed.as_ref().map(|p| p.to_json()).unwrap_or_default();
+        super::print_json(&value)?;
+        return Ok(true);
+    }
+    print!("{}", till.receipt_text(sale));
+    if let Some(p) = &printed {
+        p.report("receipt");
+    }
+    Ok(false)
 }
 
 /// Sends job `job` now; the queue records the outcome either way.

@@ -44,12 +44,12 @@ enum Action {
     },
 }
 
-pub fn run(till: &mut Till, args: &Args, over: Option<&PrinterSpec>) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     match &args.action {
         Action::Queue { json } => queue(till, *json),
-        Action::Status { json } => status(till, over, *json),
+        Action::Status { json } => status(till, *json),
         Action::Test { json } => {
-            let target = target(till, over)?;
+            let target = target(till)?;
             let status = match &target {
                 Target::Printer(spec) => Some(read_status(spec)),
                 Target::Preview(_) => None,
@@ -69,7 +69,7 @@ pub fn run(till: &mut Till, args: &Args, over: Option<&PrinterSpec>) -> anyhow::
             finish(&outcome)
         }
         Action::Reprint { what, json } => {
-            let target = target(till, over)?;
+            let target = target(till)?;
             let job = match parse_what(what)? {
                 What::Job(n) => till.reprint_job(n)?,
                 What::Sale(n) => till.reprint_sale(n)?,
@@ -97,8 +97,8 @@ fn finish(outcome: &Outcome) -> anyhow::Result<()> {
     }
 }
 
-fn target(till: &Till, over: Option<&PrinterSpec>) -> anyhow::Result<Target> {
-    till.print_target(over).ok_or_else(|| {
+fn target(till: &Till) -> anyhow::Result<Target> {
+    till.print_target(None).ok_or_else(|| {
         anyhow::anyhow!("no printer: set [printer] connection in the config file or pass --printer SPEC")
     })
 }
@@ -164,8 +164,8 @@ fn status_json(s: &Result<Option<PrinterStatus>, String>) -> serde_json::Value {
     }
 }
 
-fn status(till: &Till, over: Option<&PrinterSpec>, json: bool) -> anyhow::Result<()> {
-    let Target::Printer(spec) = target(till, over)? else {
+fn status(till: &Till, json: bool) -> anyhow::Result<()> {
+    let Target::Printer(spec) = target(till)? else {
         anyhow::bail!("the demo preview folder has no status; pass --printer SPEC");
     };
     let s = read_status(&spec);

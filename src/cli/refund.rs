@@ -1,7 +1,7 @@
 //! `tillguard refund SALE_ID`: gives back (part of) an earlier sale, in cash or through the
 //! card terminal.
 
-use super::{card_output, json, print_json};
+use super::{card_output, print_out};
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, left_to_refund};
 use crate::till::{Till, split_quantity};
 
@@ -67,10 +67,9 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
             })?
         }
     };
-    if args.json {
-        return print_json(&json::sale(&refund));
+    if print_out::receipt(till, &refund, args.json)? {
+        return Ok(());
     }
-    print!("{}", till.receipt_text(&refund));
     println!(
         "refund {} of sale {} committed: {} back {}",
         refund.id,

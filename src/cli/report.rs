@@ -1,6 +1,5 @@
 use super::{guard_json, print_json, print_out};
 use crate::money::Money;
-use crate::printer::spec::PrinterSpec;
 use crate::till::Till;
 use jiff::civil::Date;
 
@@ -43,12 +42,12 @@ enum Kind {
     },
 }
 
-pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     // Only a Z-report that this command closes is printed; `printer reprint z:N` prints a
     // stored one again as a copy.
     let mut closed_now = false;
     let (report, json) = match &args.kind {
-        Kind::Claim { batch, json } => return claim(till, *batch, *json, printer),
+        Kind::Claim { batch, json } => return claim(till, *batch, *json),
         Kind::X { day, json } => (till.x_report(*day)?, *json),
         Kind::Z { day, counted, json } => {
             let target = match day {
@@ -73,12 +72,9 @@ pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyho
             }
         }
     };
-    let printed = match till.print_target(printer).filter(|_| closed_now) {
-        Some(target) => {
-            let job = till.queue_report(&report)?;
-            Some(print_out::send(till, job, &target)?)
-        }
-        None => None,
+    let printed = match closed_now {
+        true => print_out::queue_and_send(till, |till| till.queue_report(&report))?,
+        false => None,
     };
     if json {
         let mut value = report.to_json();
@@ -94,11 +90,11 @@ pub fn run(till: &mut Till, args: &Args, printer: Option<&PrinterSpec>) -> anyho
     Ok(())
 }
 
-fn claim(till: &mut Till, batch: i64, json: bool, printer: Option<&PrinterSpec>) -> anyhow::Result<()> {
+fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
     // The guard first turns a batch whose clear time passed into Lost.
     till.guard(false)?;
     let lines = till.claim_list(batch)?;
-    let printed = print_out::queue_and_send(till, printer, |till| till.queue_claim(batch))?;
+    let printed = print_out::queue_and_send(till, |till| till.queue_claim(batch))?;
     let row = till.store().batch(batch)?;
     let total = lines.iter().fold(Money::zero(till.currency()), |sum, l| match l.kind {
         crate::store::CardKind::Refund => sum - l.amount,

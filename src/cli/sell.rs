@@ -1,6 +1,5 @@
-use super::{card_output, json, print_json, print_out};
+use super::{card_output, print_out};
 use crate::money::Money;
-use crate::printer::spec::PrinterSpec;
 use crate::till::Till;
 use crate::till::card::CardTender;
 
@@ -47,12 +46,7 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
     Ok(tenders)
 }
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    terminal: card_output::Connect<'_>,
-    printer: Option<&PrinterSpec>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     let mut cart = till.new_cart();
     for item in &args.items {
         till.scan(&mut cart, item)
@@ -72,21 +66,8 @@ pub fn run(
         }
     };
     // The sale is committed: from here on a printer problem is reported, not an error.
-    let printed = match till.print_target(printer) {
-        Some(target) => {
-            let job = till.queue_receipt(&sale)?;
-            Some(print_out::send(till, job, &target)?)
-        }
-        None => None,
-    };
-    if args.json {
-        let mut value = json::sale(&sale);
-        value["print"] = printed.as_ref().map(|p| p.to_json()).unwrap_or(serde_json::Value::Null);
-        return print_json(&value);
-    }
-    print!("{}", till.receipt_text(&sale));
-    if let Some(p) = &printed {
-        p.report("receipt");
+    if print_out::receipt(till, &sale, args.json)? {
+        return Ok(());
     }
     println!(
         "sale {} committed: total {}, change {}",

@@ -1,7 +1,6 @@
 //! `tillguard settle`: Send Turnover Totals, End-of-Day, reconciliation against the ledger.
 
 use super::{Exit, card_output, guard_json, print_json, print_out};
-use crate::printer::spec::PrinterSpec;
 use crate::settlement::reconcile::Reconciliation;
 use crate::till::{Till, TillError};
 
@@ -15,12 +14,7 @@ pub struct Args {
 /// Exit code of a settlement the terminal made whose totals differ from the ledger.
 pub const EXIT_MISMATCH: u8 = 2;
 
-pub fn run(
-    till: &mut Till,
-    args: &Args,
-    connect: card_output::Connect<'_>,
-    printer: Option<&PrinterSpec>,
-) -> anyhow::Result<()> {
+pub fn run(till: &mut Till, args: &Args, connect: card_output::Connect<'_>) -> anyhow::Result<()> {
     let outcome = card_output::run_with_terminal(till, connect, args.json, |till, terminal, _cancel, progress| {
         Ok(till.settle(terminal, progress))
     })?;
@@ -39,7 +33,7 @@ pub fn run(
         Err(e) => return Err(e.into()),
     };
     let mismatch = !settlement.reconciliation.is_match();
-    let printed = print_out::queue_and_send(till, printer, |till| till.queue_settlement(&settlement))?;
+    let printed = print_out::queue_and_send(till, |till| till.queue_settlement(&settlement))?;
     if args.json {
         let mut value = guard_json::settlement(&settlement, till.currency());
         value["print"] = printed.as_ref().map(|p| p.to_json()).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! `tillguard void SALE_ID`: reverses a card sale of the current day on the terminal.
 
-use super::{card_output, json, print_json};
+use super::{card_output, print_out};
 use crate::sale::PaymentMethod;
 use crate::till::Till;
 
@@ -20,10 +20,9 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
     let refund = card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
         till.void_card(args.sale, terminal, cancel, progress)
     })?;
-    if args.json {
-        return print_json(&json::sale(&refund));
+    if print_out::receipt(till, &refund, args.json)? {
+        return Ok(());
     }
-    print!("{}", till.receipt_text(&refund));
     println!("sale {} voided: refund {} committed", args.sale, refund.id);
     let cash = refund
         .draft
