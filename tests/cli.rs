@@ -66,7 +66,10 @@ fn sell_and_close_the_day_on_a_fresh_data_dir() {
 
     let mut z = json(d, &["report", "z", "--counted", "48.00", "--json"]);
     // Demo mode prints into the preview folder; the report itself has no "print".
-    let printed = z.as_object_mut().and_then(|o| o.remove("print")).expect("print outcome");
+    let printed = z
+        .as_object_mut()
+        .and_then(|o| o.remove("print"))
+        .expect("print outcome");
     assert_eq!(printed["state"], "done", "{printed}");
     let preview = std::fs::read_to_string(
         d.join("receipts")

@@ -83,9 +83,12 @@ impl TextEncoder {
         }
     }
 
-    /// Already in Chinese mode: stay there if the character is in the font.
+    /// Already in Chinese mode: stay there for punctuation and symbols the font has (no
+    /// switching back and forth around a '·'); accented Latin letters still take the
+    /// single-byte page, whose glyphs are the Western ones.
     fn try_chinese_first(&mut self, c: char, out: &mut Vec<u8>) -> bool {
-        self.mode == Mode::Chinese && self.try_chinese(c, out)
+        let latin_letter = c.is_alphabetic() && u32::from(c) < 0x2E80;
+        self.mode == Mode::Chinese && !latin_letter && self.try_chinese(c, out)
     }
 
     fn try_single(&mut self, c: char, out: &mut Vec<u8>) -> bool {
@@ -195,5 +198,11 @@ mod tests {
         // '·' exists in GBK and in Windows-1252: inside Chinese text it stays GBK.
         let (bytes, _) = enc(Chinese::Gbk, CodePage::Wpc1252, "可乐·大");
         assert!(!bytes.windows(2).any(|w| w == [0x1C, b'.']), "{bytes:02X?}");
+        // 'é' is in GBK too (pinyin), but a Latin letter takes the Western page.
+        let (bytes, _) = enc(Chinese::Gbk, CodePage::Wpc1252, "咖啡 Café");
+        assert!(
+            bytes.ends_with(&[b'f', 0x1C, b'.', 0x1B, b't', 16, 0xE9]),
+            "{bytes:02X?}"
+        );
     }
 }

@@ -13,6 +13,7 @@ pub fn tillguard(dir: &Path, args: &[&str]) -> Output {
         .env_remove("TILLGUARD_DATA_DIR")
         .env_remove("TILLGUARD_CONFIG")
         .env_remove("TILLGUARD_TERMINAL")
+        .env_remove("TILLGUARD_PRINTER")
         .output()
         .expect("run tillguard")
 }
