@@ -57,6 +57,14 @@ STATUS="$("$BIN" status --json)"
 echo "$STATUS"
 echo "$STATUS" | grep -q '"sales_count": 1' || { echo "the sale did not reach the ledger"; cat "$WORK/app.log"; exit 1; }
 echo "$STATUS" | grep -q '"sales_total": "16.30"' || { echo "wrong total in the ledger"; exit 1; }
+# Demo mode prints to the preview folder, from a worker thread.
+PRINTED=""
+for _ in $(seq 1 20); do
+    [ -f "$TILLGUARD_DATA_DIR/receipts/000001-receipt.txt" ] && { PRINTED=1; break; }
+    sleep 0.25
+done
+[ -n "$PRINTED" ] || { echo "the receipt was not printed to the preview folder"; ls -R "$TILLGUARD_DATA_DIR"; exit 1; }
+grep -q "16.30" "$TILLGUARD_DATA_DIR/receipts/000001-receipt.txt" || { echo "wrong receipt printed"; exit 1; }
 
 # A card sale through the demo's simulated terminal (real ZVT serial code over a pty):
 # F11 pays by card; the terminal shows its steps (about 0.7 s each) and approves.
