@@ -288,3 +288,65 @@ fn a_serial_printer_on_a_pty() {
     assert!(page.text().contains("合计 ¥12.50"), "{}", page.text());
     assert_eq!(page.cuts, 1);
 }
+
+/// `tillguard` with the built-in simulated terminal and the manager PIN in the environment.
+fn with_terminal(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillguard"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--terminal", "simulator"])
+        .args(args)
+        .env("TILLGUARD_MANAGER_PIN", "2468")
+        .env_remove("TILLGUARD_FAKE_NOW")
+        .env_remove("TILLGUARD_PRINTER")
+        .output()
+        .expect("run tillguard");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn card_sale_deferral_and_settlement_each_print_their_paper() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let printer = FakePrinter::start_tcp(Behaviour::Normal);
+    write_config(
+        dir.path(),
+        &format!(
+            "[guard]\nmanager_pin = \"2468\"\n[printer]\nconnection = \"{}\"\n",
+            printer.spec()
+        ),
+    );
+    import_catalog(dir.path(), "T1,96385074,茶,Tea,12.00,13,true\n");
+
+    let sale = with_terminal(
+        dir.path(),
+        &["sell", "--item", "96385074", "--tender", "card", "--json"],
+    );
+    assert_eq!(sale["print"]["state"], "done", "{sale}");
+    let page = printer.page().expect("page");
+    assert_eq!(page.drawer_kicks, 0, "no cash, no drawer");
+    let trace = sale["payments"][0]["trace"].as_u64().expect("trace");
+    assert!(page.text().contains(&format!("流水号 {trace}")), "{}", page.text());
+
+    printer.clear();
+    let deferred = with_terminal(dir.path(), &["defer", "--reason", "host_unreachable", "--json"]);
+    assert_eq!(deferred["print"][0]["state"], "done", "{deferred}");
+    let page = printer.page().expect("page");
+    let title = page.find("结算已推迟").expect("deferral slip title");
+    assert_eq!((title.align, title.bold, title.size), (Align::Center, true, (1, 2)));
+    assert!(page.text().contains("原因：银行主机无法连接"), "{}", page.text());
+    assert!(page.find("推迟人").is_some_and(|l| l.text.ends_with("manager")));
+
+    printer.clear();
+    let settled = with_terminal(dir.path(), &["settle", "--json"]);
+    assert_eq!(settled["print"]["state"], "done", "{settled}");
+    let page = printer.page().expect("page");
+    assert!(page.find("刷卡结算").is_some(), "{}", page.text());
+    assert!(page.find("对账：一致").is_some(), "{}", page.text());
+    assert!(page.text().contains("12.00"));
+    assert_eq!(page.cuts, 1);
+}

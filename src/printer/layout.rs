@@ -2,7 +2,7 @@
 //! itself holds no language.
 
 use super::doc::Doc;
-use super::text::{pair, wrap};
+use super::text::{pair, squeeze, wrap};
 use crate::sale::{Kind, SaleRecord};
 use crate::settlement::report::{Report, ReportKind};
 use serde::{Deserialize, Serialize};
@@ -165,7 +165,7 @@ fn card_reference(out: &mut Doc, card: &crate::sale::CardDetails, tr: Tr<'_>, co
     }
     // The terminal's own slip text, as it sent it: what the cardholder would sign or keep.
     for line in &card.slip {
-        out.wrap(line.trim_end());
+        out.wrap(&squeeze(line, cols));
     }
 }
 

@@ -46,6 +46,39 @@ pub fn pair(left: &str, right: &str, cols: usize) -> Vec<String> {
     lines
 }
 
+/// A line laid out for wider paper (a terminal's slip): the widest gaps shrink, one space
+/// at a time, until it fits, so "Label:      value" keeps label and value on one line.
+pub fn squeeze(s: &str, cols: usize) -> String {
+    let mut line = s.trim_end().to_string();
+    while width(&line) > cols {
+        let Some((at, len)) = widest_gap(&line).filter(|(_, len)| *len > 1) else {
+            break;
+        };
+        line.replace_range(at..at + len, &" ".repeat(len - 1));
+    }
+    line
+}
+
+/// Byte offset and length of the longest run of spaces after the first non-space.
+fn widest_gap(s: &str) -> Option<(usize, usize)> {
+    let start = s.len() - s.trim_start().len();
+    let mut best: Option<(usize, usize)> = None;
+    let mut run: Option<usize> = None;
+    for (i, c) in s[start..].char_indices().map(|(i, c)| (i + start, c)) {
+        match (c == ' ', run) {
+            (true, None) => run = Some(i),
+            (false, Some(from)) => {
+                if best.is_none_or(|(_, len)| i - from > len) {
+                    best = Some((from, i - from));
+                }
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
 pub fn center(s: &str, cols: usize) -> Vec<String> {
     wrap(s, cols)
         .into_iter()
@@ -65,5 +98,13 @@ mod tests {
         assert!(lines.last().is_some_and(|l| l.ends_with("7.00") && width(l) == 32));
         assert_eq!(wrap("一二三四五", 4), vec!["一二", "三四", "五"]);
         assert_eq!(center("ab", 6), vec!["  ab"]);
+        let date = squeeze("Date:          2026-11-27 01:48:43", 32);
+        assert_eq!((date.as_str(), width(&date)), ("Date:        2026-11-27 01:48:43", 32));
+        assert_eq!(
+            squeeze("   ** Customer **", 10),
+            "   ** Customer **",
+            "nothing left to shrink"
+        );
+        assert_eq!(squeeze("a  b    c", 6), "a b  c");
     }
 }
