@@ -16,6 +16,9 @@ enum Kind {
         /// Business day YYYY-MM-DD (default: today's business day).
         #[arg(long)]
         day: Option<Date>,
+        /// Print it too (on the configured printer, or --printer).
+        #[arg(long)]
+        print: bool,
         #[arg(long)]
         json: bool,
     },
@@ -43,12 +46,15 @@ enum Kind {
 }
 
 pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
-    // Only a Z-report that this command closes is printed; `printer reprint z:N` prints a
-    // stored one again as a copy.
-    let mut closed_now = false;
+    // A Z-report is printed when this command closes it (`printer reprint z:N` prints a
+    // stored one again as a copy); an X-report when asked to.
+    let mut print = false;
     let (report, json) = match &args.kind {
         Kind::Claim { batch, json } => return claim(till, *batch, *json),
-        Kind::X { day, json } => (till.x_report(*day)?, *json),
+        Kind::X { day, print: p, json } => {
+            print = *p;
+            (till.x_report(*day)?, *json)
+        }
         Kind::Z { day, counted, json } => {
             let target = match day {
                 Some(d) => *d,
@@ -66,13 +72,13 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
                 (None, Some(text)) => {
                     let counted = Money::parse_non_negative(text, till.currency())
                         .map_err(|e| anyhow::anyhow!("--counted: {e}"))?;
-                    closed_now = true;
+                    print = true;
                     (till.close_day(Some(target), counted)?, *json)
                 }
             }
         }
     };
-    let printed = match closed_now {
+    let printed = match print {
         true => print_out::queue_and_send(till, |till| till.queue_report(&report))?,
         false => None,
     };
@@ -85,7 +91,10 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     }
     print!("{}", till.report_text(&report));
     if let Some(p) = &printed {
-        p.report("Z-report");
+        p.report(match report.kind {
+            crate::settlement::report::ReportKind::Z => "Z-report",
+            _ => "X-report",
+        });
     }
     Ok(())
 }
