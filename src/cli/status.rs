@@ -15,6 +15,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let verdict = till.guard(false)?;
     let batches = till.batch_summaries()?;
     let minutes = till.minutes_to_clear()?;
+    let unprinted = till.store().print_unfinished_count()?;
     if args.json {
         return print_json(&json!({
             "business_day": s.business_day.to_string(),
@@ -32,6 +33,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "card_approved_without_sale": json::card_doubt(&s.card_without_sale),
             "guard": guard_json::verdict(&verdict, minutes),
             "batches": batches.iter().map(guard_json::batch).collect::<Vec<_>>(),
+            "print_queue": unprinted,
         }));
     }
     println!(
@@ -57,6 +59,9 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "Not closed:    {} (run `tillguard report z --counted AMOUNT`)",
             days.join(", ")
         );
+    }
+    if unprinted > 0 {
+        println!("Not printed:   {unprinted} printout(s); see `tillguard printer queue`");
     }
     let ids = |ids: &[i64]| ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ");
     if s.card_in_doubt.count > 0 {
