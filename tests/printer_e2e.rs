@@ -154,7 +154,10 @@ fn paper_out_keeps_the_job_which_prints_on_reprint() {
         "{stderr}"
     );
     let status = json(dir.path(), &["status", "--json"]);
-    assert_eq!((status["sales_count"].as_i64(), status["print_queue"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (status["sales_count"].as_i64(), status["print_queue"].as_i64()),
+        (Some(1), Some(1))
+    );
     // Nothing but the status queries and the drawer kick reached the printer.
     let page = printer.page().expect("page");
     assert!(page.lines.iter().all(|l| l.text.is_empty()), "{}", page.text());

@@ -35,8 +35,8 @@ pub struct Cli {
     /// (overrides [terminal] connection in the config file).
     #[arg(long, global = true, env = "TILLGUARD_TERMINAL", value_name = "SPEC")]
     pub terminal: Option<String>,
-    /// Receipt printer for this run: serial:PATH[@BAUD], tcp:HOST[:PORT], device:PATH or
-    /// file:PATH (overrides [printer] connection in the config file).
+    /// Receipt printer for this run: serial:PATH[@BAUD], tcp:HOST[:PORT], device:PATH,
+    /// file:PATH or usb:VID:PID (overrides [printer] connection in the config file).
     #[arg(long, global = true, env = "TILLGUARD_PRINTER", value_name = "SPEC")]
     pub printer: Option<String>,
     #[command(subcommand)]

@@ -5,13 +5,17 @@
 mod file;
 mod serial;
 mod tcp;
+#[cfg(feature = "usb")]
+mod usb;
 
 use std::io::{self, ErrorKind, Write};
 use std::time::{Duration, Instant};
 
-pub use file::{DeviceLink, FileLink};
+pub use file::OneWayLink;
 pub use serial::SerialLink;
 pub use tcp::TcpLink;
+#[cfg(feature = "usb")]
+pub use usb::UsbLink;
 
 use super::spec::PrinterSpec;
 use super::status::{self, PrinterStatus};
@@ -72,21 +76,41 @@ pub enum LinkError {
     },
     #[error("the connection to the printer closed")]
     Closed,
-    #[error("no answer to status request DLE EOT {request} within {} ms (not an ESC/POS printer, or status replies switched off?)", .timeout.as_millis())]
+    #[error("no answer to status request DLE EOT {request} within {} ms (not an ESC/POS printer, or status replies switched off? for a printer that cannot answer, set [printer] status = false)", .timeout.as_millis())]
     NoAnswer { request: u8, timeout: Duration },
     #[error("the printer answered status request DLE EOT {request} with 0x{byte:02X}, which is not a status byte")]
     BadReply { request: u8, byte: u8 },
     #[error("{action}: {source}")]
     Io { action: &'static str, source: io::Error },
+    /// The spec names a kind of link this build was made without (USB without `--features usb`).
+    #[error("{reason}")]
+    NotBuiltIn { reason: &'static str },
 }
+
+/// Why a `usb:` printer cannot be opened by a build without the `usb` feature.
+pub const USB_NOT_BUILT_IN: &str =
+    "USB printing is not built into this Tillguard; use device:/dev/usb/lp0 on Linux, or rebuild with --features usb";
 
 /// Opens the link a spec names.
 pub fn open(spec: &PrinterSpec, opts: &LinkOptions) -> Result<Box<dyn Link>, LinkError> {
     Ok(match spec {
         PrinterSpec::Serial { path, baud } => Box::new(SerialLink::open(path, *baud, opts)?),
         PrinterSpec::Tcp { host, port } => Box::new(TcpLink::connect(host, *port, opts)?),
-        PrinterSpec::Device { path } => Box::new(DeviceLink::open(path)?),
-        PrinterSpec::File { path } => Box::new(FileLink::open(path)?),
+        PrinterSpec::Usb { vendor, product } => open_usb(*vendor, *product, opts)?,
+        PrinterSpec::Device { path } => Box::new(OneWayLink::device(path)?),
+        PrinterSpec::File { path } => Box::new(OneWayLink::file(path)?),
+    })
+}
+
+#[cfg(feature = "usb")]
+fn open_usb(vendor: u16, product: u16, opts: &LinkOptions) -> Result<Box<dyn Link>, LinkError> {
+    Ok(Box::new(UsbLink::open(vendor, product, opts)?))
+}
+
+#[cfg(not(feature = "usb"))]
+fn open_usb(_vendor: u16, _product: u16, _opts: &LinkOptions) -> Result<Box<dyn Link>, LinkError> {
+    Err(LinkError::NotBuiltIn {
+        reason: USB_NOT_BUILT_IN,
     })
 }
 
@@ -216,6 +240,22 @@ mod tests {
         );
         let e = LinkError::BadReply { request: 2, byte: 0x0F };
         assert!(e.to_string().contains("DLE EOT 2 with 0x0F"), "{e}");
+    }
+
+    #[cfg(not(feature = "usb"))]
+    #[test]
+    fn usb_without_the_feature_says_how_to_get_it() {
+        let spec = PrinterSpec::parse("usb:0416:5011").unwrap();
+        let err = match open(&spec, &LinkOptions::default()) {
+            Err(e) => e,
+            Ok(link) => panic!("opened {} without the usb feature", link.describe()),
+        };
+        assert!(matches!(err, LinkError::NotBuiltIn { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "USB printing is not built into this Tillguard; use device:/dev/usb/lp0 on Linux, \
+             or rebuild with --features usb"
+        );
     }
 
     /// A writer that takes `accept` bytes, then fails with `then`.

@@ -1,6 +1,6 @@
 //! How to reach a receipt printer, as written in the config file or on the command line:
 //! `serial:/dev/ttyUSB0@19200`, `serial:COM3`, `tcp:192.168.1.50`, `tcp:[fe80::1]:9100`,
-//! `device:/dev/usb/lp0`, `device:\\shop-pc\receipt`, `file:/tmp/receipts.bin`.
+//! `usb:0416:5011`, `device:/dev/usb/lp0`, `device:\\shop-pc\receipt`, `file:/tmp/receipts.bin`.
 
 use std::fmt;
 use std::net::Ipv6Addr;
@@ -10,7 +10,8 @@ pub const DEFAULT_BAUD: u32 = 9600;
 /// The raw printing port of network printers ("JetDirect"), which ESC/POS interfaces use.
 pub const DEFAULT_TCP_PORT: u16 = 9100;
 
-const FORMS: &str = "use serial:PATH[@BAUD], tcp:HOST[:PORT], device:PATH or file:PATH";
+const FORMS: &str = "use serial:PATH[@BAUD], tcp:HOST[:PORT], usb:VID:PID, device:PATH or file:PATH";
+const USB_EXAMPLE: &str = "e.g. usb:0416:5011; lsusb or the device's hardware ids show them";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrinterSpec {
@@ -18,6 +19,9 @@ pub enum PrinterSpec {
     Serial { path: String, baud: u32 },
     /// A network printer's raw port. `host` is a name or an address, IPv6 without brackets.
     Tcp { host: String, port: u16 },
+    /// A USB printer claimed directly by vendor and product id (needs the `usb` build feature
+    /// to open; the spec parses in every build so configs and messages stay the same).
+    Usb { vendor: u16, product: u16 },
     /// A printer device file (/dev/usb/lp0) or a Windows printer share (\\host\printer).
     Device { path: String },
     /// Appends the raw ESC/POS bytes to a file (tests, a printer that is not there yet).
@@ -37,6 +41,7 @@ impl PrinterSpec {
         match kind.to_ascii_lowercase().as_str() {
             "serial" => parse_serial(rest),
             "tcp" => parse_tcp(rest),
+            "usb" => parse_usb(rest),
             "device" => Ok(PrinterSpec::Device {
                 path: non_empty(rest, "device", r"device:/dev/usb/lp0 or device:\\host\printer")?,
             }),
@@ -47,9 +52,12 @@ impl PrinterSpec {
         }
     }
 
-    /// Whether the printer can answer status requests over this link (serial and TCP can).
+    /// Whether the printer can answer status requests over this link (serial, TCP and USB can).
     pub fn two_way(&self) -> bool {
-        matches!(self, PrinterSpec::Serial { .. } | PrinterSpec::Tcp { .. })
+        matches!(
+            self,
+            PrinterSpec::Serial { .. } | PrinterSpec::Tcp { .. } | PrinterSpec::Usb { .. }
+        )
     }
 }
 
@@ -124,6 +132,35 @@ fn parse_tcp(rest: &str) -> Result<PrinterSpec, String> {
     })
 }
 
+/// `VID:PID`, each 1 to 4 hex digits with an optional `0x`.
+fn parse_usb(rest: &str) -> Result<PrinterSpec, String> {
+    let Some((vendor, product)) = rest.split_once(':') else {
+        return Err(format!(
+            "usb: give the printer's vendor and product id in hex as usb:VID:PID ({USB_EXAMPLE})"
+        ));
+    };
+    Ok(PrinterSpec::Usb {
+        vendor: usb_id(vendor, "vendor")?,
+        product: usb_id(product, "product")?,
+    })
+}
+
+fn usb_id(text: &str, which: &str) -> Result<u16, String> {
+    let text = text.trim();
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    let valid = (1..=4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_hexdigit());
+    match u16::from_str_radix(digits, 16) {
+        Ok(id) if valid => Ok(id),
+        _ if text.is_empty() => Err(format!("usb: no {which} id given ({USB_EXAMPLE})")),
+        _ => Err(format!(
+            "usb: {which} id '{text}' is not a hex number of up to 4 digits ({USB_EXAMPLE})"
+        )),
+    }
+}
+
 impl FromStr for PrinterSpec {
     type Err = String;
 
@@ -138,6 +175,7 @@ impl fmt::Display for PrinterSpec {
             PrinterSpec::Serial { path, baud } => write!(f, "serial:{path}@{baud}"),
             PrinterSpec::Tcp { host, port } if host.contains(':') => write!(f, "tcp:[{host}]:{port}"),
             PrinterSpec::Tcp { host, port } => write!(f, "tcp:{host}:{port}"),
+            PrinterSpec::Usb { vendor, product } => write!(f, "usb:{vendor:04x}:{product:04x}"),
             PrinterSpec::Device { path } => write!(f, "device:{path}"),
             PrinterSpec::File { path } => write!(f, "file:{path}"),
         }
@@ -184,6 +222,41 @@ mod tests {
         assert_eq!(PrinterSpec::parse("tcp:[fe80::1]"), Ok(tcp("fe80::1", 9100)));
     }
 
+    fn usb(vendor: u16, product: u16) -> PrinterSpec {
+        PrinterSpec::Usb { vendor, product }
+    }
+
+    #[test]
+    fn usb_forms() {
+        assert_eq!(PrinterSpec::parse("usb:0416:5011"), Ok(usb(0x0416, 0x5011)));
+        assert_eq!(PrinterSpec::parse("USB:04B8:0E15"), Ok(usb(0x04b8, 0x0e15)));
+        assert_eq!(PrinterSpec::parse("usb:0x04b8:0X0e15"), Ok(usb(0x04b8, 0x0e15)));
+        assert_eq!(PrinterSpec::parse(" usb: 416 : 5011 "), Ok(usb(0x0416, 0x5011)));
+        assert_eq!(PrinterSpec::parse("usb:ffff:0"), Ok(usb(0xffff, 0)));
+    }
+
+    #[test]
+    fn usb_mistakes_are_named() {
+        let err = |s: &str| PrinterSpec::parse(s).unwrap_err();
+        assert_eq!(
+            err("usb:0416"),
+            "usb: give the printer's vendor and product id in hex as usb:VID:PID \
+             (e.g. usb:0416:5011; lsusb or the device's hardware ids show them)"
+        );
+        assert!(err("usb:").contains("usb:VID:PID"));
+        assert!(err("usb::5011").contains("no vendor id"));
+        assert!(err("usb:0416:").contains("no product id"));
+        assert!(err("usb:0x:5011").contains("vendor id '0x' is not a hex number"));
+        assert!(err("usb:0416:50111").contains("product id '50111'"));
+        assert!(err("usb:0416:+501").contains("product id '+501'"));
+        assert!(err("usb:04g6:5011").contains("vendor id '04g6'"));
+        assert!(err("usb:0416:5011:2").contains("product id '5011:2'"));
+        assert!(err("usb:/dev/usb/lp0").contains("usb:VID:PID"));
+        for e in ["usb:", "usb:1:x", "usb:x:1"] {
+            assert!(!err(e).contains('\n'));
+        }
+    }
+
     #[test]
     fn device_and_file_forms() {
         assert_eq!(
@@ -212,7 +285,7 @@ mod tests {
         assert_eq!(err("serial:/dev/ttyS0@abc"), "baud 'abc' is not a number");
         assert_eq!(
             err("usb2:/dev/x"),
-            "unknown printer kind 'usb2' (use serial:PATH[@BAUD], tcp:HOST[:PORT], device:PATH or file:PATH)"
+            "unknown printer kind 'usb2' (use serial:PATH[@BAUD], tcp:HOST[:PORT], usb:VID:PID, device:PATH or file:PATH)"
         );
         assert!(err("serial:@9600").contains("no path"));
         assert!(err("serial:COM1@0").contains("baud 0"));
@@ -243,6 +316,8 @@ mod tests {
             "tcp:10.0.0.9:9100",
             "tcp:[::1]:9100",
             "tcp:printer.local:9101",
+            "usb:0416:5011",
+            "usb:04b8:0e15",
             "device:/dev/usb/lp0",
             r"device:\\host\printer",
             "file:/tmp/a b.bin",
@@ -258,12 +333,18 @@ mod tests {
         );
         assert_eq!(PrinterSpec::parse("tcp:[::1]").unwrap().to_string(), "tcp:[::1]:9100");
         assert_eq!("tcp:h".parse::<PrinterSpec>(), Ok(tcp("h", 9100)));
+        // USB ids are written as 4 lowercase hex digits, without 0x.
+        assert_eq!(
+            PrinterSpec::parse("USB:0x4B8:E15").unwrap().to_string(),
+            "usb:04b8:0e15"
+        );
     }
 
     #[test]
-    fn only_serial_and_tcp_are_two_way() {
+    fn only_serial_tcp_and_usb_are_two_way() {
         assert!(serial("COM3", 9600).two_way());
         assert!(tcp("h", 9100).two_way());
+        assert!(usb(0x0416, 0x5011).two_way());
         assert!(!PrinterSpec::Device { path: "x".into() }.two_way());
         assert!(!PrinterSpec::File { path: "x".into() }.two_way());
     }

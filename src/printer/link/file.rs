@@ -11,23 +11,41 @@ use crate::printer::status::PrinterStatus;
 /// Writes to a file cannot time out; this only fills the unused field of a timeout error.
 const NO_TIMEOUT: Duration = Duration::ZERO;
 
-/// A printer device (/dev/usb/lp0) or Windows printer share (\\host\printer).
+/// A printer device (/dev/usb/lp0), a Windows printer share (\\host\printer), or a plain
+/// file the jobs are appended to: written to, never read from.
 #[derive(Debug)]
-pub struct DeviceLink {
+pub struct OneWayLink {
     file: File,
     label: String,
 }
 
-impl DeviceLink {
-    /// Opens for writing without creating: a missing device must be an error, not a new file.
-    pub fn open(path: &str) -> Result<DeviceLink, LinkError> {
+impl OneWayLink {
+    /// Opens a device for writing without creating: a missing device must be an error, not
+    /// a new file.
+    pub fn device(path: &str) -> Result<OneWayLink, LinkError> {
         let file = OpenOptions::new().write(true).open(path).map_err(|e| LinkError::Open {
             target: format!("printer device {path}"),
             reason: device_reason(&e),
         })?;
-        Ok(DeviceLink {
+        Ok(OneWayLink {
             file,
             label: PrinterSpec::Device { path: path.to_string() }.to_string(),
+        })
+    }
+
+    /// Opens (creating) a file to append jobs to.
+    pub fn file(path: &str) -> Result<OneWayLink, LinkError> {
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| LinkError::Open {
+                target: format!("file {path}"),
+                reason: e.to_string(),
+            })?;
+        Ok(OneWayLink {
+            file,
+            label: PrinterSpec::File { path: path.to_string() }.to_string(),
         })
     }
 }
@@ -40,45 +58,7 @@ fn device_reason(e: &io::Error) -> String {
     }
 }
 
-impl Link for DeviceLink {
-    fn describe(&self) -> String {
-        self.label.clone()
-    }
-
-    fn send(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
-        write_counted(&mut self.file, bytes, CHUNK, NO_TIMEOUT)
-    }
-
-    fn status(&mut self) -> Result<Option<PrinterStatus>, LinkError> {
-        Ok(None)
-    }
-}
-
-/// Appends every job to a file, for tests and for keeping receipts when no printer is there.
-#[derive(Debug)]
-pub struct FileLink {
-    file: File,
-    label: String,
-}
-
-impl FileLink {
-    pub fn open(path: &str) -> Result<FileLink, LinkError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| LinkError::Open {
-                target: format!("file {path}"),
-                reason: e.to_string(),
-            })?;
-        Ok(FileLink {
-            file,
-            label: PrinterSpec::File { path: path.to_string() }.to_string(),
-        })
-    }
-}
-
-impl Link for FileLink {
+impl Link for OneWayLink {
     fn describe(&self) -> String {
         self.label.clone()
     }
@@ -118,7 +98,7 @@ mod tests {
     fn file_in_a_missing_folder_is_an_open_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/dir/r.bin").to_string_lossy().into_owned();
-        let err = FileLink::open(&path).unwrap_err();
+        let err = OneWayLink::file(&path).unwrap_err();
         assert!(matches!(err, LinkError::Open { .. }), "{err:?}");
         assert!(err.to_string().contains(&path), "{err}");
     }
@@ -142,7 +122,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("lp0").to_string_lossy().into_owned();
         std::fs::write(&path, b"").unwrap();
-        let mut link = DeviceLink::open(&path).unwrap();
+        let mut link = OneWayLink::device(&path).unwrap();
         assert_eq!(link.describe(), format!("device:{path}"));
         link.send(b"\x1b@hello\n").unwrap();
         assert_eq!(link.status().unwrap(), None);
