@@ -186,6 +186,7 @@ fn paper_out_keeps_the_job_which_prints_on_reprint() {
     let page = printer.page().expect("page");
     assert!(page.find("可乐 330ml").is_some(), "{}", page.text());
     assert!(!page.text().contains("副本"), "not a copy: it never printed");
+    assert_eq!(page.drawer_kicks, 0, "the drawer opened already");
     assert!(
         json(dir.path(), &["printer", "queue", "--json"])["jobs"]
             .as_array()

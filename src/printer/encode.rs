@@ -47,6 +47,10 @@ impl Default for Settings {
 /// the next two bytes of the job as timings.
 pub const DRAWER_KICK: [u8; 5] = [0x1B, b'p', 0, 25, 250];
 
+/// DLE DC4 1 0 1: the same pulse as a real-time command, which a printer carries out even
+/// while it is offline for lack of paper (ESC p would wait in its buffer until paper is in).
+pub const DRAWER_KICK_NOW: [u8; 5] = [0x10, 0x14, 1, 0, 1];
+
 /// GS k 73: CODE128 with its length byte; "{B" selects code set B (printable ASCII).
 fn code128(data: &str) -> Option<Vec<u8>> {
     let data: Vec<u8> = data

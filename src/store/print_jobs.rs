@@ -170,6 +170,14 @@ impl Store {
         Ok(())
     }
 
+    /// The drawer was opened on its own (the receipt could not print): the job prints later
+    /// without opening it again.
+    pub fn print_drawer_opened(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE print_jobs SET open_drawer = 0 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// The attempt failed: the job stays in the queue with the reason.
     pub fn print_failed(&mut self, id: i64, printer: &str, error: &str, now: Timestamp) -> Result<(), StoreError> {
         self.conn.execute(

@@ -6,7 +6,7 @@ use super::{Till, TillError};
 use crate::config::PrinterConfig;
 use crate::i18n::I18n;
 use crate::printer::doc::Doc;
-use crate::printer::encode::{DRAWER_KICK, encode};
+use crate::printer::encode::{DRAWER_KICK_NOW, encode};
 use crate::printer::layout;
 use crate::printer::link::{self, Link, LinkError, LinkOptions};
 use crate::printer::spec::PrinterSpec;
@@ -80,7 +80,12 @@ pub fn send_job(
 ) -> Result<Printed, PrintError> {
     let job = store.print_job(id)?.ok_or(PrintError::NoSuchJob(id))?;
     let where_to = target.to_string();
-    let outcome = attempt(&job, target, config, &where_to);
+    let mut drawer_opened = false;
+    let outcome = attempt(&job, target, config, &where_to, &mut drawer_opened);
+    if drawer_opened {
+        // The drawer is open for this sale; a reprint must not open it again.
+        store.print_drawer_opened(id)?;
+    }
     match &outcome {
         Ok(_) => store.print_done(id, &where_to, now())?,
         Err(e) => store.print_failed(id, &where_to, &e.to_string(), now())?,
@@ -88,7 +93,13 @@ pub fn send_job(
     outcome
 }
 
-fn attempt(job: &PrintJob, target: &Target, config: &PrinterConfig, where_to: &str) -> Result<Printed, PrintError> {
+fn attempt(
+    job: &PrintJob,
+    target: &Target,
+    config: &PrinterConfig,
+    where_to: &str,
+    drawer_opened: &mut bool,
+) -> Result<Printed, PrintError> {
     let other = |what: String| PrintError::Other {
         target: where_to.to_string(),
         what,
@@ -115,7 +126,7 @@ fn attempt(job: &PrintJob, target: &Target, config: &PrinterConfig, where_to: &s
             if ask {
                 let status = link.status().map_err(on_link)?;
                 if let Some(problem) = status.as_ref().and_then(PrinterStatus::problem) {
-                    kick_drawer_anyway(link.as_mut(), job, status.as_ref());
+                    *drawer_opened = kick_drawer_anyway(link.as_mut(), job, status.as_ref());
                     return Err(PrintError::Problem {
                         target: where_to.to_string(),
                         problem,
@@ -144,13 +155,11 @@ fn attempt(job: &PrintJob, target: &Target, config: &PrinterConfig, where_to: &s
     }
 }
 
-/// Out of paper is no reason to keep the cashier from giving change: the drawer still opens
-/// when the printer is otherwise online.
-fn kick_drawer_anyway(link: &mut dyn Link, job: &PrintJob, status: Option<&PrinterStatus>) {
-    let online = status.is_some_and(|s| s.problem() == Some("paper-out") || s.problem() == Some("cover-open"));
-    if job.open_drawer && online {
-        let _ = link.send(&DRAWER_KICK);
-    }
+/// Out of paper (or an open cover) is no reason to keep the cashier from giving change: the
+/// drawer opens by the real-time command, which works while the printer waits for paper.
+fn kick_drawer_anyway(link: &mut dyn Link, job: &PrintJob, status: Option<&PrinterStatus>) -> bool {
+    let waiting = status.is_some_and(|s| matches!(s.problem(), Some("paper-out" | "cover-open")));
+    job.open_drawer && waiting && link.send(&DRAWER_KICK_NOW).is_ok()
 }
 
 fn write_preview(dir: &std::path::Path, job: &PrintJob, bytes: &[u8]) -> std::io::Result<()> {
