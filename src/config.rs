@@ -160,10 +160,16 @@ impl Config {
     /// Loads `path`; a missing file gives the demo configuration.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text).map_err(|message| ConfigError::Invalid {
-                path: path.to_path_buf(),
-                message,
-            }),
+            Ok(text) => {
+                let invalid = |message| ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    message,
+                };
+                let mut config = Config::parse(&text).map_err(invalid)?;
+                let folder = path.parent().unwrap_or(Path::new("."));
+                config.printer.load_logo(folder).map_err(invalid)?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::demo()),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_path_buf(),

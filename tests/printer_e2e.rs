@@ -355,3 +355,55 @@ fn card_sale_deferral_and_settlement_each_print_their_paper() {
     assert!(page.text().contains("12.00"));
     assert_eq!(page.cuts, 1);
 }
+
+#[test]
+fn the_store_logo_heads_the_receipt_as_a_raster() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A 100 x 20 logo: a black bar over the left half.
+    let mut logo = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut logo, 100, 20);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().expect("header");
+        let data: Vec<u8> = (0..20)
+            .flat_map(|_| (0..100).map(|x| if x < 50 { 0 } else { 255 }))
+            .collect();
+        writer.write_image_data(&data).expect("pixels");
+    }
+    std::fs::write(dir.path().join("logo.png"), &logo).expect("logo");
+    let printer = FakePrinter::start_tcp(Behaviour::Normal);
+    write_config(
+        dir.path(),
+        &format!("[printer]\nconnection = \"{}\"\nlogo = \"logo.png\"\n", printer.spec()),
+    );
+    import_catalog(dir.path(), "T1,96385074,茶,Tea,12.00,13,true\n");
+    let sale = json(dir.path(), &["sell", "--item", "96385074", "--json"]);
+    assert_eq!(sale["print"]["state"], "done", "{sale}");
+    let tokens = job_tokens(&printer);
+    let raster = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Other { name, .. } if name == "GS v 0"))
+        .expect("the logo raster");
+    let Token::Other { params, .. } = &tokens[raster] else {
+        unreachable!()
+    };
+    // Normal density, 13 bytes (100 dots) wide, 20 rows; each row 6 bytes and 2 dots black.
+    assert_eq!(&params[..5], &[0, 13, 0, 20, 0]);
+    let row = &params[5..18];
+    assert_eq!(&row[..7], &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xC0]);
+    assert!(row[7..].iter().all(|b| *b == 0));
+    // It comes first, centred, before the store name.
+    let name = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Text(s) if s.contains("Corner Shop")))
+        .expect("store name");
+    assert!(raster < name);
+    assert_eq!(tokens[raster - 1], Token::Align(Align::Center));
+
+    // A logo that is not a PNG is a config error naming the key.
+    std::fs::write(dir.path().join("logo.png"), b"not a picture").expect("logo");
+    let out = tillguard(dir.path(), &["status"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("[printer] logo"), "{stderr}");
+}

@@ -3,9 +3,11 @@
 use crate::printer::charset::{Chinese, CodePage};
 use crate::printer::encode::{Cut, Settings};
 use crate::printer::layout::SaleCode;
+use crate::printer::raster::{from_png, paper_dots};
 use crate::printer::spec::PrinterSpec;
 use crate::printer::text::{WIDTH_58MM, WIDTH_80MM};
 use serde::Deserialize;
+use std::path::Path;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +21,7 @@ pub(super) struct PrinterSection {
     code: Option<String>,
     status: Option<bool>,
     feed: Option<u8>,
+    logo: Option<String>,
 }
 
 /// The checked printer configuration.
@@ -34,6 +37,9 @@ pub struct PrinterConfig {
     pub sale_code: SaleCode,
     /// Ask the printer's status before and after each job (two-way links only).
     pub status: bool,
+    /// The logo PNG as written in the file (relative to the config file's folder); loaded
+    /// into `settings.logo` by `Config::load`.
+    pub logo_file: Option<String>,
 }
 
 impl Default for PrinterConfig {
@@ -45,6 +51,7 @@ impl Default for PrinterConfig {
             drawer: true,
             sale_code: SaleCode::Qr,
             status: true,
+            logo_file: None,
         }
     }
 }
@@ -124,7 +131,21 @@ impl PrinterSection {
             drawer: self.drawer.unwrap_or(d.drawer),
             sale_code,
             status: self.status.unwrap_or(d.status),
+            logo_file: self.logo.filter(|l| !l.trim().is_empty()),
         })
+    }
+}
+
+impl PrinterConfig {
+    /// Reads and converts the logo file, relative to `folder` (the config file's).
+    pub(super) fn load_logo(&mut self, folder: &Path) -> Result<(), String> {
+        let Some(name) = &self.logo_file else { return Ok(()) };
+        let path = folder.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("[printer] logo: cannot read {}: {e}", path.display()))?;
+        let raster =
+            from_png(&bytes, paper_dots(self.cols)).map_err(|e| format!("[printer] logo: {}: {e}", path.display()))?;
+        self.settings.logo = Some(raster);
+        Ok(())
     }
 }
 

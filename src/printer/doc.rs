@@ -29,6 +29,8 @@ pub enum Block {
     Qr(String),
     /// A CODE128 barcode of ASCII text.
     Code128(String),
+    /// The store logo (from the printer settings; not shown in the text preview).
+    Logo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +95,10 @@ impl Doc {
         self.blocks.push(Block::Qr(data.to_string()));
     }
 
+    pub fn logo(&mut self) {
+        self.blocks.push(Block::Logo);
+    }
+
     pub fn code128(&mut self, data: &str) {
         self.blocks.push(Block::Code128(data.to_string()));
     }
@@ -122,6 +128,7 @@ impl Doc {
                 Block::Line { text, .. } => vec![text.clone()],
                 Block::Qr(data) => center(&format!("[QR {data}]"), self.cols),
                 Block::Code128(data) => center(&format!("[|||| {data}]"), self.cols),
+                Block::Logo => Vec::new(),
             })
             .collect()
     }

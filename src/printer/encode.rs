@@ -4,6 +4,7 @@
 
 use super::charset::{Chinese, CodePage, TextEncoder};
 use super::doc::{Align, Block, Doc, Style};
+use super::raster::Raster;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
@@ -28,6 +29,8 @@ pub struct Settings {
     pub feed_before_cut: u8,
     /// QR module size in dots (1..=16).
     pub qr_size: u8,
+    /// The store logo, printed where a document has its logo block.
+    pub logo: Option<Raster>,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             code_page: CodePage::Wpc1252,
             feed_before_cut: 4,
             qr_size: 6,
+            logo: None,
         }
     }
 }
@@ -146,6 +150,13 @@ pub fn encode(doc: &Doc, settings: &Settings, open_drawer: bool) -> Result<Encod
                 let option = QRCodeOption::new(QRCodeModel::Model2, settings.qr_size, QRCodeCorrectionLevel::M);
                 p.qrcode_option(data, option)?;
                 p.justify(justify(align))?;
+            }
+            Block::Logo => {
+                if let Some(logo) = &settings.logo {
+                    p.justify(JustifyMode::CENTER)?;
+                    p.custom(&logo.command())?;
+                    p.justify(justify(align))?;
+                }
             }
             Block::Code128(data) => {
                 if let Some(cmd) = code128(data) {

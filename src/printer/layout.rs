@@ -16,6 +16,8 @@ pub struct Header {
     pub demo: bool,
     /// The code printed under a sale receipt so the sale can be found again by scanning.
     pub sale_code: SaleCode,
+    /// A logo is set up: it heads every printout.
+    pub logo: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +37,9 @@ pub fn sale_code_text(sale_id: i64) -> String {
 pub type Tr<'a> = &'a dyn Fn(&str, &[(&str, String)]) -> String;
 
 pub(super) fn header_lines(out: &mut Doc, h: &Header, tr: Tr<'_>) {
+    if h.logo {
+        out.logo();
+    }
     out.title(&h.store_name);
     if !h.address.is_empty() {
         out.center(&h.address);

@@ -7,6 +7,7 @@ pub mod encode;
 pub mod layout;
 pub mod link;
 pub mod pages;
+pub mod raster;
 pub mod spec;
 pub mod status;
 pub mod text;

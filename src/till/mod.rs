@@ -363,6 +363,7 @@ impl Till {
             tax_id: self.config.tax_id.clone(),
             demo: self.config.demo,
             sale_code: self.config.printer.sale_code,
+            logo: self.config.printer.settings.logo.is_some(),
         }
     }
 
