@@ -10,7 +10,8 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// Splits text into pieces of at most `cols` columns, never splitting a character.
+/// Splits text into pieces of at most `cols` columns, never splitting a character. Latin
+/// text breaks after a word where it can; CJK text, which has no spaces, anywhere.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let cols = cols.max(2);
     let mut out = Vec::new();
@@ -19,8 +20,26 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     for c in s.chars() {
         let w = c.width().unwrap_or(0);
         if used + w > cols {
-            out.push(std::mem::take(&mut line));
-            used = 0;
+            // The last space with text before it ends the line; the word after it moves on.
+            let space = line.rfind(' ').filter(|&i| c != ' ' && !line[..i].trim().is_empty());
+            let rest = match space {
+                Some(i) => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    rest
+                }
+                None => String::new(),
+            };
+            out.push(line.trim_end().to_string());
+            line = rest;
+            used = width(&line);
+            if used + w > cols {
+                out.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            if c == ' ' && line.is_empty() {
+                continue;
+            }
         }
         line.push(c);
         used += w;
@@ -97,6 +116,12 @@ mod tests {
         assert!(lines.iter().all(|l| width(l) <= 32), "{lines:?}");
         assert!(lines.last().is_some_and(|l| l.ends_with("7.00") && width(l) == 32));
         assert_eq!(wrap("一二三四五", 4), vec!["一二", "三四", "五"]);
+        assert_eq!(
+            wrap("Organic extra virgin olive oil gift box", 16),
+            vec!["Organic extra", "virgin olive oil", "gift box"]
+        );
+        assert_eq!(wrap("Supercalifragilistic", 8), vec!["Supercal", "ifragili", "stic"]);
+        assert_eq!(wrap("  1 x 3.50 + VAT 13%", 10), vec!["  1 x 3.50", "+ VAT 13%"]);
         assert_eq!(center("ab", 6), vec!["  ab"]);
         let date = squeeze("Date:          2026-11-27 01:48:43", 32);
         assert_eq!((date.as_str(), width(&date)), ("Date:        2026-11-27 01:48:43", 32));

@@ -135,8 +135,8 @@ fn an_acknowledged_mismatch_is_on_the_z_report_with_the_managers_note() {
     assert_eq!(json["reconciliation"], "mismatch");
     assert_eq!(json["differences"]["missing_in_ledger"], serde_json::json!([2]));
     assert_eq!(json["acknowledged"]["note"], "receipt 2 was a test payment");
-    // Printed lines wrap at the paper width; joined, they read as written.
-    let text = till.report_text(&z).replace('\n', "");
+    // Printed lines wrap at the paper width, between words; joined, they read as written.
+    let text = till.report_text(&z).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         text.contains("Acknowledged by manager: receipt 2 was a test payment"),
         "{text}"
@@ -216,6 +216,6 @@ fn a_lost_batch_is_on_the_z_report_with_its_amount() {
         (b.count, b.amount, b.lost_at),
         (2, cny("7.00"), at("2026-11-26T23:30:00Z"))
     );
-    let text = till.report_text(&z).replace('\n', "");
+    let text = till.report_text(&z).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains(&format!("report claim --batch {}", b.id)), "{text}");
 }
