@@ -132,6 +132,8 @@ pub struct Till {
     printer_override: Option<crate::printer::spec::PrinterSpec>,
     /// Jobs queued since the GUI last sent them (see `take_new_print_jobs`).
     new_print_jobs: Vec<i64>,
+    /// The printouts' translations, made on first use.
+    printout_text: std::sync::OnceLock<crate::i18n::I18n>,
 }
 
 impl Till {
@@ -168,6 +170,7 @@ impl Till {
             started_on,
             printer_override: None,
             new_print_jobs: Vec::new(),
+            printout_text: std::sync::OnceLock::new(),
         })
     }
 

@@ -210,8 +210,9 @@ impl Till {
         }
     }
 
-    fn i18n(&self) -> I18n {
-        I18n::new(self.config.language)
+    /// The printouts' language, parsed once per till (a receipt asks it for some 30 labels).
+    pub(super) fn i18n(&self) -> &I18n {
+        self.printout_text.get_or_init(|| I18n::new(self.config.language))
     }
 
     /// The receipt as laid out for this till's paper.

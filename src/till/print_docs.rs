@@ -1,7 +1,6 @@
 //! Queuing the guard's printouts: the settlement report, the deferral slip, the claim list.
 
 use super::{Settlement, Till, TillError};
-use crate::i18n::I18n;
 use crate::printer::doc::Doc;
 use crate::printer::layout::Tr;
 use crate::printer::pages;
@@ -9,7 +8,7 @@ use crate::settlement::batch::{BatchState, Deferral};
 
 impl Till {
     fn page(&self, build: impl FnOnce(Tr<'_>) -> Doc) -> Doc {
-        let i18n = I18n::new(self.config.language);
+        let i18n = self.i18n();
         let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
         build(&tr)
     }
