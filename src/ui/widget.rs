@@ -67,9 +67,17 @@ const CELL_EM: f32 = 0.61;
 /// spaces and every piece is pinned at its column (CJK counting as two), which keeps the
 /// amounts aligned whatever fonts the machine has.
 pub fn monospace_block<'a, Message: 'a>(content: &str, size: f32) -> Element<'a, Message> {
+    monospace_block_within(content, size, f32::INFINITY)
+}
+
+/// As `monospace_block`, the text made smaller when needed so the widest line fits `width`
+/// (an 80 mm receipt's 48 columns in the side panel).
+pub fn monospace_block_within<'a, Message: 'a>(content: &str, size: f32, width: f32) -> Element<'a, Message> {
+    let columns = content.lines().map(display_width).max().unwrap_or(0);
+    let fitting = width / (columns as f32 * CELL_EM + 1.0);
+    let size = size.min(fitting.max(6.0));
     let cell = size * CELL_EM;
     let line_height = (size * 1.3).ceil();
-    let columns = content.lines().map(display_width).max().unwrap_or(0);
     let width = Length::Fixed(cell * columns as f32 + size);
     let lines = content.lines().map(|line| {
         let pieces = segments(line).into_iter().map(|(column, piece)| {

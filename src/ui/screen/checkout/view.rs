@@ -10,7 +10,7 @@ use crate::money::Money;
 use crate::sale::Totals;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{amount_row, monospace_block, touch_button};
+use crate::ui::widget::{amount_row, monospace_block_within, touch_button};
 use iced::widget::{Column, Id, button, column, container, row, rule, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, FillPortion, Length};
 
@@ -336,7 +336,9 @@ fn change_text<'a>(change: Money, i18n: &I18n) -> Element<'a, Message> {
 
 fn completed_panel<'a>(done: &'a Completed, i18n: &'a I18n) -> Element<'a, Message> {
     let number = format!("{:06}", done.sale.id);
-    let receipt = container(scrollable(monospace_block(&done.receipt, RECEIPT_TEXT)).height(Fill))
+    // The side panel less its padding, the paper's and the scroll bar's.
+    let paper = SIDE_WIDTH - theme::SPACING * 3.0 - 20.0 - 12.0;
+    let receipt = container(scrollable(monospace_block_within(&done.receipt, RECEIPT_TEXT, paper)).height(Fill))
         .id(Id::new(RECEIPT_ID))
         .style(theme::paper)
         .padding(10)
