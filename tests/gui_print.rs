@@ -11,6 +11,7 @@ use tillguard::store::Store;
 use tillguard::till::{DEMO_CATALOG, Till};
 use tillguard::ui::banner::PRINT_BACKLOG_ID;
 use tillguard::ui::screen::checkout::{CASH_ID, REPRINT_ID, SCAN_ID};
+use tillguard::ui::screen::end_of_day;
 use tillguard::ui::{App, Message, TerminalSetup};
 use ui_harness::*;
 
@@ -96,6 +97,26 @@ fn a_printer_that_fails_keeps_the_receipt_for_one_button_reprint() {
     let jobs = till(&app).store().print_jobs_for("receipt", "1").expect("jobs");
     assert_eq!(jobs.iter().map(|j| j.copy).collect::<Vec<_>>(), [false, true]);
     assert!(shows_id(&app, REPRINT_ID));
+
+    // Closing the day on the end-of-day screen prints the Z-report.
+    deliver(&mut app, vec![Message::OpenEndOfDay]);
+    let job = deliver(
+        &mut app,
+        vec![
+            Message::EndOfDay(end_of_day::Message::Counted("3.50".into())),
+            Message::EndOfDay(end_of_day::Message::CloseDay),
+        ],
+    );
+    finish(&mut app, job);
+    let z = till(&app).store().print_jobs_for("report_z", "1").expect("jobs");
+    assert_eq!(z.len(), 1);
+    assert_eq!(z[0].state, tillguard::store::JobState::Done);
+    let printed = std::fs::read(printer_dir.join("printer.bin")).expect("printer output");
+    let (title, _, _) = encoding_rs::GBK.encode("报表 第 1 号");
+    assert!(
+        printed.windows(title.len()).any(|w| w == &title[..]),
+        "the Z-report printed"
+    );
 }
 
 #[test]

@@ -249,6 +249,10 @@ impl State {
         };
         match till.close_day(self.day, counted) {
             Ok(report) => {
+                // The Z-report goes to the printer too; the app sends it from a worker.
+                if let Err(e) = till.queue_if_printing(|t| t.queue_report(&report).map(|_| ())) {
+                    tracing::warn!("Z-report not queued for printing: {e}");
+                }
                 self.closed = Some(till.report_text(&report));
                 self.notice = Some(i18n.t_args(
                     "eod-day-closed",
