@@ -28,9 +28,19 @@ pub enum SaleCode {
     None,
 }
 
-/// What a receipt's code holds: the till and the sale number, scanner-friendly ASCII.
+/// What a receipt's code holds: the sale number, scanner-friendly ASCII.
 pub fn sale_code_text(sale_id: i64) -> String {
     format!("TGS{sale_id:08}")
+}
+
+/// The sale number in a receipt's code as a scanner types it, or typed as a plain number.
+pub fn sale_code_number(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix("TGS").or_else(|| t.strip_prefix("tgs")).unwrap_or(t);
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
 }
 
 /// A translator: message id -> text, with named arguments.
@@ -291,6 +301,15 @@ mod tests {
             assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:#?}");
             let total = lines.iter().find(|l| l.starts_with("合计")).expect("total line");
             assert!(total.ends_with("204.25") && width(total) == cols, "{total:?}");
+        }
+    }
+
+    #[test]
+    fn the_receipt_code_reads_back_as_the_sale_number() {
+        assert_eq!(sale_code_number(&sale_code_text(42)), Some(42));
+        assert_eq!(sale_code_number(" 42 "), Some(42));
+        for bad in ["", "TGS", "0", "TGS-1", "12a", "99999999999999", "tgs1x"] {
+            assert_eq!(sale_code_number(bad), None, "{bad}");
         }
     }
 

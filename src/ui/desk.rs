@@ -5,7 +5,7 @@
 use super::job::{Job, Parcel};
 use crate::clock::SystemClock;
 use crate::money::Currency;
-use crate::sale::{Cart, SaleRecord};
+use crate::sale::{Cart, RefundRequest, SaleRecord};
 use crate::terminal::connect::{ConnectError, Connected, connect_paced};
 use crate::terminal::spec::TerminalSpec;
 use crate::terminal::{CardTerminal, TerminalInfo};
@@ -53,6 +53,8 @@ pub enum Outcome {
     Recovered(Result<RecoveryReport, TillError>),
     /// End-of-day on the terminal, reconciled with the ledger.
     Settled(Box<Result<Settlement, TillError>>),
+    /// A card refund or a void through the terminal: the refund record committed.
+    Refunded(Box<Result<SaleRecord, TillError>>),
 }
 
 /// Messages a desk job sends: live progress, then the desk itself with the outcome.
@@ -141,6 +143,36 @@ impl Desk {
             let result =
                 self.with_terminal(|till, terminal| till.recover_cards(terminal, &mut |p| send(Event::Progress(p))));
             send(Event::Returned(Parcel::new((self, Outcome::Recovered(result)))));
+        })
+    }
+}
+
+impl Desk {
+    /// Money back to the card through the terminal (Refund 06 31), on a worker thread.
+    pub fn refund_card(mut self, sale: i64, request: RefundRequest) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let cancel = AtomicBool::new(false);
+            let result = self.with_terminal(|till, terminal| {
+                till.refund_card(sale, &request, terminal, &cancel, &mut |p| send(Event::Progress(p)))
+            });
+            send(Event::Returned(Parcel::new((
+                self,
+                Outcome::Refunded(Box::new(result)),
+            ))));
+        })
+    }
+
+    /// A card sale of today voided: the terminal reverses its payment (06 30).
+    pub fn void_card(mut self, sale: i64) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let cancel = AtomicBool::new(false);
+            let result = self.with_terminal(|till, terminal| {
+                till.void_card(sale, terminal, &cancel, &mut |p| send(Event::Progress(p)))
+            });
+            send(Event::Returned(Parcel::new((
+                self,
+                Outcome::Refunded(Box::new(result)),
+            ))));
         })
     }
 }

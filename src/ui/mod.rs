@@ -67,6 +67,8 @@ mod tests {
             include_str!("screen/checkout/terminal.rs"),
             include_str!("banner.rs"),
             include_str!("app/print.rs"),
+            include_str!("screen/refund/mod.rs"),
+            include_str!("screen/refund/view.rs"),
             include_str!("quit.rs"),
             include_str!("screen/end_of_day/mod.rs"),
             include_str!("screen/end_of_day/view.rs"),

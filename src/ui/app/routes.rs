@@ -4,7 +4,7 @@
 use super::{App, Message, QuitChoice, Screen, Step};
 use crate::ui::desk::{self, Outcome};
 use crate::ui::keys::{Input, Shortcut};
-use crate::ui::screen::{checkout, end_of_day};
+use crate::ui::screen::{checkout, end_of_day, refund};
 use iced::Task;
 
 impl App {
@@ -25,7 +25,17 @@ impl App {
             checkout::Message::Input(Input::Shortcut(Shortcut::EndOfDay)) => {
                 return self.open_end_of_day(None).into();
             }
+            checkout::Message::Input(Input::Shortcut(Shortcut::Refund)) => return self.open_refund(),
             _ => {}
+        }
+        if let Screen::Refund(_) = self.screen {
+            // The refund screen's fields take their keys themselves; Esc goes back.
+            return match message {
+                checkout::Message::Input(Input::Shortcut(Shortcut::Escape)) => {
+                    self.refund_message(refund::Message::Back)
+                }
+                _ => Task::none().into(),
+            };
         }
         if let Screen::EndOfDay(_) = self.screen {
             // Keys typed on the end-of-day screen belong to its fields; Esc goes back.
@@ -93,6 +103,40 @@ impl App {
         }
     }
 
+    /// The refund screen, from the checkout between customers.
+    pub(super) fn open_refund(&mut self) -> Step {
+        if !matches!(self.screen, Screen::Checkout) || self.desk.is_none() || !self.checkout.is_idle() {
+            return Task::none().into();
+        }
+        self.screen = Screen::Refund(Box::default());
+        iced::widget::operation::focus(iced::widget::Id::new(refund::LOOKUP_ID)).into()
+    }
+
+    pub(super) fn refund_message(&mut self, message: refund::Message) -> Step {
+        let Screen::Refund(state) = &mut self.screen else {
+            return Task::none().into();
+        };
+        let Some(desk) = self.desk.as_mut() else {
+            return Task::none().into();
+        };
+        let job = match state.update(&mut desk.till, &self.i18n, message) {
+            refund::Request::None => None,
+            refund::Request::Back => {
+                self.screen = Screen::Checkout;
+                return self.checkout.refocus().map(Message::Checkout).into();
+            }
+            refund::Request::RefundCard { sale, request } => self
+                .desk
+                .take()
+                .map(|d| d.refund_card(sale, request).map(Message::Desk)),
+            refund::Request::Void { sale } => self.desk.take().map(|d| d.void_card(sale).map(Message::Desk)),
+        };
+        Step {
+            task: Task::none(),
+            job,
+        }
+    }
+
     pub(super) fn poll_terminal(&mut self) -> Step {
         // Never in the cashier's way: only between customers, and never twice at once.
         if !self.shop.card || !self.checkout.is_idle() || !matches!(self.screen, Screen::Checkout) {
@@ -110,6 +154,7 @@ impl App {
             desk::Event::Progress(progress) => {
                 match &mut self.screen {
                     Screen::EndOfDay(state) => state.progress(progress, &self.i18n),
+                    Screen::Refund(state) => state.progress(progress, &self.i18n),
                     Screen::Checkout => self.checkout.card_progress(progress),
                 }
                 Task::none()
@@ -130,7 +175,7 @@ impl App {
                         };
                         state.checked(&mut desk.till, text);
                     }
-                    (Outcome::Recovered(result), Screen::Checkout) => checkout.recovered(&desk.till, i18n, result),
+                    (Outcome::Recovered(result), _) => checkout.recovered(&desk.till, i18n, result),
                     (Outcome::Settled(result), Screen::EndOfDay(state)) => {
                         if let Ok(s) = result.as_ref()
                             && let Err(e) = desk.till.queue_if_printing(|t| t.queue_settlement(s).map(|_| ()))
@@ -139,8 +184,9 @@ impl App {
                         }
                         state.settled(&mut desk.till, i18n, *result)
                     }
-                    // The screen was left meanwhile (it cannot be while settling); nothing to show.
-                    (Outcome::Settled(_), Screen::Checkout) => {}
+                    (Outcome::Refunded(result), Screen::Refund(state)) => state.finished(&mut desk.till, i18n, *result),
+                    // The screen was left meanwhile (it cannot be while the terminal works).
+                    (Outcome::Settled(_) | Outcome::Refunded(_), _) => {}
                 }
                 // A card payment first checks what became of earlier unfinished ones.
                 if let Some(report) = desk.till.take_recovery()

@@ -2,3 +2,4 @@
 
 pub mod checkout;
 pub mod end_of_day;
+pub mod refund;

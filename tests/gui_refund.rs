@@ -1,0 +1,156 @@
+//! The refund screen: find a sale by its number or its receipt code, give back some of it in
+//! cash, to the card through the (simulated) terminal, or void a card sale.
+
+mod ui_harness;
+
+use std::time::Duration;
+use tillguard::clock::ManualClock;
+use tillguard::terminal::spec::TerminalSpec;
+use tillguard::till::Till;
+use tillguard::ui::app::Screen;
+use tillguard::ui::keys::{Input, Shortcut};
+use tillguard::ui::screen::checkout::{self, CASH_ID, SCAN_ID};
+use tillguard::ui::screen::refund::{self, LOOKUP_ID};
+use tillguard::ui::{App, Message, TerminalSetup};
+
+fn key(shortcut: Shortcut) -> Message {
+    Message::Checkout(checkout::Message::Input(Input::Shortcut(shortcut)))
+}
+use ui_harness::*;
+
+fn card_app(dir: &std::path::Path) -> App {
+    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
+    let till = Till::open_demo_in_memory(std::sync::Arc::new(ManualClock::new(noon))).expect("demo till opens");
+    let setup = TerminalSetup {
+        spec: Some(TerminalSpec::Simulator),
+        data_dir: dir.to_path_buf(),
+        think_time: Duration::ZERO,
+    };
+    App::new(till, setup).0
+}
+
+fn open_refund(app: &mut App) {
+    deliver(app, vec![key(Shortcut::Refund)]);
+    assert!(matches!(app.screen(), Screen::Refund(_)), "F6 opens the refund screen");
+}
+
+fn refund_state(app: &App) -> &refund::State {
+    match app.screen() {
+        Screen::Refund(state) => state,
+        _ => panic!("not on the refund screen"),
+    }
+}
+
+fn pay_cash(app: &mut App) {
+    interact(app, |ui| {
+        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
+        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
+        Vec::new()
+    });
+}
+
+/// Runs a terminal job and hands every message back.
+fn run(app: &mut App, job: Option<tillguard::ui::job::Job<Message>>) {
+    let messages = job.expect("a terminal job").run_here();
+    deliver(app, messages);
+}
+
+#[test]
+fn a_scanned_receipt_code_finds_the_sale_and_one_unit_goes_back_in_cash() {
+    let mut app = demo_app();
+    type_and_enter(&mut app, SCAN_ID, &format!("{COLA}x2"));
+    type_and_enter(&mut app, SCAN_ID, WATER);
+    pay_cash(&mut app);
+    assert_eq!(till(&app).status().expect("status").sales_total, cny("9.00"));
+
+    open_refund(&mut app);
+    type_and_enter(&mut app, LOOKUP_ID, "garbage");
+    assert!(
+        refund_state(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("不是单号")),
+        "{:?}",
+        refund_state(&app).error
+    );
+    type_and_enter(&mut app, LOOKUP_ID, "999");
+    assert!(refund_state(&app).error.is_some(), "no such sale");
+
+    // The code a scanner reads from the receipt's QR.
+    type_and_enter(&mut app, LOOKUP_ID, "TGS00000001");
+    assert_eq!(refund_state(&app).error, None);
+    assert_shows(&app, "可乐 330ml");
+    assert_shows(&app, "退款 ¥9.00");
+    // One cola and no water go back.
+    deliver(
+        &mut app,
+        vec![
+            Message::Refund(refund::Message::Less(0)),
+            Message::Refund(refund::Message::Less(1)),
+        ],
+    );
+    assert_shows(&app, "退款 ¥3.50");
+    let _ = click_text(&mut app, "确认退款");
+    assert_eq!(refund_state(&app).error, None);
+    assert_shows(&app, "退货单 000002 已完成");
+    assert_shows(&app, "已退 ¥3.50");
+    let status = till(&app).status().expect("status");
+    assert_eq!((status.refunds_count, status.refunds_total), (1, cny("-3.50")));
+
+    // Again: one cola is left; asking for more than is left is not possible.
+    let _ = click_text(&mut app, "再退一笔");
+    type_and_enter(&mut app, LOOKUP_ID, "1");
+    assert!(
+        all_texts(&app).iter().any(|t| t.contains("可退 1 件")),
+        "{:?}",
+        all_texts(&app)
+    );
+    deliver(&mut app, vec![Message::Refund(refund::Message::More(0))]);
+    assert_eq!(refund_state(&app).found.as_ref().map(|f| f.lines[0].chosen), Some(1));
+
+    // A refund cannot be refunded; Esc goes back to the checkout with its cart.
+    type_and_enter(&mut app, LOOKUP_ID, "2");
+    assert!(
+        refund_state(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("退货单"))
+    );
+    deliver(&mut app, vec![key(Shortcut::Escape)]);
+    assert!(matches!(app.screen(), Screen::Checkout));
+}
+
+#[test]
+fn a_card_sale_is_refunded_to_the_card_and_another_is_voided() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = card_app(dir.path());
+    for _ in 0..2 {
+        type_and_enter(&mut app, SCAN_ID, COLA);
+        let job = click_text(&mut app, "刷卡（F11）");
+        run(&mut app, job);
+        assert_eq!(error_line(&app), None);
+        let _ = click_text(&mut app, "新交易");
+    }
+    assert_eq!(till(&app).status().expect("status").sales_count, 2);
+
+    open_refund(&mut app);
+    type_and_enter(&mut app, LOOKUP_ID, "1");
+    assert_eq!(refund_state(&app).method, Some(tillguard::sale::PaymentMethod::Card));
+    let job = click_text(&mut app, "确认退款");
+    assert!(app.till().is_none(), "the till is with the terminal");
+    assert_shows(&app, "终端处理中…");
+    run(&mut app, job);
+    assert_eq!(refund_state(&app).error, None);
+    assert_shows(&app, "退货单 000003 已完成");
+    let refund = till(&app).sale(3).expect("refund stored");
+    assert!(refund.draft.payments[0].card.is_some(), "money back to the card");
+
+    let _ = click_text(&mut app, "再退一笔");
+    type_and_enter(&mut app, LOOKUP_ID, "2");
+    let job = click_text(&mut app, "撤销整笔刷卡交易（冲正）");
+    run(&mut app, job);
+    assert_eq!(refund_state(&app).error, None);
+    assert_shows(&app, "退货单 000004 已完成");
+    let void = till(&app).sale(4).expect("void stored");
+    assert_eq!(void.draft.total, cny("-3.50"));
+}
