@@ -224,3 +224,36 @@ fn a_missing_serial_port_is_named_once_with_the_ports_that_exist() {
     assert!(stderr.contains("ports on this computer"), "{stderr}");
     assert_eq!(json(d, &["status", "--json"])["sales_count"], 0);
 }
+
+#[test]
+fn a_day_exports_as_csv_whose_rows_add_up_to_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    json(d, &["sell", "--item", "COLA", "--tender", "cash:10", "--json"]);
+    json(d, &["sell", "--item", "COLAx3", "--json"]);
+    json(d, &["refund", "2", "--line", "1x1", "--json"]);
+    let out = d.join("day.csv");
+    let done = tillguard(d, &["report", "export", "--out", out.to_str().expect("path")]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let mut reader = csv::Reader::from_path(&out).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "sale");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 3);
+    let total: rust_decimal::Decimal = rows
+        .iter()
+        .map(|r| r[7].parse::<rust_decimal::Decimal>().expect("total"))
+        .sum();
+    let x = json(d, &["report", "x", "--json"]);
+    let figure = |key: &str| -> rust_decimal::Decimal { x[key].as_str().expect(key).parse().expect("decimal") };
+    assert_eq!(total, figure("gross_total"), "sales less refunds");
+    assert_eq!(total, figure("sales_total") + figure("refunds_total"));
+    assert_eq!((&rows[2][1], &rows[2][2]), ("refund", "2"));
+    assert_eq!(&rows[0][9], "3.50", "the cash part of sale 1");
+    // A range that ends before it starts is refused.
+    let bad = tillguard(
+        d,
+        &["report", "export", "--from", "2026-01-02", "--until", "2026-01-01"],
+    );
+    assert!(!bad.status.success());
+}

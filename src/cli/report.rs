@@ -34,6 +34,18 @@ enum Kind {
         #[arg(long)]
         json: bool,
     },
+    /// Every sale and refund of a range of business days as CSV (for accounting).
+    Export {
+        /// First business day YYYY-MM-DD (default: today's business day).
+        #[arg(long)]
+        from: Option<Date>,
+        /// Last business day (default: the first).
+        #[arg(long)]
+        until: Option<Date>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
     /// The claim list of a card batch the terminal cleared unsettled (Lost): every approved
     /// payment, for the acquirer.
     Claim {
@@ -51,6 +63,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let mut print = false;
     let (report, json) = match &args.kind {
         Kind::Claim { batch, json } => return claim(till, *batch, *json),
+        Kind::Export { from, until, out } => return export(till, *from, *until, out.as_deref()),
         Kind::X { day, print: p, json } => {
             print = *p;
             (till.x_report(*day)?, *json)
@@ -148,6 +161,31 @@ fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
     }
     if let Some(p) = &printed {
         p.report("claim list");
+    }
+    Ok(())
+}
+
+fn export(till: &Till, from: Option<Date>, until: Option<Date>, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let from = match from {
+        Some(d) => d,
+        None => till.business_day()?.0,
+    };
+    let until = until.unwrap_or(from);
+    if until < from {
+        anyhow::bail!("--until {until} is before --from {from}");
+    }
+    let count = match out {
+        Some(path) => {
+            let mut file =
+                std::fs::File::create(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            let n = till.export_csv(from, until, &mut file)?;
+            file.sync_all()?;
+            n
+        }
+        None => till.export_csv(from, until, &mut std::io::stdout().lock())?,
+    };
+    if let Some(path) = out {
+        println!("{count} sale(s) of {from}..{until} written to {}", path.display());
     }
     Ok(())
 }

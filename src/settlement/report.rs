@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 mod card;
+pub mod hourly;
 pub use card::{BatchDays, CardSettlement, LostBatch, SettledBatch, SettledTotals, UnsettledBatch, on_report};
 
 /// Sums over a business day's committed sales and refunds (refund amounts are negative).

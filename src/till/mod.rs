@@ -22,6 +22,7 @@ mod defer;
 #[cfg(test)]
 mod fake_terminal;
 mod guard;
+pub mod history;
 mod journal;
 mod paths;
 mod poll;
@@ -115,6 +116,8 @@ pub enum TillError {
     Batch(String),
     #[error("printing: {0}")]
     Print(String),
+    #[error("export: {0}")]
+    Export(String),
 }
 
 pub struct Till {

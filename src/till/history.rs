@@ -1,0 +1,89 @@
+//! What managers look back at: the business days, one day's report and sales per hour, and
+//! the sales of a range of days as CSV.
+
+use super::{Till, TillError};
+use crate::sale::PaymentMethod;
+use crate::settlement::report::Report;
+use crate::settlement::report::hourly::{HourBucket, by_hour};
+use crate::store::DaySummary;
+use jiff::civil::Date;
+
+/// A business day as the reports screen shows it.
+pub struct DayView {
+    /// The stored Z-report of a closed day, else the day's X-report.
+    pub report: Report,
+    pub hourly: Vec<HourBucket>,
+}
+
+impl Till {
+    pub fn day_summaries(&self, limit: usize) -> Result<Vec<DaySummary>, TillError> {
+        Ok(self.store.day_summaries(limit)?)
+    }
+
+    pub fn day_view(&self, day: Date) -> Result<DayView, TillError> {
+        let report = match self.store.z_report(day)? {
+            Some(z) => z,
+            None => self.x_report(Some(day))?,
+        };
+        let sales = self.store.sales_between(day, day)?;
+        let hourly = by_hour(
+            sales
+                .iter()
+                .filter(|s| s.kind == "sale")
+                .map(|s| (s.created_at, s.total)),
+            &self.config.time_zone,
+            self.config.currency,
+        );
+        Ok(DayView { report, hourly })
+    }
+
+    /// Writes every sale and refund of the business days `from..=until` as CSV (one row
+    /// each: amounts as plain decimals, the time in the store's time zone); returns the count.
+    pub fn export_csv(&self, from: Date, until: Date, out: &mut dyn std::io::Write) -> Result<usize, TillError> {
+        let sales = self.store.sales_between(from, until)?;
+        let mut w = csv::Writer::from_writer(out);
+        let failed = |e: csv::Error| TillError::Export(e.to_string());
+        w.write_record([
+            "sale",
+            "kind",
+            "refund_of",
+            "business_day",
+            "time",
+            "cashier",
+            "currency",
+            "total",
+            "tax",
+            "cash",
+            "card",
+        ])
+        .map_err(failed)?;
+        for s in &sales {
+            let paid = |method: PaymentMethod| {
+                s.payments
+                    .iter()
+                    .filter(|(m, _, state)| m == method.as_str() && state == "approved")
+                    .fold(crate::money::Money::zero(self.config.currency), |sum, (_, a, _)| {
+                        sum + *a
+                    })
+                    .plain()
+            };
+            let time = s.created_at.to_zoned(self.config.time_zone.clone());
+            w.write_record([
+                s.id.to_string(),
+                s.kind.clone(),
+                s.refund_of.map(|r| r.to_string()).unwrap_or_default(),
+                s.business_day.to_string(),
+                time.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+                s.cashier.clone(),
+                self.config.currency.alpha.to_string(),
+                s.total.plain(),
+                s.tax.plain(),
+                paid(PaymentMethod::Cash),
+                paid(PaymentMethod::Card),
+            ])
+            .map_err(failed)?;
+        }
+        w.flush().map_err(|e| TillError::Export(e.to_string()))?;
+        Ok(sales.len())
+    }
+}
