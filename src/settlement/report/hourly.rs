@@ -24,7 +24,7 @@ pub fn by_hour(
         match buckets.iter_mut().find(|b| b.hour == hour) {
             Some(b) => {
                 b.count += 1;
-                b.total = b.total + amount;
+                b.total += amount;
             }
             None => buckets.push(HourBucket {
                 hour,
