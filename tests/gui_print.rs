@@ -10,8 +10,9 @@ use tillguard::config::Config;
 use tillguard::store::Store;
 use tillguard::till::{DEMO_CATALOG, Till};
 use tillguard::ui::banner::PRINT_BACKLOG_ID;
+use tillguard::ui::keys::{Input, Shortcut};
 use tillguard::ui::screen::checkout::{CASH_ID, REPRINT_ID, SCAN_ID};
-use tillguard::ui::screen::end_of_day;
+use tillguard::ui::screen::{end_of_day, reports};
 use tillguard::ui::{App, Message, TerminalSetup};
 use ui_harness::*;
 
@@ -138,4 +139,72 @@ fn shows_id(app: &App, id: &'static str) -> bool {
     iced_test::Simulator::with_settings(settings(), app.view())
         .find(iced_test::selector::id(id))
         .is_ok()
+}
+
+fn reports_state(app: &App) -> &reports::State {
+    match app.screen() {
+        tillguard::ui::app::Screen::Reports(state) => state,
+        _ => panic!("not on the reports screen"),
+    }
+}
+
+#[test]
+fn the_reports_screen_shows_the_day_prints_exports_and_reprints_what_waits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let printer_dir = dir.path().join("printer");
+    let mut app = app_printing_to(dir.path(), &printer_dir);
+    type_and_enter(&mut app, SCAN_ID, &format!("{COLA}x2"));
+    let job = interact(&mut app, |ui| {
+        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
+        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
+        Vec::new()
+    });
+    finish(&mut app, job); // fails: no printer folder yet
+
+    deliver(&mut app, vec![key(Shortcut::Reports)]);
+    let state = reports_state(&app);
+    assert_eq!(state.days.len(), 1);
+    assert_eq!(state.days[0].sales_total, cny("7.00"));
+    assert_eq!(state.hourly.len(), 1, "one hour with sales");
+    assert_eq!((state.hourly[0].count, state.hourly[0].total), (1, cny("7.00")));
+    assert!(state.report.contains("7.00"), "{}", state.report);
+    assert_eq!(state.queue.len(), 1, "the receipt that did not print waits");
+    assert!(on_screen(&app, "¥7.00 (1)"), "{:?}", all_texts(&app));
+
+    // The printer is back: the waiting receipt is reprinted from here.
+    std::fs::create_dir_all(&printer_dir).expect("printer folder");
+    let job = deliver(&mut app, vec![Message::Reports(reports::Message::Reprint(1))]);
+    finish(&mut app, job);
+    assert!(reports_state(&app).queue.is_empty());
+    assert!(on_screen(&app, "全部已打印"));
+
+    // The day's X-report prints; the day exports as CSV.
+    let job = click_text(&mut app, "打印 X 报表");
+    finish(&mut app, job);
+    assert_eq!(
+        till(&app)
+            .store()
+            .print_jobs_for("report_x", "2026-03-14")
+            .expect("jobs")
+            .len(),
+        1
+    );
+    let _ = click_text(&mut app, "导出 CSV");
+    let csv = std::fs::read_to_string(dir.path().join("exports/tillguard-2026-03-14.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(
+        reports_state(&app)
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("已导出到"))
+    );
+
+    deliver(&mut app, vec![key(Shortcut::Escape)]);
+    assert!(matches!(app.screen(), tillguard::ui::app::Screen::Checkout));
+}
+
+fn key(shortcut: Shortcut) -> Message {
+    Message::Checkout(tillguard::ui::screen::checkout::Message::Input(Input::Shortcut(
+        shortcut,
+    )))
 }

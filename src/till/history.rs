@@ -87,3 +87,23 @@ impl Till {
         Ok(sales.len())
     }
 }
+
+impl Till {
+    /// Exports the business day to `exports/tillguard-DAY.csv` beside the ledger; returns the
+    /// file written.
+    pub fn export_day_file(&self, day: Date) -> Result<std::path::PathBuf, TillError> {
+        let ledger = self.store.path();
+        let folder = ledger
+            .parent()
+            .filter(|p| ledger.exists() && !p.as_os_str().is_empty())
+            .ok_or_else(|| TillError::Export("the ledger is not in a folder (in-memory)".into()))?
+            .join("exports");
+        let fail = |e: std::io::Error| TillError::Export(format!("{}: {e}", folder.display()));
+        std::fs::create_dir_all(&folder).map_err(fail)?;
+        let path = folder.join(format!("tillguard-{day}.csv"));
+        let mut file = std::fs::File::create(&path).map_err(fail)?;
+        self.export_csv(day, day, &mut file)?;
+        file.sync_all().map_err(fail)?;
+        Ok(path)
+    }
+}

@@ -13,7 +13,7 @@ use super::desk::{self, Desk, Shop, TerminalSetup};
 use super::inhibitor::Inhibitor;
 use super::job::Job;
 use super::keys;
-use super::screen::{checkout, end_of_day, refund};
+use super::screen::{checkout, end_of_day, refund, reports};
 use crate::i18n::I18n;
 use crate::settlement::batch::BatchView;
 use crate::settlement::guard::Verdict;
@@ -36,6 +36,7 @@ pub enum Message {
     Checkout(checkout::Message),
     EndOfDay(end_of_day::Message),
     Refund(refund::Message),
+    Reports(reports::Message),
     /// From a job that has the desk.
     Desk(desk::Event),
     /// Time for the idle Status Enquiry.
@@ -67,6 +68,7 @@ pub enum Screen {
     Checkout,
     EndOfDay(Box<end_of_day::State>),
     Refund(Box<refund::State>),
+    Reports(Box<reports::State>),
 }
 
 /// What one message leads to: a task for iced, and maybe work for a worker thread.
@@ -227,6 +229,7 @@ impl App {
             Message::Checkout(message) => self.checkout_message(message),
             Message::EndOfDay(message) => self.end_of_day_message(message),
             Message::Refund(message) => self.refund_message(message),
+            Message::Reports(message) => self.reports_message(message),
             Message::Desk(event) => self.desk_event(event).into(),
             Message::PollTerminal => self.poll_terminal(),
             Message::CloseRequested => self.close_requested().into(),
@@ -267,6 +270,7 @@ impl App {
             Screen::Checkout => self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout),
             Screen::EndOfDay(state) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
             Screen::Refund(state) => state.view(&self.shop, &self.i18n).map(Message::Refund),
+            Screen::Reports(state) => state.view(&self.shop, &self.i18n).map(Message::Reports),
         };
         let backlog = self
             .print_backlog

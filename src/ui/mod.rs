@@ -69,6 +69,8 @@ mod tests {
             include_str!("app/print.rs"),
             include_str!("screen/refund/mod.rs"),
             include_str!("screen/refund/view.rs"),
+            include_str!("screen/reports/mod.rs"),
+            include_str!("screen/reports/view.rs"),
             include_str!("quit.rs"),
             include_str!("screen/end_of_day/mod.rs"),
             include_str!("screen/end_of_day/view.rs"),

@@ -77,3 +77,11 @@ pub fn scan_input(theme: &Theme, status: text_input::Status) -> text_input::Styl
     style.border.width = 2.0;
     style
 }
+
+/// A bar of the reports screen's chart.
+pub fn chart_bar(theme: &Theme) -> container::Style {
+    container::Style {
+        background: Some(theme.extended_palette().primary.base.color.into()),
+        ..container::Style::default()
+    }
+}

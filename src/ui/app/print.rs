@@ -3,7 +3,7 @@
 //! worker thread after it; each outcome comes back as a message. A job that failed stays
 //! queued; one button reprints it.
 
-use super::{App, Message, Step};
+use super::{App, Message, Screen, Step};
 use crate::till::Till;
 use crate::till::print::PrintWork;
 use crate::ui::job::Job;
@@ -32,7 +32,7 @@ impl App {
 
     /// Sends jobs one after the other: on a worker thread when the ledger is a file, else
     /// here (tests with an in-memory ledger, where only this connection sees the jobs).
-    fn send_prints(&mut self, jobs: Vec<i64>) -> Option<Job<Message>> {
+    pub(super) fn send_prints(&mut self, jobs: Vec<i64>) -> Option<Job<Message>> {
         let till = &mut self.desk.as_mut()?.till;
         let works: Option<Vec<PrintWork>> = jobs.iter().map(|id| till.print_work(*id)).collect();
         match works {
@@ -56,6 +56,9 @@ impl App {
     pub(super) fn printed(&mut self, id: i64, result: Result<(), String>) {
         self.checkout.print_finished(id, &result);
         self.refresh_print_backlog();
+        if let (Screen::Reports(state), Some(desk)) = (&mut self.screen, self.desk.as_ref()) {
+            state.printed(&desk.till);
+        }
     }
 
     /// The finished sale's receipt again: its failed job as it is, or a COPY.

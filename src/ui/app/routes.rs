@@ -4,7 +4,7 @@
 use super::{App, Message, QuitChoice, Screen, Step};
 use crate::ui::desk::{self, Outcome};
 use crate::ui::keys::{Input, Shortcut};
-use crate::ui::screen::{checkout, end_of_day, refund};
+use crate::ui::screen::{checkout, end_of_day, refund, reports};
 use iced::Task;
 
 impl App {
@@ -26,16 +26,16 @@ impl App {
                 return self.open_end_of_day(None).into();
             }
             checkout::Message::Input(Input::Shortcut(Shortcut::Refund)) => return self.open_refund(),
+            checkout::Message::Input(Input::Shortcut(Shortcut::Reports)) => return self.open_reports(),
             _ => {}
         }
-        if let Screen::Refund(_) = self.screen {
-            // The refund screen's fields take their keys themselves; Esc goes back.
-            return match message {
-                checkout::Message::Input(Input::Shortcut(Shortcut::Escape)) => {
-                    self.refund_message(refund::Message::Back)
-                }
-                _ => Task::none().into(),
-            };
+        // The other screens' fields take their keys themselves; Esc goes back.
+        let escape = matches!(message, checkout::Message::Input(Input::Shortcut(Shortcut::Escape)));
+        match self.screen {
+            Screen::Refund(_) if escape => return self.refund_message(refund::Message::Back),
+            Screen::Reports(_) if escape => return self.reports_message(reports::Message::Back),
+            Screen::Refund(_) | Screen::Reports(_) => return Task::none().into(),
+            _ => {}
         }
         if let Screen::EndOfDay(_) = self.screen {
             // Keys typed on the end-of-day screen belong to its fields; Esc goes back.
@@ -137,6 +137,44 @@ impl App {
         }
     }
 
+    /// The reports screen, from the checkout between customers.
+    pub(super) fn open_reports(&mut self) -> Step {
+        let Some(desk) = self.desk.as_ref() else {
+            return Task::none().into();
+        };
+        if !matches!(self.screen, Screen::Checkout) || !self.checkout.is_idle() {
+            return Task::none().into();
+        }
+        self.screen = Screen::Reports(Box::new(reports::State::new(&desk.till, &self.i18n)));
+        Task::none().into()
+    }
+
+    pub(super) fn reports_message(&mut self, message: reports::Message) -> Step {
+        let Screen::Reports(state) = &mut self.screen else {
+            return Task::none().into();
+        };
+        let Some(desk) = self.desk.as_mut() else {
+            return Task::none().into();
+        };
+        match state.update(&mut desk.till, &self.i18n, message) {
+            reports::Request::None => Task::none().into(),
+            reports::Request::Back => {
+                self.screen = Screen::Checkout;
+                self.checkout.refocus().map(Message::Checkout).into()
+            }
+            reports::Request::Send(mut jobs) => {
+                // A job just queued is also among the till's new ones: send it once.
+                jobs.extend(desk.till.take_new_print_jobs());
+                jobs.sort_unstable();
+                jobs.dedup();
+                Step {
+                    task: Task::none(),
+                    job: self.send_prints(jobs),
+                }
+            }
+        }
+    }
+
     pub(super) fn poll_terminal(&mut self) -> Step {
         // Never in the cashier's way: only between customers, and never twice at once.
         if !self.shop.card || !self.checkout.is_idle() || !matches!(self.screen, Screen::Checkout) {
@@ -155,6 +193,7 @@ impl App {
                 match &mut self.screen {
                     Screen::EndOfDay(state) => state.progress(progress, &self.i18n),
                     Screen::Refund(state) => state.progress(progress, &self.i18n),
+                    Screen::Reports(_) => {}
                     Screen::Checkout => self.checkout.card_progress(progress),
                 }
                 Task::none()

@@ -3,3 +3,4 @@
 pub mod checkout;
 pub mod end_of_day;
 pub mod refund;
+pub mod reports;

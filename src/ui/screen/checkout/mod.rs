@@ -260,7 +260,7 @@ impl State {
             Shortcut::FocusCash => self.focus = Field::Cash,
             Shortcut::Pay => self.pay(till, i18n),
             // The app handles these (they leave the checkout).
-            Shortcut::PayCard | Shortcut::EndOfDay | Shortcut::Refund | Shortcut::Quit => {}
+            Shortcut::PayCard | Shortcut::EndOfDay | Shortcut::Refund | Shortcut::Reports | Shortcut::Quit => {}
             Shortcut::Escape => self.escape(),
             Shortcut::Increase => self.step_selected(1),
             Shortcut::Decrease => self.step_selected(-1),

@@ -1,0 +1,140 @@
+//! Reports for managers: the business days with their figures, a day's Z- (or X-) report
+//! with its sales per hour, printing and CSV export, and the printouts still waiting for
+//! the printer, each with a reprint button.
+
+mod view;
+
+use crate::i18n::I18n;
+use crate::settlement::report::ReportKind;
+use crate::settlement::report::hourly::HourBucket;
+use crate::store::{DaySummary, PrintJob};
+use crate::till::Till;
+use crate::ui::reason;
+use jiff::civil::Date;
+
+/// How many business days the list shows.
+const DAYS: usize = 62;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Back,
+    Select(Date),
+    Print,
+    Export,
+    /// Send a waiting print job again (or a COPY of a printed one).
+    Reprint(i64),
+}
+
+/// What the screen asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    None,
+    Back,
+    /// Print jobs to send now.
+    Send(Vec<i64>),
+}
+
+#[derive(Default)]
+pub struct State {
+    pub days: Vec<DaySummary>,
+    pub selected: Option<Date>,
+    /// The selected day's report as printed, and whether it is the stored Z-report.
+    pub report: String,
+    pub z_number: Option<i64>,
+    pub hourly: Vec<HourBucket>,
+    pub queue: Vec<PrintJob>,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+impl State {
+    pub fn new(till: &Till, i18n: &I18n) -> State {
+        let mut s = State::default();
+        s.refresh(till, i18n);
+        if let Some(day) = s.days.first().map(|d| d.day) {
+            s.select(till, i18n, day);
+        }
+        s
+    }
+
+    fn refresh(&mut self, till: &Till, i18n: &I18n) {
+        match till.day_summaries(DAYS) {
+            Ok(days) => self.days = days,
+            Err(e) => self.error = Some(reason::till_error(i18n, &e)),
+        }
+        self.queue = till.print_queue().unwrap_or_default();
+    }
+
+    fn select(&mut self, till: &Till, i18n: &I18n, day: Date) {
+        self.selected = Some(day);
+        match till.day_view(day) {
+            Ok(v) => {
+                self.z_number = (v.report.kind == ReportKind::Z).then_some(v.report.z_number).flatten();
+                self.report = till.report_text(&v.report);
+                self.hourly = v.hourly;
+            }
+            Err(e) => self.error = Some(reason::till_error(i18n, &e)),
+        }
+    }
+
+    pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Request {
+        self.error = None;
+        self.notice = None;
+        let request = match message {
+            Message::Back => return Request::Back,
+            Message::Select(day) => {
+                self.select(till, i18n, day);
+                Request::None
+            }
+            Message::Print => self.print(till, i18n),
+            Message::Export => {
+                if let Some(day) = self.selected {
+                    match till.export_day_file(day) {
+                        Ok(path) => {
+                            self.notice = Some(i18n.t_args("reports-exported", &[("path", path.display().to_string())]))
+                        }
+                        Err(e) => self.error = Some(reason::till_error(i18n, &e)),
+                    }
+                }
+                Request::None
+            }
+            Message::Reprint(job) => match till.reprint_job(job) {
+                Ok(id) => Request::Send(vec![id]),
+                Err(e) => {
+                    self.error = Some(reason::till_error(i18n, &e));
+                    Request::None
+                }
+            },
+        };
+        self.queue = till.print_queue().unwrap_or_default();
+        request
+    }
+
+    /// The selected day's report to the printer: a COPY of a Z-report, or the X-report now.
+    fn print(&mut self, till: &mut Till, i18n: &I18n) -> Request {
+        let Some(day) = self.selected else { return Request::None };
+        if till.print_target(None).is_none() {
+            self.error = Some(i18n.t("reports-no-printer"));
+            return Request::None;
+        }
+        let queued = match self.z_number {
+            Some(z) => till.reprint_z(z),
+            None => till.x_report(Some(day)).and_then(|x| till.queue_report(&x)),
+        };
+        match queued {
+            Ok(id) => {
+                self.notice = Some(i18n.t("reports-printing"));
+                Request::Send(vec![id])
+            }
+            Err(e) => {
+                self.error = Some(reason::till_error(i18n, &e));
+                Request::None
+            }
+        }
+    }
+
+    /// A print job's outcome changes the waiting list.
+    pub fn printed(&mut self, till: &Till) {
+        self.queue = till.print_queue().unwrap_or_default();
+    }
+}

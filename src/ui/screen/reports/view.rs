@@ -1,0 +1,161 @@
+//! Layout of the reports screen: the days on the left; the chosen day's chart, report and
+//! buttons in the middle; the printouts waiting for the printer on the right.
+
+use super::{Message, State};
+use crate::i18n::I18n;
+use crate::ui::desk::Shop;
+use crate::ui::theme;
+use crate::ui::widget::{message_line, monospace_block, touch_button};
+use iced::widget::{Column, button, column, container, row, scrollable, space, text};
+use iced::{Center, Element, Fill, FillPortion, Length};
+
+const REPORT_TEXT: f32 = 13.0;
+/// The longest bar of the hourly chart, in pixels.
+const BAR: f32 = 180.0;
+
+impl State {
+    pub fn view<'a>(&'a self, _shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
+        let back = touch_button(i18n.t("reports-back"), Length::Shrink)
+            .style(button::secondary)
+            .on_press(Message::Back);
+        let header = row![text(i18n.t("reports-title")).size(theme::LARGE).width(Fill), back]
+            .spacing(theme::SPACING)
+            .align_y(Center);
+        let body = row![
+            panel(scrollable(self.day_list(i18n)).height(Fill).into(), 2),
+            panel(self.day(i18n), 4),
+            panel(scrollable(self.queue_list(i18n)).height(Fill).into(), 2),
+        ]
+        .spacing(theme::SPACING * 1.5)
+        .height(Fill);
+        column![
+            header,
+            message_line(self.error.as_deref(), self.notice.as_deref()),
+            body
+        ]
+        .spacing(theme::SPACING)
+        .padding(theme::SPACING * 1.5)
+        .into()
+    }
+
+    fn day_list<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
+        let mut list = column![text(i18n.t("reports-days")).size(theme::LARGE)].spacing(6);
+        if self.days.is_empty() {
+            list = list.push(text(i18n.t("reports-no-days")).size(theme::TEXT));
+        }
+        for d in &self.days {
+            let closed = match d.z_number {
+                Some(z) => i18n.t_args("reports-day-closed", &[("number", z.to_string())]),
+                None => i18n.t("reports-day-open"),
+            };
+            let label = column![
+                text(d.day.to_string()).size(theme::TEXT),
+                text(format!(
+                    "{} · {} · {closed}",
+                    i18n.t_args("reports-day-sales", &[("count", d.sales_count.to_string())]),
+                    (d.sales_total + d.refunds_total).display()
+                ))
+                .size(theme::SMALL),
+            ];
+            let style = if self.selected == Some(d.day) {
+                button::primary
+            } else {
+                button::secondary
+            };
+            list = list.push(button(label).width(Fill).style(style).on_press(Message::Select(d.day)));
+        }
+        list
+    }
+
+    fn day<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        if self.selected.is_none() {
+            return text(i18n.t("reports-no-days")).size(theme::TEXT).into();
+        }
+        let max = self
+            .hourly
+            .iter()
+            .map(|b| b.total.amount())
+            .max()
+            .filter(|m| !m.is_zero());
+        let mut chart = column![text(i18n.t("reports-per-hour")).size(theme::TEXT)].spacing(4);
+        if self.hourly.is_empty() {
+            chart = chart.push(text(i18n.t("reports-no-sales")).size(theme::SMALL));
+        }
+        for b in &self.hourly {
+            // Bar length in proportion to the hour's takings (f32 only for drawing).
+            let share = match max {
+                Some(max) => (b.total.amount() / max).try_into().unwrap_or(0.0f32),
+                None => 0.0,
+            };
+            let bar = container(space())
+                .width(Length::Fixed((BAR * share).max(2.0)))
+                .height(Length::Fixed(14.0))
+                .style(theme::chart_bar);
+            chart = chart.push(
+                row![
+                    text(format!("{:02}:00", b.hour))
+                        .size(theme::SMALL)
+                        .width(Length::Fixed(48.0)),
+                    bar,
+                    text(format!("{} ({})", b.total.display(), b.count)).size(theme::SMALL),
+                ]
+                .spacing(theme::SPACING)
+                .align_y(Center),
+            );
+        }
+        let print = match self.z_number {
+            Some(_) => i18n.t("reports-reprint-z"),
+            None => i18n.t("reports-print-x"),
+        };
+        column![
+            chart,
+            container(scrollable(monospace_block(&self.report, REPORT_TEXT)).height(Fill))
+                .style(theme::paper)
+                .padding(10)
+                .width(Fill)
+                .height(Fill),
+            row![
+                touch_button(print, Fill)
+                    .style(button::primary)
+                    .on_press(Message::Print),
+                touch_button(i18n.t("reports-export"), Fill)
+                    .style(button::secondary)
+                    .on_press(Message::Export),
+            ]
+            .spacing(theme::SPACING),
+        ]
+        .spacing(theme::SPACING)
+        .into()
+    }
+
+    fn queue_list<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
+        let mut list = column![text(i18n.t("reports-queue")).size(theme::LARGE)].spacing(6);
+        if self.queue.is_empty() {
+            list = list.push(text(i18n.t("reports-queue-empty")).size(theme::TEXT));
+        }
+        for j in &self.queue {
+            let what = format!("{} {} · {}", j.id, j.kind, j.reference.clone().unwrap_or_default());
+            let error = j.last_error.clone().unwrap_or_else(|| i18n.t("reports-queue-waiting"));
+            list = list.push(
+                column![
+                    text(what).size(theme::TEXT),
+                    text(error).size(theme::SMALL).style(text::danger),
+                    button(text(i18n.t("ui-print-reprint")).size(theme::SMALL))
+                        .style(button::secondary)
+                        .on_press(Message::Reprint(j.id)),
+                ]
+                .spacing(4),
+            );
+        }
+        list
+    }
+}
+
+fn panel<'a>(content: Element<'a, Message>, portion: u16) -> Element<'a, Message> {
+    container(content)
+        .style(theme::panel)
+        .padding(theme::SPACING * 1.5)
+        .width(FillPortion(portion))
+        .height(Fill)
+        .into()
+}
