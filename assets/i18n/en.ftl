@@ -201,3 +201,4 @@ reports-printing = Sent to the printer
 reports-queue = Waiting to print
 reports-queue-empty = Everything printed
 reports-queue-waiting = waiting
+reports-queue-job = Job { $job }: { $kind } { $reference }

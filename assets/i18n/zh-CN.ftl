@@ -201,3 +201,4 @@ reports-printing = 已送往打印机
 reports-queue = 待打印
 reports-queue-empty = 全部已打印
 reports-queue-waiting = 等待打印
+reports-queue-job = 任务 { $job }：{ $kind } { $reference }

@@ -131,8 +131,7 @@ pub fn print_backlog<'a, Message: Clone + 'a>(
         &[("count", count.to_string()), ("reason", reason.to_string())],
     );
     let strip = row![
-        text(words).size(theme::TEXT),
-        space::horizontal(),
+        text(words).size(theme::TEXT).width(Fill),
         button(text(i18n.t("ui-print-resend")).size(theme::TEXT))
             .style(button::secondary)
             .on_press(resend),

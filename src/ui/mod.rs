@@ -88,6 +88,18 @@ mod tests {
             }
         }
         assert!(ids.len() > 20, "found only {ids:?}");
+        // Ids built at run time: the print job kinds the reports screen names.
+        for kind in [
+            "receipt",
+            "report_x",
+            "report_z",
+            "settlement",
+            "deferral",
+            "claim",
+            "test",
+        ] {
+            ids.push(format!("print-kind-{}", kind.replace('_', "-")));
+        }
         for language in [Language::Zh, Language::En] {
             let i18n = I18n::new(language);
             for id in &ids {

@@ -134,7 +134,15 @@ impl State {
             list = list.push(text(i18n.t("reports-queue-empty")).size(theme::TEXT));
         }
         for j in &self.queue {
-            let what = format!("{} {} · {}", j.id, j.kind, j.reference.clone().unwrap_or_default());
+            let kind = i18n.t(&format!("print-kind-{}", j.kind.replace('_', "-")));
+            let what = i18n.t_args(
+                "reports-queue-job",
+                &[
+                    ("job", j.id.to_string()),
+                    ("kind", kind),
+                    ("reference", j.reference.clone().unwrap_or_default()),
+                ],
+            );
             let error = j.last_error.clone().unwrap_or_else(|| i18n.t("reports-queue-waiting"));
             list = list.push(
                 column![
