@@ -330,7 +330,7 @@ fn fake_tcp_printer_answers_status_and_records_bytes() {
     let mut stream = fake::connect(&printer);
     // A DLE EOT split across writes is still answered.
     stream.write_all(&[ESC, b'@', DLE]).unwrap();
-    assert!(printer.wait_for_len(3, Duration::from_secs(2)));
+    assert!(printer.wait_for_len(3, Duration::from_secs(5)));
     stream.write_all(&[EOT, 1]).unwrap();
     let mut answer = [0u8];
     stream.read_exact(&mut answer).unwrap();
@@ -339,11 +339,13 @@ fn fake_tcp_printer_answers_status_and_records_bytes() {
         assert_eq!(status(&mut stream, n), 0x12);
     }
     stream.write_all(b"hello\n").unwrap();
+    // Each connection has its own reader thread: let the first finish before the second.
+    assert!(printer.wait_for(|b| b.ends_with(b"hello\n"), Duration::from_secs(5)));
     drop(stream);
     // A second connection (a retry) is accepted and recorded after the first.
     let mut again = fake::connect(&printer);
     again.write_all(b"again\n").unwrap();
-    assert!(printer.wait_for(|b| b.ends_with(b"again\n"), Duration::from_secs(2)));
+    assert!(printer.wait_for(|b| b.ends_with(b"again\n"), Duration::from_secs(5)));
     assert_eq!(printer.connections(), 2);
     assert_eq!(printer.page().unwrap().text(), "hello\nagain");
 }
@@ -357,7 +359,7 @@ fn fake_paper_out_and_cover_open_answers() {
     assert_eq!(status(&mut stream, 3), 0x12);
     assert_eq!(status(&mut stream, 4), 0x72);
     stream.write_all(b"kept\n").unwrap();
-    assert!(printer.wait_for(|b| b.ends_with(b"kept\n"), Duration::from_secs(2)));
+    assert!(printer.wait_for(|b| b.ends_with(b"kept\n"), Duration::from_secs(5)));
     printer.set_behaviour(Behaviour::CoverOpen);
     assert_eq!(status(&mut stream, 2), 0x16);
     assert_eq!(status(&mut stream, 4), 0x12);
@@ -391,7 +393,7 @@ fn fake_printer_that_stops_reading_stalls_a_big_write() {
         "{err}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(printer.wait_for_len(1000, Duration::from_secs(2)));
+    assert!(printer.wait_for_len(1000, Duration::from_secs(5)));
     assert_eq!(printer.received().len(), 1000);
 }
 
@@ -420,6 +422,6 @@ fn fake_pty_printer() {
     let mut answer = [0u8];
     port.read_exact(&mut answer).unwrap();
     assert_eq!(answer[0], 0x72);
-    assert!(printer.wait_for_len(5, Duration::from_secs(2)));
+    assert!(printer.wait_for_len(5, Duration::from_secs(5)));
     assert_eq!(printer.received(), vec![ESC, b'@', DLE, EOT, 4]);
 }
