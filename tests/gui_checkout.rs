@@ -205,3 +205,22 @@ fn scans_that_arrive_before_the_screen_is_rebuilt_are_all_counted() {
     assert_eq!(quantities, [2, 3], "cola twice, water once plus twice");
     assert_shows(&app, "合计 ¥13.00");
 }
+
+#[test]
+fn the_language_switches_live_and_back_keeping_the_cart() {
+    let mut app = demo_app();
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    let _ = click_text(&mut app, "English");
+    let texts = all_texts(&app);
+    assert!(texts.iter().any(|t| t.starts_with("F2 scan")), "{texts:?}");
+    assert_shows(&app, "中文");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Cola 330ml") || t.contains("可乐 330ml")),
+        "the cart is kept: {texts:?}"
+    );
+    assert_eq!(app.checkout().cart().lines().len(), 1);
+    let _ = click_text(&mut app, "中文");
+    assert!(all_texts(&app).iter().any(|t| t.starts_with("F2 扫码")));
+}

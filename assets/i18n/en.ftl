@@ -202,3 +202,4 @@ reports-queue = Waiting to print
 reports-queue-empty = Everything printed
 reports-queue-waiting = waiting
 reports-queue-job = Job { $job }: { $kind } { $reference }
+ui-other-language = 中文

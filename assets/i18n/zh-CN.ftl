@@ -202,3 +202,4 @@ reports-queue = 待打印
 reports-queue-empty = 全部已打印
 reports-queue-waiting = 等待打印
 reports-queue-job = 任务 { $job }：{ $kind } { $reference }
+ui-other-language = English

@@ -21,6 +21,15 @@ impl App {
         }
         match &message {
             checkout::Message::Reprint => return self.reprint(),
+            checkout::Message::ToggleLanguage => {
+                // The screens switch now; receipts and reports keep the configured language.
+                let other = match self.i18n.language() {
+                    crate::config::Language::Zh => crate::config::Language::En,
+                    crate::config::Language::En => crate::config::Language::Zh,
+                };
+                self.i18n = crate::i18n::I18n::new(other);
+                return self.checkout.refocus().map(Message::Checkout).into();
+            }
             checkout::Message::Input(Input::Shortcut(Shortcut::Quit)) => return self.close_requested().into(),
             checkout::Message::Input(Input::Shortcut(Shortcut::EndOfDay)) => {
                 return self.open_end_of_day(None).into();

@@ -63,6 +63,8 @@ pub enum Message {
     NewSale,
     /// Print the finished sale's receipt again (its failed job, or a COPY).
     Reprint,
+    /// Switch the screen language between Chinese and English (the app does it).
+    ToggleLanguage,
     Input(Input),
     /// Answer to "is the cash field focused?" after a click somewhere.
     CashFocused(bool),
@@ -208,8 +210,8 @@ impl State {
             // The app lends the till to the terminal for these (see `ui::app`).
             Message::PayCard | Message::CancelCard => {}
             Message::NewSale => self.new_sale(),
-            // The app sends the job; see `ui::app::print`.
-            Message::Reprint => {}
+            // The app handles these; see `ui::app`.
+            Message::Reprint | Message::ToggleLanguage => {}
             Message::Input(Input::Shortcut(shortcut)) => self.shortcut(till, i18n, shortcut),
             Message::Input(Input::Stray(text)) => {
                 // Keys that reached no widget belong to the barcode field: a scan is never lost.

@@ -100,6 +100,11 @@ impl State {
         if shop.demo {
             header = header.push(badge(i18n.t("ui-demo-badge"), theme::demo_badge));
         }
+        header = header.push(
+            button(text(i18n.t("ui-other-language")).size(theme::TEXT))
+                .style(button::secondary)
+                .on_press(Message::ToggleLanguage),
+        );
         header.into()
     }
 
