@@ -189,6 +189,18 @@ fn the_reports_screen_shows_the_day_prints_exports_and_reprints_what_waits() {
             .len(),
         1
     );
+    // Any receipt of the day comes out again from here, marked as a copy.
+    assert_eq!(reports_state(&app).sales.len(), 1);
+    let job = deliver(&mut app, vec![Message::Reports(reports::Message::ReprintSale(1))]);
+    finish(&mut app, job);
+    let jobs = till(&app).store().print_jobs_for("receipt", "1").expect("jobs");
+    assert_eq!(
+        jobs.iter().map(|j| (j.copy, j.state)).collect::<Vec<_>>(),
+        [
+            (false, tillguard::store::JobState::Done),
+            (true, tillguard::store::JobState::Done)
+        ]
+    );
     let _ = click_text(&mut app, "导出 CSV");
     let csv = std::fs::read_to_string(dir.path().join("exports/tillguard-2026-03-14.csv")).expect("csv");
     assert_eq!(csv.lines().count(), 2, "{csv}");

@@ -203,3 +203,4 @@ reports-queue-empty = Everything printed
 reports-queue-waiting = waiting
 reports-queue-job = Job { $job }: { $kind } { $reference }
 ui-other-language = 中文
+reports-sale-refund = refund

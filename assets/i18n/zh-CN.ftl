@@ -203,3 +203,4 @@ reports-queue-empty = 全部已打印
 reports-queue-waiting = 等待打印
 reports-queue-job = 任务 { $job }：{ $kind } { $reference }
 ui-other-language = English
+reports-sale-refund = 退货

@@ -13,6 +13,8 @@ pub struct DayView {
     /// The stored Z-report of a closed day, else the day's X-report.
     pub report: Report,
     pub hourly: Vec<HourBucket>,
+    /// The day's sales and refunds, in order.
+    pub sales: Vec<crate::store::SaleRow>,
 }
 
 impl Till {
@@ -34,7 +36,7 @@ impl Till {
             &self.config.time_zone,
             self.config.currency,
         );
-        Ok(DayView { report, hourly })
+        Ok(DayView { report, hourly, sales })
     }
 
     /// Writes every sale and refund of the business days `from..=until` as CSV (one row

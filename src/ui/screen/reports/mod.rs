@@ -7,8 +7,8 @@ mod view;
 use crate::i18n::I18n;
 use crate::settlement::report::ReportKind;
 use crate::settlement::report::hourly::HourBucket;
-use crate::store::{DaySummary, PrintJob};
-use crate::till::Till;
+use crate::store::{DaySummary, PrintJob, SaleRow};
+use crate::till::{Till, TillError};
 use crate::ui::reason;
 use jiff::civil::Date;
 
@@ -23,6 +23,8 @@ pub enum Message {
     Export,
     /// Send a waiting print job again (or a COPY of a printed one).
     Reprint(i64),
+    /// Print a sale's receipt again (a COPY, or its job that never printed).
+    ReprintSale(i64),
 }
 
 /// What the screen asks of the app.
@@ -42,6 +44,8 @@ pub struct State {
     pub report: String,
     pub z_number: Option<i64>,
     pub hourly: Vec<HourBucket>,
+    /// The selected day's sales and refunds.
+    pub sales: Vec<SaleRow>,
     pub queue: Vec<PrintJob>,
     pub error: Option<String>,
     pub notice: Option<String>,
@@ -72,6 +76,7 @@ impl State {
                 self.z_number = (v.report.kind == ReportKind::Z).then_some(v.report.z_number).flatten();
                 self.report = till.report_text(&v.report);
                 self.hourly = v.hourly;
+                self.sales = v.sales;
             }
             Err(e) => self.error = Some(reason::till_error(i18n, &e)),
         }
@@ -98,6 +103,7 @@ impl State {
                 }
                 Request::None
             }
+            Message::ReprintSale(sale) => self.send(till, i18n, |t| t.reprint_sale(sale)),
             Message::Reprint(job) => match till.reprint_job(job) {
                 Ok(id) => Request::Send(vec![id]),
                 Err(e) => {
@@ -113,15 +119,23 @@ impl State {
     /// The selected day's report to the printer: a COPY of a Z-report, or the X-report now.
     fn print(&mut self, till: &mut Till, i18n: &I18n) -> Request {
         let Some(day) = self.selected else { return Request::None };
+        match self.z_number {
+            Some(z) => self.send(till, i18n, |t| t.reprint_z(z)),
+            None => self.send(till, i18n, |t| t.x_report(Some(day)).and_then(|x| t.queue_report(&x))),
+        }
+    }
+
+    fn send(
+        &mut self,
+        till: &mut Till,
+        i18n: &I18n,
+        queue: impl FnOnce(&mut Till) -> Result<i64, TillError>,
+    ) -> Request {
         if till.print_target(None).is_none() {
             self.error = Some(i18n.t("reports-no-printer"));
             return Request::None;
         }
-        let queued = match self.z_number {
-            Some(z) => till.reprint_z(z),
-            None => till.x_report(Some(day)).and_then(|x| till.queue_report(&x)),
-        };
-        match queued {
+        match queue(till) {
             Ok(id) => {
                 self.notice = Some(i18n.t("reports-printing"));
                 Request::Send(vec![id])

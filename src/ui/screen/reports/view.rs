@@ -114,6 +114,7 @@ impl State {
                 .padding(10)
                 .width(Fill)
                 .height(Fill),
+            self.sale_list(i18n),
             row![
                 touch_button(print, Fill)
                     .style(button::primary)
@@ -126,6 +127,30 @@ impl State {
         ]
         .spacing(theme::SPACING)
         .into()
+    }
+
+    /// The day's sales, newest first, each with a reprint button.
+    fn sale_list<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut list = column![].spacing(4);
+        for s in self.sales.iter().rev() {
+            let kind = if s.kind == "refund" {
+                i18n.t("reports-sale-refund")
+            } else {
+                String::new()
+            };
+            list = list.push(
+                row![
+                    text(format!("{:06} {kind}", s.id)).size(theme::SMALL).width(Fill),
+                    text(s.total.display()).size(theme::SMALL),
+                    button(text(i18n.t("ui-print-reprint")).size(theme::SMALL))
+                        .style(button::secondary)
+                        .on_press(Message::ReprintSale(s.id)),
+                ]
+                .spacing(theme::SPACING)
+                .align_y(Center),
+            );
+        }
+        scrollable(list).height(Length::Fixed(120.0)).into()
     }
 
     fn queue_list<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
