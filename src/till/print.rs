@@ -134,6 +134,8 @@ fn attempt(
                 }
             }
             link.send(&encoded.bytes).map_err(on_link)?;
+            // The kick leads the job: whatever happens to the paper now, the drawer opened.
+            *drawer_opened = job.open_drawer;
             let mut printed = printed;
             if ask {
                 // The reply comes once the printer has read everything before the request.
