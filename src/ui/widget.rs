@@ -123,6 +123,31 @@ fn display_width(line: &str) -> usize {
     line.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
 }
 
+/// One panel of a screen's body, taking `portion` of the width.
+pub fn panel<'a, Message: 'a>(content: impl Into<Element<'a, Message>>, portion: u16) -> Element<'a, Message> {
+    container(content)
+        .style(theme::panel)
+        .padding(theme::SPACING * 1.5)
+        .width(iced::FillPortion(portion))
+        .height(Fill)
+        .into()
+}
+
+/// A screen other than the checkout: its header row, its message line, its panels side by side.
+pub fn page<'a, Message: 'a>(
+    header: Element<'a, Message>,
+    message: Element<'a, Message>,
+    panels: Vec<Element<'a, Message>>,
+) -> Element<'a, Message> {
+    let body = iced::widget::Row::with_children(panels)
+        .spacing(theme::SPACING * 1.5)
+        .height(Fill);
+    iced::widget::column![header, message, body]
+        .spacing(theme::SPACING)
+        .padding(theme::SPACING * 1.5)
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::segments;

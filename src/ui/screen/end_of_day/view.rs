@@ -11,7 +11,7 @@ use crate::till::{BatchSummary, Settlement};
 use crate::ui::banner::why_text;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{monospace_block, touch_button};
+use crate::ui::widget::{monospace_block, page, panel, touch_button};
 use iced::widget::{Column, button, column, container, radio, row, rule, scrollable, space, text, text_input};
 use iced::{Element, Fill, FillPortion, Length};
 
@@ -29,28 +29,14 @@ impl State {
         let header = row![text(title).size(theme::LARGE).width(Fill), back]
             .spacing(theme::SPACING)
             .align_y(iced::Center);
-        let body = row![
-            container(scrollable(self.card_side(shop, i18n)).height(Fill))
-                .style(theme::panel)
-                .padding(theme::SPACING * 1.5)
-                .width(FillPortion(3))
-                .height(Fill),
-            container(self.day_side(i18n))
-                .style(theme::panel)
-                .padding(theme::SPACING * 1.5)
-                .width(FillPortion(2))
-                .height(Fill),
-        ]
-        .spacing(theme::SPACING * 1.5)
-        .height(Fill);
-        column![
-            header,
+        page(
+            header.into(),
             crate::ui::widget::message_line(self.error.as_deref(), self.notice.as_deref()),
-            body
-        ]
-        .spacing(theme::SPACING)
-        .padding(theme::SPACING * 1.5)
-        .into()
+            vec![
+                panel(scrollable(self.card_side(shop, i18n)).height(Fill), 3),
+                panel(self.day_side(i18n), 2),
+            ],
+        )
     }
 
     fn card_side<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Column<'a, Message> {

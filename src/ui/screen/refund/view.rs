@@ -6,9 +6,9 @@ use crate::i18n::I18n;
 use crate::sale::PaymentMethod;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, monospace_block, touch_button};
+use crate::ui::widget::{message_line, monospace_block, page, panel, touch_button};
 use iced::widget::{Column, Id, button, column, container, radio, row, scrollable, space, text, text_input};
-use iced::{Center, Element, Fill, FillPortion, Length};
+use iced::{Center, Element, Fill, Length};
 
 const RECEIPT_TEXT: f32 = 14.0;
 
@@ -30,24 +30,17 @@ impl State {
             Some(found) => self.lines(found, i18n),
             None => column![text(i18n.t("refund-how")).size(theme::TEXT)],
         };
-        let body = row![
-            container(column![lookup, scrollable(left).height(Fill)].spacing(theme::SPACING))
-                .style(theme::panel)
-                .padding(theme::SPACING * 1.5)
-                .width(FillPortion(3))
-                .height(Fill),
-            container(self.side(i18n))
-                .style(theme::panel)
-                .padding(theme::SPACING * 1.5)
-                .width(FillPortion(2))
-                .height(Fill),
-        ]
-        .spacing(theme::SPACING * 1.5)
-        .height(Fill);
-        column![header, message_line(self.error.as_deref(), None), body]
-            .spacing(theme::SPACING)
-            .padding(theme::SPACING * 1.5)
-            .into()
+        page(
+            header.into(),
+            message_line(self.error.as_deref(), None),
+            vec![
+                panel(
+                    column![lookup, scrollable(left).height(Fill)].spacing(theme::SPACING),
+                    3,
+                ),
+                panel(self.side(i18n), 2),
+            ],
+        )
     }
 
     fn lines<'a>(&'a self, f: &'a Found, i18n: &'a I18n) -> Column<'a, Message> {

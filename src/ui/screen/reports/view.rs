@@ -5,9 +5,9 @@ use super::{Message, State};
 use crate::i18n::I18n;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, monospace_block, touch_button};
+use crate::ui::widget::{message_line, monospace_block, page, panel, touch_button};
 use iced::widget::{Column, button, column, container, row, scrollable, space, text};
-use iced::{Center, Element, Fill, FillPortion, Length};
+use iced::{Center, Element, Fill, Length};
 
 const REPORT_TEXT: f32 = 13.0;
 /// The longest bar of the hourly chart, in pixels.
@@ -21,21 +21,15 @@ impl State {
         let header = row![text(i18n.t("reports-title")).size(theme::LARGE).width(Fill), back]
             .spacing(theme::SPACING)
             .align_y(Center);
-        let body = row![
-            panel(scrollable(self.day_list(i18n)).height(Fill).into(), 2),
-            panel(self.day(i18n), 4),
-            panel(scrollable(self.queue_list(i18n)).height(Fill).into(), 2),
-        ]
-        .spacing(theme::SPACING * 1.5)
-        .height(Fill);
-        column![
-            header,
+        page(
+            header.into(),
             message_line(self.error.as_deref(), self.notice.as_deref()),
-            body
-        ]
-        .spacing(theme::SPACING)
-        .padding(theme::SPACING * 1.5)
-        .into()
+            vec![
+                panel(scrollable(self.day_list(i18n)).height(Fill), 2),
+                panel(self.day(i18n), 4),
+                panel(scrollable(self.queue_list(i18n)).height(Fill), 2),
+            ],
+        )
     }
 
     fn day_list<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
@@ -182,13 +176,4 @@ impl State {
         }
         list
     }
-}
-
-fn panel<'a>(content: Element<'a, Message>, portion: u16) -> Element<'a, Message> {
-    container(content)
-        .style(theme::panel)
-        .padding(theme::SPACING * 1.5)
-        .width(FillPortion(portion))
-        .height(Fill)
-        .into()
 }
