@@ -94,10 +94,8 @@ impl Till {
     /// Exports the business day to `exports/tillguard-DAY.csv` beside the ledger; returns the
     /// file written.
     pub fn export_day_file(&self, day: Date) -> Result<std::path::PathBuf, TillError> {
-        let ledger = self.store.path();
-        let folder = ledger
-            .parent()
-            .filter(|p| ledger.exists() && !p.as_os_str().is_empty())
+        let folder = self
+            .ledger_folder()
             .ok_or_else(|| TillError::Export("the ledger is not in a folder (in-memory)".into()))?
             .join("exports");
         let fail = |e: std::io::Error| TillError::Export(format!("{}: {e}", folder.display()));

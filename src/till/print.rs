@@ -160,8 +160,14 @@ fn attempt(
 /// Out of paper (or an open cover) is no reason to keep the cashier from giving change: the
 /// drawer opens by the real-time command, which works while the printer waits for paper.
 fn kick_drawer_anyway(link: &mut dyn Link, job: &PrintJob, status: Option<&PrinterStatus>) -> bool {
-    let waiting = status.is_some_and(|s| matches!(s.problem(), Some("paper-out" | "cover-open")));
+    let waiting = status.is_some_and(|s| s.paper_out || s.cover_open);
     job.open_drawer && waiting && link.send(&DRAWER_KICK_NOW).is_ok()
+}
+
+/// The job among `jobs` (of one printout) that never came out, a copy aside: reprinting
+/// sends it rather than a copy of something that did not print.
+pub(super) fn unprinted(jobs: &[PrintJob]) -> Option<i64> {
+    jobs.iter().find(|j| j.state != JobState::Done && !j.copy).map(|j| j.id)
 }
 
 fn write_preview(dir: &std::path::Path, job: &PrintJob, bytes: &[u8]) -> std::io::Result<()> {
@@ -204,12 +210,17 @@ impl Till {
         if let Some(spec) = configured {
             return Some(Target::Printer(spec.clone()));
         }
-        let ledger = self.store.path();
-        let on_disk = ledger.parent().filter(|p| ledger.exists() && !p.as_os_str().is_empty());
-        match on_disk {
+        match self.ledger_folder() {
             Some(dir) if self.config.demo => Some(Target::Preview(dir.join("receipts"))),
             _ => None,
         }
+    }
+
+    /// The folder of a ledger on disk; `None` for an in-memory one (tests), which only this
+    /// till's own connection can see.
+    pub(super) fn ledger_folder(&self) -> Option<&std::path::Path> {
+        let ledger = self.store.path();
+        ledger.parent().filter(|p| ledger.exists() && !p.as_os_str().is_empty())
     }
 
     /// The printouts' language, parsed once per till (a receipt asks it for some 30 labels).
@@ -310,9 +321,10 @@ impl Till {
     /// in memory (tests) and only this connection can see the job.
     pub fn print_work(&self, id: i64) -> Option<PrintWork> {
         let target = self.print_target(None)?;
-        let ledger = self.store.path();
-        ledger.exists().then(|| PrintWork {
-            ledger: ledger.to_path_buf(),
+        // The worker opens a connection of its own: that needs the ledger on disk.
+        self.ledger_folder()?;
+        Some(PrintWork {
+            ledger: self.store.path().to_path_buf(),
             currency: self.config.currency,
             target,
             config: self.config.printer.clone(),
@@ -353,8 +365,8 @@ impl Till {
     /// printed (or, if it never went to a printer, of the receipt laid out now).
     pub fn reprint_sale(&mut self, sale_id: i64) -> Result<i64, TillError> {
         let jobs = self.store.print_jobs_for("receipt", &sale_id.to_string())?;
-        if let Some(unprinted) = jobs.iter().find(|j| j.state != JobState::Done && !j.copy) {
-            return Ok(unprinted.id);
+        if let Some(id) = unprinted(&jobs) {
+            return Ok(id);
         }
         let doc = match jobs.into_iter().find(|j| !j.copy) {
             Some(original) => original.doc,
@@ -369,8 +381,8 @@ impl Till {
     /// Reprints Z-report `z`: its unprinted job, else a COPY of the stored report.
     pub fn reprint_z(&mut self, z: i64) -> Result<i64, TillError> {
         let jobs = self.store.print_jobs_for("report_z", &z.to_string())?;
-        if let Some(unprinted) = jobs.iter().find(|j| j.state != JobState::Done && !j.copy) {
-            return Ok(unprinted.id);
+        if let Some(id) = unprinted(&jobs) {
+            return Ok(id);
         }
         let report = match self.store.z_report_day(z)? {
             Some(day) => self.store.z_report(day)?,

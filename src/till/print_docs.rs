@@ -51,12 +51,9 @@ impl Till {
 
     /// Queues the claim list of a lost batch, or gives the one already waiting.
     pub fn queue_claim(&mut self, batch_id: i64) -> Result<i64, TillError> {
-        let waiting = self.store.print_jobs_for("claim", &batch_id.to_string())?;
-        if let Some(j) = waiting
-            .iter()
-            .find(|j| j.state != crate::store::JobState::Done && !j.copy)
-        {
-            return Ok(j.id);
+        let jobs = self.store.print_jobs_for("claim", &batch_id.to_string())?;
+        if let Some(id) = super::print::unprinted(&jobs) {
+            return Ok(id);
         }
         let doc = self.claim_doc(batch_id)?;
         self.queue_print("claim", Some(batch_id.to_string()), &doc, false)

@@ -112,13 +112,30 @@ fn bare(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The section on both paper widths: every line fits, each expected text is there (however
+/// it wrapped), and no message id shows instead of its text.
+fn assert_section(lang: Language, title: &str, expected: &[&str]) {
+    for cols in [WIDTH_58MM, WIDTH_80MM] {
+        let lines = render(lang, cols, Some(sample()));
+        assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:#?}");
+        let text = section(&lines, title);
+        for expected in expected {
+            assert!(
+                text.contains(&bare(expected)),
+                "{cols}: missing {expected:?} in\n{}",
+                lines.join("\n")
+            );
+        }
+        assert!(!text.contains("report-card"), "a message id leaked: {text}");
+    }
+}
+
 #[test]
 fn the_section_in_english() {
-    for cols in [WIDTH_58MM, WIDTH_80MM] {
-        let lines = render(Language::En, cols, Some(sample()));
-        assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:#?}");
-        let text = section(&lines, "Card settlement");
-        for expected in [
+    assert_section(
+        Language::En,
+        "Card settlement",
+        &[
             "Batch #1 pt: settled",
             "2026-11-26 20:00",
             "Terminal receipts",
@@ -140,24 +157,16 @@ fn the_section_in_english() {
             "2026-11-25 23:30",
             "10.50",
             "Claim from the acquirer: tillguard report claim --batch 4",
-        ] {
-            assert!(
-                text.contains(&bare(expected)),
-                "{cols}: missing {expected:?} in\n{}",
-                lines.join("\n")
-            );
-        }
-        assert!(!text.contains("report-card"), "a message id leaked: {text}");
-    }
+        ],
+    );
 }
 
 #[test]
 fn the_section_in_chinese() {
-    for cols in [WIDTH_58MM, WIDTH_80MM] {
-        let lines = render(Language::Zh, cols, Some(sample()));
-        assert!(lines.iter().all(|l| width(l) <= cols), "{cols}: {lines:#?}");
-        let text = section(&lines, "银行卡结算");
-        for expected in [
+    assert_section(
+        Language::Zh,
+        "银行卡结算",
+        &[
             "批次 #1 pt：已结算",
             "对账：一致",
             "对账：有差异",
@@ -168,15 +177,8 @@ fn the_section_in_chinese() {
             "上次结算失败：result 77",
             "批次 #4 pt：已丢失",
             "tillguard report claim --batch 4",
-        ] {
-            assert!(
-                text.contains(&bare(expected)),
-                "{cols}: missing {expected:?} in\n{}",
-                lines.join("\n")
-            );
-        }
-        assert!(!text.contains("report-card"), "a message id leaked: {text}");
-    }
+        ],
+    );
 }
 
 #[test]

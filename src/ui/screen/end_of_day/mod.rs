@@ -15,7 +15,6 @@ use crate::i18n::I18n;
 use crate::money::Money;
 use crate::settlement::batch::DeferReason;
 use crate::settlement::guard::Verdict;
-use crate::terminal::zvt::codes::intermediate_text;
 use crate::till::card::CardProgress;
 use crate::till::{BatchSummary, Settlement, Till, TillError};
 use crate::ui::reason;
@@ -162,9 +161,7 @@ impl State {
 
     /// A terminal status line while settling.
     pub fn progress(&mut self, progress: CardProgress, i18n: &I18n) {
-        if let (Some(lines), CardProgress::Terminal(code)) = (self.working.as_mut(), progress) {
-            lines.push(intermediate_text(code, i18n.language()));
-        }
+        super::log_terminal_step(self.working.as_mut(), progress, i18n);
     }
 
     pub fn settled(&mut self, till: &mut Till, i18n: &I18n, result: Result<Settlement, TillError>) {

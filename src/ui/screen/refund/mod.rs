@@ -12,7 +12,6 @@ use crate::i18n::I18n;
 use crate::money::Money;
 use crate::printer::layout::sale_code_number;
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund, left_to_refund};
-use crate::terminal::zvt::codes::intermediate_text;
 use crate::till::card::CardProgress;
 use crate::till::{Till, TillError};
 use crate::ui::reason;
@@ -201,9 +200,7 @@ impl State {
 
     /// A terminal status line while it refunds or voids.
     pub fn progress(&mut self, progress: CardProgress, i18n: &I18n) {
-        if let (Some(lines), CardProgress::Terminal(code)) = (self.working.as_mut(), progress) {
-            lines.push(intermediate_text(code, i18n.language()));
-        }
+        super::log_terminal_step(self.working.as_mut(), progress, i18n);
     }
 
     /// The refund (or void) is committed, or why not; its receipt is queued for printing.
