@@ -10,8 +10,8 @@ use tillguard::config::Config;
 use tillguard::store::Store;
 use tillguard::till::{DEMO_CATALOG, Till};
 use tillguard::ui::banner::PRINT_BACKLOG_ID;
-use tillguard::ui::keys::{Input, Shortcut};
-use tillguard::ui::screen::checkout::{CASH_ID, REPRINT_ID, SCAN_ID};
+use tillguard::ui::keys::Shortcut;
+use tillguard::ui::screen::checkout::{REPRINT_ID, SCAN_ID};
 use tillguard::ui::screen::{end_of_day, reports};
 use tillguard::ui::{App, Message, TerminalSetup};
 use ui_harness::*;
@@ -56,11 +56,7 @@ fn a_printer_that_fails_keeps_the_receipt_for_one_button_reprint() {
     let mut app = app_printing_to(dir.path(), &printer_dir);
 
     type_and_enter(&mut app, SCAN_ID, COLA);
-    let job = interact(&mut app, |ui| {
-        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
-        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
-        Vec::new()
-    });
+    let job = pay_exact_cash(&mut app);
     // The sale is in the ledger before anything is printed.
     assert_eq!(till(&app).status().expect("status").sales_count, 1);
     assert!(on_screen(&app, "正在打印小票"), "{:?}", all_texts(&app));
@@ -124,11 +120,7 @@ fn a_printer_that_fails_keeps_the_receipt_for_one_button_reprint() {
 fn a_till_without_a_printer_shows_no_print_status() {
     let mut app = demo_app();
     type_and_enter(&mut app, SCAN_ID, COLA);
-    let job = interact(&mut app, |ui| {
-        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
-        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
-        Vec::new()
-    });
+    let job = pay_exact_cash(&mut app);
     assert!(job.is_none(), "nothing to print to");
     assert_eq!(till(&app).status().expect("status").sales_count, 1);
     assert!(!shows_id(&app, REPRINT_ID));
@@ -154,11 +146,7 @@ fn the_reports_screen_shows_the_day_prints_exports_and_reprints_what_waits() {
     let printer_dir = dir.path().join("printer");
     let mut app = app_printing_to(dir.path(), &printer_dir);
     type_and_enter(&mut app, SCAN_ID, &format!("{COLA}x2"));
-    let job = interact(&mut app, |ui| {
-        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
-        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
-        Vec::new()
-    });
+    let job = pay_exact_cash(&mut app);
     finish(&mut app, job); // fails: no printer folder yet
 
     deliver(&mut app, vec![key(Shortcut::Reports)]);
@@ -213,10 +201,4 @@ fn the_reports_screen_shows_the_day_prints_exports_and_reprints_what_waits() {
 
     deliver(&mut app, vec![key(Shortcut::Escape)]);
     assert!(matches!(app.screen(), tillguard::ui::app::Screen::Checkout));
-}
-
-fn key(shortcut: Shortcut) -> Message {
-    Message::Checkout(tillguard::ui::screen::checkout::Message::Input(Input::Shortcut(
-        shortcut,
-    )))
 }

@@ -8,14 +8,11 @@ use tillguard::clock::ManualClock;
 use tillguard::terminal::spec::TerminalSpec;
 use tillguard::till::Till;
 use tillguard::ui::app::Screen;
-use tillguard::ui::keys::{Input, Shortcut};
-use tillguard::ui::screen::checkout::{self, CASH_ID, SCAN_ID};
+use tillguard::ui::keys::Shortcut;
+use tillguard::ui::screen::checkout::SCAN_ID;
 use tillguard::ui::screen::refund::{self, LOOKUP_ID};
 use tillguard::ui::{App, Message, TerminalSetup};
 
-fn key(shortcut: Shortcut) -> Message {
-    Message::Checkout(checkout::Message::Input(Input::Shortcut(shortcut)))
-}
 use ui_harness::*;
 
 fn card_app(dir: &std::path::Path) -> App {
@@ -41,14 +38,6 @@ fn refund_state(app: &App) -> &refund::State {
     }
 }
 
-fn pay_cash(app: &mut App) {
-    interact(app, |ui| {
-        ui.click(iced_test::selector::id(CASH_ID)).expect("cash field");
-        let _ = ui.tap_key(iced::keyboard::Key::Named(iced::keyboard::key::Named::Enter));
-        Vec::new()
-    });
-}
-
 /// Runs a terminal job and hands every message back.
 fn run(app: &mut App, job: Option<tillguard::ui::job::Job<Message>>) {
     let messages = job.expect("a terminal job").run_here();
@@ -60,7 +49,7 @@ fn a_scanned_receipt_code_finds_the_sale_and_one_unit_goes_back_in_cash() {
     let mut app = demo_app();
     type_and_enter(&mut app, SCAN_ID, &format!("{COLA}x2"));
     type_and_enter(&mut app, SCAN_ID, WATER);
-    pay_cash(&mut app);
+    pay_exact_cash(&mut app);
     assert_eq!(till(&app).status().expect("status").sales_total, cny("9.00"));
 
     open_refund(&mut app);

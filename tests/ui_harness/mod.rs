@@ -20,7 +20,7 @@ use tillguard::clock::ManualClock;
 use tillguard::money::{Currency, Money};
 use tillguard::till::Till;
 use tillguard::ui::job::Job;
-use tillguard::ui::screen::checkout::SCAN_ID;
+use tillguard::ui::screen::checkout::{self, CASH_ID, SCAN_ID};
 use tillguard::ui::{App, Message, TerminalSetup, keys, theme};
 
 pub const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
@@ -91,6 +91,21 @@ pub fn deliver(app: &mut App, messages: Vec<Message>) -> Option<Job<Message>> {
         }
     }
     started
+}
+
+/// Enter in the (empty) cash field: pays the exact amount in cash; returns the job the sale
+/// started (its receipt going to the printer), if any.
+pub fn pay_exact_cash(app: &mut App) -> Option<Job<Message>> {
+    interact(app, |ui| {
+        ui.click(selector::id(CASH_ID)).expect("cash field");
+        let _ = ui.tap_key(Key::Named(Named::Enter));
+        Vec::new()
+    })
+}
+
+/// A shortcut key as the subscription delivers it.
+pub fn key(shortcut: keys::Shortcut) -> Message {
+    Message::Checkout(checkout::Message::Input(keys::Input::Shortcut(shortcut)))
 }
 
 pub fn click_text(app: &mut App, label: &str) -> Option<Job<Message>> {
