@@ -8,10 +8,16 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 const EN: &[&str] = &[
     include_str!("../assets/i18n/en.ftl"),
     include_str!("../assets/i18n/receipt.en.ftl"),
+    include_str!("../assets/i18n/login.en.ftl"),
+    include_str!("../assets/i18n/settings.en.ftl"),
+    include_str!("../assets/i18n/sale-tools.en.ftl"),
 ];
 const ZH: &[&str] = &[
     include_str!("../assets/i18n/zh-CN.ftl"),
     include_str!("../assets/i18n/receipt.zh-CN.ftl"),
+    include_str!("../assets/i18n/login.zh-CN.ftl"),
+    include_str!("../assets/i18n/settings.zh-CN.ftl"),
+    include_str!("../assets/i18n/sale-tools.zh-CN.ftl"),
 ];
 
 pub struct I18n {

@@ -6,6 +6,7 @@ use super::settle::MANAGER;
 use super::{Till, TillError};
 use crate::settlement::batch::{BatchState, DeferReason, Deferral};
 use crate::settlement::guard::deferral_limit;
+use crate::users::{Operator, Role};
 use jiff::{SignedDuration, Timestamp};
 
 /// Wrong PINs in a row before deferral is locked.
@@ -68,6 +69,17 @@ impl Till {
                 left: PIN_ATTEMPTS - count,
             }),
         }
+    }
+
+    /// A manager's approval by PIN, for what a cashier may not do alone (wrong PINs are
+    /// counted and locked as for deferral).
+    pub fn manager_approval(&mut self, pin: &str) -> Result<Operator, TillError> {
+        self.check_manager_pin(pin)?;
+        Ok(Operator {
+            id: 0,
+            name: MANAGER.into(),
+            role: Role::Manager,
+        })
     }
 
     /// The latest a deferral made now may run.

@@ -11,6 +11,7 @@ use crate::settlement::day::{DayRule, effective_day};
 use crate::settlement::guard::Why;
 use crate::settlement::report::{Report, ReportKind};
 use crate::store::{Store, StoreError};
+use crate::users::Operator;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::sync::Arc;
@@ -137,6 +138,8 @@ pub struct Till {
     new_print_jobs: Vec<i64>,
     /// The printouts' translations, made on first use.
     printout_text: std::sync::OnceLock<crate::i18n::I18n>,
+    /// Who is logged in; sales and closes carry their name (the config's cashier otherwise).
+    operator: Option<Operator>,
 }
 
 impl Till {
@@ -174,7 +177,26 @@ impl Till {
             printer_override: None,
             new_print_jobs: Vec::new(),
             printout_text: std::sync::OnceLock::new(),
+            operator: None,
         })
+    }
+
+    /// Who is logged in, if anyone.
+    pub fn operator(&self) -> Option<&Operator> {
+        self.operator.as_ref()
+    }
+
+    /// Logs someone in (or out with `None`); what they do from now on carries their name.
+    pub fn set_operator(&mut self, operator: Option<Operator>) {
+        self.operator = operator;
+    }
+
+    /// The name sales, closes and printouts carry.
+    pub fn cashier(&self) -> String {
+        match &self.operator {
+            Some(o) => o.name.clone(),
+            None => self.config.cashier.clone(),
+        }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -274,7 +296,7 @@ impl Till {
     fn commit_unguarded(&mut self, draft: &SaleDraft) -> Result<SaleRecord, TillError> {
         let day = self.selling_day()?;
         let now = self.clock.now();
-        Ok(self.store.commit_sale(draft, day, now, &self.config.cashier)?)
+        Ok(self.store.commit_sale(draft, day, now, &self.cashier())?)
     }
 
     pub fn sale(&self, id: i64) -> Result<SaleRecord, TillError> {
@@ -339,7 +361,7 @@ impl Till {
         // made a batch Lost, a deferral that ran out is no longer in force.
         self.tend_batches()?;
         let now = self.clock.now();
-        Ok(self.store.close_day(day, counted, now, &self.config.cashier)?)
+        Ok(self.store.close_day(day, counted, now, &self.cashier())?)
     }
 
     /// A closed day's Z-report as stored.
@@ -354,7 +376,7 @@ impl Till {
         let summary = self.store.import_products(&products, now)?;
         self.store.audit(
             now,
-            &self.config.cashier,
+            &self.cashier(),
             "catalog_import",
             &format!("{} added, {} updated", summary.added, summary.updated),
         )?;

@@ -421,7 +421,7 @@ impl Till {
         let what = format!("{kind} {}", reference.unwrap_or_default());
         self.store.audit(
             now,
-            &self.config.cashier,
+            &self.cashier(),
             "reprint",
             &format!("job {id}: copy of {}", what.trim()),
         )?;

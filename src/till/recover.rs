@@ -271,7 +271,7 @@ impl Till {
             }
         };
         let now = self.clock.now();
-        let cashier = self.config.cashier.clone();
+        let cashier = self.cashier();
         match self.store.commit_recovered_sale(&draft, day, now, &cashier, &note) {
             Ok(sale) => {
                 card.outcome = RecoveryOutcome::SaleRecovered;

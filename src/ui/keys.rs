@@ -30,6 +30,14 @@ pub enum Shortcut {
     EndOfDay,
     Refund,
     Reports,
+    /// Park the cart, or recall a parked one (F3).
+    Park,
+    /// Discount the selected line or the sale (F5).
+    Discount,
+    /// Lock the till / switch cashier (F7, Ctrl+L).
+    Lock,
+    /// Settings (F10, managers).
+    Settings,
     Quit,
     Escape,
     Increase,
@@ -72,6 +80,10 @@ fn key_pressed(
             Named::F9 if !repeat => Some(Shortcut::EndOfDay),
             Named::F6 if !repeat => Some(Shortcut::Refund),
             Named::F8 if !repeat => Some(Shortcut::Reports),
+            Named::F3 if !repeat => Some(Shortcut::Park),
+            Named::F5 if !repeat => Some(Shortcut::Discount),
+            Named::F7 if !repeat => Some(Shortcut::Lock),
+            Named::F10 if !repeat => Some(Shortcut::Settings),
             Named::Escape => Some(Shortcut::Escape),
             Named::ArrowUp => Some(Shortcut::SelectPrevious),
             Named::ArrowDown => Some(Shortcut::SelectNext),
@@ -84,6 +96,9 @@ fn key_pressed(
     }
     if modifiers.control() && matches!(key, Key::Character(c) if c.as_str().eq_ignore_ascii_case("q")) {
         return Some(Input::Shortcut(Shortcut::Quit));
+    }
+    if modifiers.control() && matches!(key, Key::Character(c) if c.as_str().eq_ignore_ascii_case("l")) {
+        return Some(Input::Shortcut(Shortcut::Lock));
     }
     if status == Status::Captured || modifiers.control() || modifiers.alt() || modifiers.logo() {
         return None;

@@ -262,7 +262,15 @@ impl State {
             Shortcut::FocusCash => self.focus = Field::Cash,
             Shortcut::Pay => self.pay(till, i18n),
             // The app handles these (they leave the checkout).
-            Shortcut::PayCard | Shortcut::EndOfDay | Shortcut::Refund | Shortcut::Reports | Shortcut::Quit => {}
+            Shortcut::PayCard
+            | Shortcut::EndOfDay
+            | Shortcut::Refund
+            | Shortcut::Reports
+            | Shortcut::Lock
+            | Shortcut::Settings
+            | Shortcut::Quit => {}
+            // Not yet offered.
+            Shortcut::Park | Shortcut::Discount => {}
             Shortcut::Escape => self.escape(),
             Shortcut::Increase => self.step_selected(1),
             Shortcut::Decrease => self.step_selected(-1),

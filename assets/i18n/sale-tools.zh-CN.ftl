@@ -1,0 +1,1 @@
+# sale-tools screen texts
