@@ -1,8 +1,12 @@
 //! The store's configuration file (TOML). No file means demo mode.
 
 mod printer;
+mod sale;
+mod ui;
 
 pub use printer::PrinterConfig;
+pub use sale::SaleRules;
+pub use ui::{ThemeChoice, UiConfig};
 
 use crate::money::Currency;
 use crate::terminal::spec::TerminalSpec;
@@ -52,6 +56,10 @@ struct File {
     guard: GuardSection,
     #[serde(default)]
     printer: printer::PrinterSection,
+    #[serde(default)]
+    ui: ui::UiSection,
+    #[serde(default)]
+    sale: sale::SaleSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +118,8 @@ pub struct Config {
     /// can defer. Until the roles issue brings users, one PIN for all managers.
     pub manager_pin: Option<String>,
     pub printer: PrinterConfig,
+    pub ui: UiConfig,
+    pub sale: SaleRules,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -153,6 +163,8 @@ impl Config {
             terminal_auto_clear: None,
             manager_pin: Some(DEMO_MANAGER_PIN.into()),
             printer: PrinterConfig::default(),
+            ui: UiConfig::default(),
+            sale: SaleRules::default(),
             demo: true,
         }
     }
@@ -242,6 +254,8 @@ impl Config {
             terminal_auto_clear,
             manager_pin,
             printer: file.printer.check()?,
+            ui: file.ui.check()?,
+            sale: file.sale.check()?,
             demo: false,
         })
     }
@@ -306,7 +320,23 @@ mod tests {
             assert!(e.contains("manager_pin") && (bad.is_empty() || !e.contains(bad)), "{e}");
         }
         let c = Config::parse("[guard]\nmanager_pin = \"00417\"\n").expect("pin");
+        assert_eq!(c.ui, UiConfig::default());
         assert_eq!(c.manager_pin.as_deref(), Some("00417"));
         assert_eq!(Config::demo().manager_pin.as_deref(), Some(DEMO_MANAGER_PIN));
+    }
+
+    #[test]
+    fn ui_and_sale_sections_are_checked() {
+        let c = Config::parse("[ui]\ntheme = \"dark\"\nlock_after_minutes = 0\n[sale]\ncashier_discount_limit_percent = 5.5\nremove_line_needs_manager = true\n").expect("ok");
+        assert_eq!(c.ui.theme, ThemeChoice::Dark);
+        assert_eq!(c.ui.lock_after_minutes, 0);
+        assert_eq!(c.sale.cashier_discount_limit_percent, rust_decimal::Decimal::new(55, 1));
+        assert!(c.sale.remove_line_needs_manager);
+        let e = Config::parse("[ui]\ntheme = \"blue\"\n").expect_err("theme");
+        assert!(e.contains("[ui] theme"), "{e}");
+        let e = Config::parse("[ui]\nlock_after_minutes = -1\n").expect_err("minutes");
+        assert!(e.contains("[ui] lock_after_minutes"), "{e}");
+        let e = Config::parse("[sale]\ncashier_discount_limit_percent = 101\n").expect_err("limit");
+        assert!(e.contains("[sale] cashier_discount_limit_percent"), "{e}");
     }
 }
