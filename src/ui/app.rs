@@ -5,6 +5,7 @@
 //! step's job themselves.
 
 mod guard;
+mod look;
 mod print;
 mod routes;
 

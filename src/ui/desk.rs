@@ -36,6 +36,8 @@ pub struct Shop {
     /// A card terminal is configured.
     pub card: bool,
     pub time_zone: jiff::tz::TimeZone,
+    /// Light or dark, as configured.
+    pub look: crate::config::ThemeChoice,
 }
 
 pub struct Desk {
@@ -79,6 +81,7 @@ impl Desk {
             currency: self.till.currency(),
             card: self.setup.spec.is_some(),
             time_zone: self.till.config().time_zone.clone(),
+            look: self.till.config().ui.theme,
         }
     }
 

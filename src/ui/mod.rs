@@ -42,7 +42,7 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
     iced::application(boot, App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
-        .theme(|_: &App| theme::theme())
+        .theme(App::theme)
         .settings(settings())
         .window_size(Size::new(1280.0, 800.0))
         // The app decides: not while the terminal is in the middle of a payment.

@@ -2,6 +2,7 @@
 //! length, so controls are at least `TOUCH` pixels high and the total is large.
 
 use iced::widget::{container, text_input};
+use crate::config::ThemeChoice;
 use iced::{Border, Color, Font, Theme};
 
 /// Family name inside the bundled font file (see assets/fonts/README.md).
@@ -18,8 +19,13 @@ pub const LARGE: f32 = 24.0;
 pub const HUGE: f32 = 36.0;
 pub const SPACING: f32 = 10.0;
 
-pub fn theme() -> Theme {
-    Theme::Light
+/// The window's palette. The dark one is for dim shops and evening trade; every style below
+/// takes its colours from the palette, so both read the same way.
+pub fn theme(choice: ThemeChoice) -> Theme {
+    match choice {
+        ThemeChoice::Light => Theme::Light,
+        ThemeChoice::Dark => Theme::Dark,
+    }
 }
 
 /// A rounded strip in one of the palette's colour pairs.
