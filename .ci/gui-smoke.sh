@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GUI smoke test: the real window under Xvfb, driven by the keyboard like a scanner would.
-# Rings up one sale (scan + F12 pays the exact amount) and checks the ledger from the CLI.
+# Logs in as the demo cashier (PIN 1111), rings up one sale (scan + F12 pays the exact
+# amount) and checks the ledger from the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,13 @@ done
 echo "window $WID is up"
 sleep 2
 xdotool windowfocus --sync "$WID" 2>/dev/null || true
+
+# The till starts locked with the first demo user (王芳 Wang Fang, cashier) chosen: her PIN
+# and Enter log in.
+import -window root "$WORK/login.png" || true
+xdotool type --delay 5 "1111"
+xdotool key Return
+sleep 1
 
 # A scanner: digits typed fast, then Enter. Then F12 pays the exact amount in cash.
 xdotool type --delay 5 "2000000010106"
@@ -123,8 +131,12 @@ APP=""
 [ "$CODE" -eq 143 ] || { echo "SIGTERM: exit status $CODE, expected 143"; cat "$WORK/app2.log"; exit 1; }
 python3 - "$TILLGUARD_DATA_DIR/tillguard.sqlite" <<'PY'
 import sqlite3, sys
-kinds = [k for (k,) in sqlite3.connect(sys.argv[1]).execute("SELECT kind FROM audit_events")]
+db = sqlite3.connect(sys.argv[1])
+kinds = [k for (k,) in db.execute("SELECT kind FROM audit_events")]
 assert kinds and kinds[-1] == "stopped_by_signal", kinds[-5:]
+assert "login" in kinds, kinds
+cashiers = {c for (c,) in db.execute("SELECT cashier FROM sales")}
+assert cashiers == {"王芳 Wang Fang"}, cashiers
 PY
 
-echo "GUI smoke test passed (screenshots in $WORK: after-sale, card-in-progress, after-card, quit-refused, settled)"
+echo "GUI smoke test passed (screenshots in $WORK: login, after-sale, card-in-progress, after-card, quit-refused, settled)"

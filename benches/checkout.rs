@@ -1,21 +1,14 @@
 //! Counter speed: a scan against a 100,000-product catalog, added to a cart, totals recomputed.
 
+#[path = "support/ean.rs"]
+mod ean;
+
+use ean::ean13;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use tillguard::catalog::{Catalog, Product};
 use tillguard::money::{Currency, Money, TaxRate};
 use tillguard::sale::Cart;
-
-/// EAN-13 with a correct check digit for a running number.
-fn ean13(n: u64) -> String {
-    let body = format!("20{:010}", n);
-    let sum: u32 = body
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
 
 pub fn catalog(size: u64) -> Catalog {
     let rates = ["13", "9", "6", "0"].map(|r| TaxRate::parse(r).expect("rate"));
@@ -30,6 +23,8 @@ pub fn catalog(size: u64) -> Catalog {
                 tax_rate: rates[(n % 4) as usize],
                 price_includes_tax: n % 5 != 0,
                 active: true,
+                category: None,
+                quick_key: tillguard::catalog::QuickKey::Off,
             })
             .collect(),
     )

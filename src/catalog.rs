@@ -13,6 +13,125 @@ pub struct Product {
     pub tax_rate: TaxRate,
     pub price_includes_tax: bool,
     pub active: bool,
+    /// The quick-key tab it sits on, if any.
+    pub category: Option<Category>,
+    pub quick_key: QuickKey,
+}
+
+/// A product category in both languages (the same text twice when only one was given).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Category {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Category {
+    /// The CSV form: `饮料|Drinks` (Chinese, then English) or one text for both.
+    pub fn parse(text: &str) -> Result<Option<Category>, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let (zh, en) = match text.split_once('|') {
+            Some((zh, en)) => (zh.trim(), en.trim()),
+            None => (text, text),
+        };
+        if en.contains('|') {
+            return Err(format!("category '{text}' has more than one '|' (write 中文|English)"));
+        }
+        for part in [zh, en] {
+            if part.chars().count() > 40 || part.chars().any(char::is_control) {
+                return Err(format!(
+                    "category '{text}' is longer than 40 characters or has control characters"
+                ));
+            }
+        }
+        if zh.is_empty() && en.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Category {
+            zh: zh.to_string(),
+            en: en.to_string(),
+        }))
+    }
+
+    pub fn name(&self, zh: bool) -> &str {
+        if (zh && !self.zh.is_empty()) || self.en.is_empty() {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// Whether a product has a button on the checkout's quick-key grid, and where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QuickKey {
+    #[default]
+    Off,
+    /// On the grid, after the numbered keys, in catalog order (`true` in the CSV).
+    Listed,
+    /// On the grid at this position within its tab (1 first).
+    At(u16),
+}
+
+/// Largest quick-key position.
+pub const MAX_QUICK_KEY: u16 = 9999;
+
+impl QuickKey {
+    /// The CSV form: empty or `false`, `true`, or a position from 1 to 9999.
+    pub fn parse(text: &str) -> Result<QuickKey, String> {
+        let text = text.trim();
+        match text.to_ascii_lowercase().as_str() {
+            "" | "false" => return Ok(QuickKey::Off),
+            "true" => return Ok(QuickKey::Listed),
+            _ => {}
+        }
+        match text.parse::<u16>() {
+            Ok(n) if (1..=MAX_QUICK_KEY).contains(&n) => Ok(QuickKey::At(n)),
+            _ => Err(format!(
+                "quick_key '{text}' must be true, false or a position from 1 to {MAX_QUICK_KEY}"
+            )),
+        }
+    }
+
+    /// The stored form: NULL = off, 0 = listed, N = position N.
+    pub fn to_column(self) -> Option<i64> {
+        match self {
+            QuickKey::Off => None,
+            QuickKey::Listed => Some(0),
+            QuickKey::At(n) => Some(i64::from(n)),
+        }
+    }
+
+    /// Reads the stored form; a value out of range (an edited database) is no key.
+    pub fn from_column(value: Option<i64>) -> QuickKey {
+        match value {
+            Some(0) => QuickKey::Listed,
+            Some(n) => u16::try_from(n)
+                .ok()
+                .filter(|n| *n <= MAX_QUICK_KEY)
+                .map_or(QuickKey::Off, QuickKey::At),
+            None => QuickKey::Off,
+        }
+    }
+
+    /// Numbered keys first by number, then the listed ones; `None` for no key.
+    fn order(self) -> Option<(u8, u16)> {
+        match self {
+            QuickKey::Off => None,
+            QuickKey::At(n) => Some((0, n)),
+            QuickKey::Listed => Some((1, 0)),
+        }
+    }
+}
+
+/// One tab of the quick-key grid: a category (or none) and its products in key order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickTab {
+    pub category: Option<Category>,
+    /// Indexes into `Catalog::products`.
+    products: Vec<usize>,
 }
 
 impl Product {
@@ -85,6 +204,7 @@ pub struct Catalog {
     by_barcode: HashMap<String, usize>,
     by_sku: HashMap<String, usize>,
     search_keys: Vec<String>,
+    quick_tabs: Vec<QuickTab>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,6 +231,7 @@ impl Catalog {
                 .push(format!("{}\n{}\n{}", product.name_zh, product.name_en, product.sku).to_lowercase());
             catalog.products.push(product);
         }
+        catalog.quick_tabs = quick_tabs(&catalog.products);
         catalog
     }
 
@@ -146,6 +267,22 @@ impl Catalog {
         Ok(product)
     }
 
+    /// The product with this SKU, active or not.
+    pub fn product(&self, sku: &str) -> Option<&Product> {
+        self.by_sku.get(sku).map(|&i| &self.products[i])
+    }
+
+    /// The quick-key grid: one tab per category in catalog order (products without a
+    /// category last), the active quick-key products of each in key order.
+    pub fn quick_tabs(&self) -> &[QuickTab] {
+        &self.quick_tabs
+    }
+
+    /// The products of one quick-key tab, in key order.
+    pub fn quick_keys<'a>(&'a self, tab: &'a QuickTab) -> impl Iterator<Item = &'a Product> + 'a {
+        tab.products.iter().filter_map(|&i| self.products.get(i))
+    }
+
     /// Case-insensitive substring search over Chinese and English names and SKU.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Product> {
         let query = query.trim().to_lowercase();
@@ -160,6 +297,44 @@ impl Catalog {
             .take(limit)
             .collect()
     }
+}
+
+fn quick_tabs(products: &[Product]) -> Vec<QuickTab> {
+    let mut tabs: Vec<QuickTab> = Vec::new();
+    let mut uncategorised = QuickTab {
+        category: None,
+        products: Vec::new(),
+    };
+    for (index, product) in products.iter().enumerate() {
+        if !product.active || product.quick_key == QuickKey::Off {
+            continue;
+        }
+        let tab = match &product.category {
+            None => &mut uncategorised,
+            Some(category) => {
+                let position = match tabs.iter().position(|t| t.category.as_ref() == Some(category)) {
+                    Some(p) => p,
+                    None => {
+                        tabs.push(QuickTab {
+                            category: Some(category.clone()),
+                            products: Vec::new(),
+                        });
+                        tabs.len() - 1
+                    }
+                };
+                &mut tabs[position]
+            }
+        };
+        tab.products.push(index);
+    }
+    if !uncategorised.products.is_empty() {
+        tabs.push(uncategorised);
+    }
+    for tab in &mut tabs {
+        // Stable: equal positions keep catalog order.
+        tab.products.sort_by_key(|&i| products[i].quick_key.order());
+    }
+    tabs
 }
 
 /// The CSV columns, in the documented order.
@@ -302,6 +477,9 @@ fn parse_row(field: &dyn Fn(&str) -> String, currency: Currency) -> Result<Produ
         "false" => false,
         _ => return Err(format!("active '{active_text}' must be true or false")),
     };
+    // Optional columns (older files have neither): the quick-key grid.
+    let category = Category::parse(&field("category"))?;
+    let quick_key = QuickKey::parse(&field("quick_key"))?;
     Ok(Product {
         sku,
         barcodes,
@@ -311,6 +489,8 @@ fn parse_row(field: &dyn Fn(&str) -> String, currency: Currency) -> Result<Produ
         tax_rate,
         price_includes_tax,
         active,
+        category,
+        quick_key,
     })
 }
 
@@ -376,6 +556,92 @@ mod tests {
         assert!(catalog.search("y", 5).is_empty());
         let bad = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,active\nA,,x,y,1,13,true,no\n";
         assert!(parse_csv(bad, Currency::CNY).is_err());
+    }
+
+    #[test]
+    fn categories_and_quick_keys_are_optional_columns() {
+        // An older file without the columns imports as before: no category, no quick key.
+        let old = parse_csv(&format!("{HEADER}A1,,可乐,Cola,3.50,13,true\n"), Currency::CNY).expect("old file");
+        assert_eq!((old[0].category.clone(), old[0].quick_key), (None, QuickKey::Off));
+
+        let csv = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,category,quick_key,active\n\
+                   W,,水,Water,2,13,true,饮料|Drinks,true,true\n\
+                   C,,可乐,Cola,3.5,13,true, 饮料 | Drinks ,2,true\n\
+                   T,,茶,Tea,4,13,true,饮料|Drinks,1,true\n\
+                   B,,袋,Bag,0.3,13,true,,3,true\n\
+                   R,,米,Rice,39.9,9,true,Food,false,true\n\
+                   X,,旧,Old,1,13,true,饮料|Drinks,4,false\n\
+                   N,,面,Noodles,4.8,13,true,食品|Food,,true\n";
+        let products = parse_csv(csv, Currency::CNY).expect("valid");
+        let drinks = Category {
+            zh: "饮料".into(),
+            en: "Drinks".into(),
+        };
+        assert_eq!(
+            products[1].category.as_ref(),
+            Some(&drinks),
+            "spaces around the parts are trimmed"
+        );
+        assert_eq!(products[0].quick_key, QuickKey::Listed);
+        assert_eq!(products[1].quick_key, QuickKey::At(2));
+        assert_eq!(products[3].category, None);
+        let food = products[4].category.clone().expect("one text for both languages");
+        assert_eq!((food.name(true), food.name(false)), ("Food", "Food"));
+        assert_eq!(drinks.name(true), "饮料");
+        assert_eq!(drinks.name(false), "Drinks");
+
+        // Tabs in catalog order, uncategorised last; numbered keys first, then listed ones;
+        // inactive products and products without a key are left off.
+        let catalog = Catalog::new(products);
+        let tabs: Vec<(Option<String>, Vec<String>)> = catalog
+            .quick_tabs()
+            .iter()
+            .map(|t| {
+                (
+                    t.category.as_ref().map(|c| c.en.clone()),
+                    catalog.quick_keys(t).map(|p| p.sku.clone()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tabs,
+            [
+                (
+                    Some("Drinks".to_string()),
+                    vec!["T".to_string(), "C".into(), "W".into()]
+                ),
+                (None, vec!["B".to_string()]),
+            ]
+        );
+        assert_eq!(catalog.product("X").map(|p| p.active), Some(false));
+        assert!(catalog.product("nope").is_none());
+
+        for (bad, why) in [
+            ("a|b|c,1", "more than one"),
+            ("x,0", "quick_key '0'"),
+            ("x,yes", "quick_key 'yes'"),
+            ("x,10000", "quick_key '10000'"),
+        ] {
+            let csv = format!(
+                "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,category,quick_key\nA,,x,y,1,13,true,{bad}\n"
+            );
+            let err = parse_csv(&csv, Currency::CNY).expect_err(bad).to_string();
+            assert!(err.contains(why) && err.contains("line 2"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn quick_keys_survive_the_stored_form() {
+        for key in [
+            QuickKey::Off,
+            QuickKey::Listed,
+            QuickKey::At(1),
+            QuickKey::At(MAX_QUICK_KEY),
+        ] {
+            assert_eq!(QuickKey::from_column(key.to_column()), key);
+        }
+        assert_eq!(QuickKey::from_column(Some(-3)), QuickKey::Off, "an edited database");
+        assert_eq!(QuickKey::from_column(Some(70_000)), QuickKey::Off);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The store's configuration file (TOML). No file means demo mode.
 
+mod backup;
+pub mod edit;
 mod printer;
 mod sale;
 mod ui;
 
+pub use backup::BackupConfig;
 pub use printer::PrinterConfig;
 pub use sale::SaleRules;
 pub use ui::{ThemeChoice, UiConfig};
@@ -60,6 +63,8 @@ struct File {
     ui: ui::UiSection,
     #[serde(default)]
     sale: sale::SaleSection,
+    #[serde(default)]
+    backup: backup::BackupSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +125,7 @@ pub struct Config {
     pub printer: PrinterConfig,
     pub ui: UiConfig,
     pub sale: SaleRules,
+    pub backup: BackupConfig,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -165,6 +171,7 @@ impl Config {
             printer: PrinterConfig::default(),
             ui: UiConfig::default(),
             sale: SaleRules::default(),
+            backup: BackupConfig::default(),
             demo: true,
         }
     }
@@ -256,6 +263,7 @@ impl Config {
             printer: file.printer.check()?,
             ui: file.ui.check()?,
             sale: file.sale.check()?,
+            backup: file.backup.check()?,
             demo: false,
         })
     }

@@ -247,6 +247,7 @@ fn a_payment_the_terminal_booked_but_the_till_never_stored_is_recovered_with_its
         change: Money::zero(Currency::CNY),
         state: PaymentState::Approved,
         card: None,
+        manual: None,
     };
     let journaled = JournaledSale {
         day: till.selling_day().expect("day"),

@@ -45,8 +45,9 @@ fn shop() -> Shop {
 
 fn open(shop: &Shop) -> App {
     let till = Till::open(&shop.paths, shop.clock.clone()).expect("till");
-    let (app, boot) = App::boot(till, shop.setup.clone());
+    let (mut app, boot) = App::boot(till, shop.setup.clone());
     assert!(boot.job.is_none(), "nothing to recover");
+    unlock(&mut app);
     app
 }
 
@@ -130,6 +131,9 @@ fn a_day_change_stops_selling_until_a_manager_defers_the_batch() {
     // The clock passes the next cutoff while the till runs.
     shop.clock.advance(SignedDuration::from_hours(24));
     deliver(&mut app, vec![Message::GuardTick]);
+    // A day without input locked the till; the guard's demand waits right after the login.
+    assert!(app.is_locked());
+    unlock(&mut app);
     assert!(
         matches!(
             app.guard().verdict,
@@ -194,7 +198,7 @@ fn a_day_change_stops_selling_until_a_manager_defers_the_batch() {
         .find(|t| t.contains("延期至"))
         .expect("the banner says deferred");
     assert!(
-        banner.contains("银行主机无法连接") && banner.contains("manager"),
+        banner.contains("银行主机无法连接") && banner.contains("李经理 Manager Li"),
         "{banner}"
     );
 

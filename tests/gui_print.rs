@@ -30,7 +30,9 @@ fn app_printing_to(dir: &Path, printer_dir: &Path) -> App {
         data_dir: dir.to_path_buf(),
         think_time: std::time::Duration::ZERO,
     };
-    App::new(till, no_terminal).0
+    let mut app = App::new(till, no_terminal).0;
+    unlock(&mut app);
+    app
 }
 
 fn on_screen(app: &App, part: &str) -> bool {

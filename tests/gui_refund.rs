@@ -23,7 +23,9 @@ fn card_app(dir: &std::path::Path) -> App {
         data_dir: dir.to_path_buf(),
         think_time: Duration::ZERO,
     };
-    App::new(till, setup).0
+    let mut app = App::new(till, setup).0;
+    unlock(&mut app);
+    app
 }
 
 fn open_refund(app: &mut App) {

@@ -344,7 +344,7 @@ fn card_sale_deferral_and_settlement_each_print_their_paper() {
     let title = page.find("结算已推迟").expect("deferral slip title");
     assert_eq!((title.align, title.bold, title.size), (Align::Center, true, (1, 2)));
     assert!(page.text().contains("原因：银行主机无法连接"), "{}", page.text());
-    assert!(page.find("推迟人").is_some_and(|l| l.text.ends_with("manager")));
+    assert!(page.find("推迟人").is_some_and(|l| l.text.ends_with("Manager")));
 
     printer.clear();
     let settled = with_terminal(dir.path(), &["settle", "--json"]);

@@ -204,3 +204,35 @@ reports-queue-waiting = waiting
 reports-queue-job = Job { $job }: { $kind } { $reference }
 ui-other-language = 中文
 reports-sale-refund = refund
+
+# Manual card payments (a card paid on a standalone device while the terminal was unreachable).
+tender-manual_card = Card (manual)
+receipt-manual-card = CARD (MANUAL) auth { $auth }
+report-card-manual = Manual card payments (standalone device): { $count }
+report-card-manual-sale = No. { $number }
+report-card-manual-refund = Refund No. { $number }
+report-card-manual-auth = auth { $auth }
+report-card-manual-note = Not in any terminal batch: match them with that device's own settlement
+ui-manual-unreachable = The card terminal cannot be reached: { $reason }
+ui-manual-title = Card terminal unreachable
+ui-manual-choose = Nothing was charged. Take cash, or record a card payment the customer made on another card device.
+ui-manual-cash-instead = Pay cash instead
+ui-manual-other-device = Card paid on another device
+ui-manual-form-title = Card paid on another device
+ui-manual-form-hint = Copy from that device's slip. It is in no terminal batch; reports list it apart.
+ui-manual-auth = Authorisation code
+ui-manual-amount = Card amount
+ui-manual-last4 = Last 4 digits of the card (optional)
+ui-manual-submit = Record the card payment (Enter)
+ui-manual-cancel = Cancel (Esc)
+ui-manual-auth-invalid = The authorisation code is 2 to 12 letters or digits, as on the slip
+ui-manual-amount-range = The card amount must be above zero and at most { $total }
+ui-manual-last4-invalid = Exactly 4 digits, or leave it empty
+refund-to-manual-card = To the card on the other device (manual)
+
+# Report charts
+reports-tender-mix = Payments by tender
+reports-card-types = Card payments by card type
+reports-card-unknown = unknown
+reports-no-payments = No payments that day
+reports-no-cards = No card payments that day

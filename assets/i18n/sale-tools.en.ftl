@@ -1,1 +1,72 @@
-# sale-tools screen texts
+# sale-tools screen texts: quick keys, discounts, manager approval, park and recall
+
+tools-keys = F5 discount · F3 park / recall
+tools-tab-other = Other
+tools-discount-button = Discount (F5)
+tools-park-button = Park (F3)
+tools-recall-button = Recall (F3)
+
+tools-discount-title = Discount
+tools-target-line = On the line: { $name }
+tools-target-sale = the whole sale
+tools-target-line-button = Line
+tools-target-sale-button = Sale
+tools-value-placeholder = 10 (or 10%), Enter
+tools-reason-label = Reason (tap, or type 1-4 or your own words)
+tools-reason-placeholder = Reason, Enter to apply
+tools-reason-1 = Damaged
+tools-reason-2 = Near expiry
+tools-reason-3 = Member offer
+tools-reason-4 = Price match
+tools-apply = Apply
+tools-remove-discount = Remove discount
+tools-close = Close
+tools-cancel = Cancel (Esc)
+tools-approve = Approve (Enter)
+tools-discount-help = Enter applies, Esc closes. F5 switches percent / amount, line / sale. 0 removes the discount.
+tools-discount-current = Now: { $discount } off ({ $reason })
+tools-discount-done = { $what }: { $discount } off ({ $amount })
+tools-discount-approved = { $what }: { $discount } off ({ $amount }), approved by { $manager }
+tools-discount-removed = Discount removed
+tools-line-discount = { $discount } off { $amount } · { $reason }
+tools-approved-by = (approved: { $manager })
+tools-line-discounts = Line discounts
+tools-sale-discount-row = Sale discount { $discount } ({ $reason })
+tools-needs-manager = Above the cashier limit of { $limit }%: a manager enters their PIN to approve.
+tools-pin-label = Manager PIN
+tools-pin-wrong = Wrong PIN ({ $left } more attempts before approvals are locked)
+tools-pin-locked = Too many wrong PINs: approvals are locked until { $until }
+tools-pin-format = A PIN is 4 to 8 digits
+tools-scan-in-panel = Scanned while the panel was open: { $added } (the panel was closed)
+
+tools-remove-title = Remove line
+tools-remove-needs-manager = Removing a line needs a manager's approval.
+tools-line-removed = Removed { $name }
+tools-line-removed-approved = Removed { $name } (approved by { $manager })
+tools-sale-discount-dropped = the sale discount no longer fits the smaller sale and was taken off
+
+tools-parked = Sale parked as no. { $number } ({ $lines } lines, { $total }). F3 lists parked sales.
+tools-recall-none = No parked sales
+tools-recall-title = Parked sales
+tools-recall-row = No. { $number } · { $at } · { $by }
+tools-recall-row-summary = { $lines } lines, { $items } items, { $total } when parked
+tools-recall-help = Tap one, or ↑ ↓ and Enter. Prices are today's. Esc closes.
+tools-recalled = Recalled parked sale no. { $number } ({ $lines } lines, at today's prices).
+tools-recall-gone = NOT put back: { $name } × { $quantity } ({ $sku }) is no longer in the catalog
+tools-recall-inactive = NOT put back: { $name } × { $quantity } ({ $sku }) is no longer for sale
+tools-recall-repriced = { $name } now costs { $now } (was { $was })
+tools-recall-discount-dropped = the discount on { $what } no longer fits and was dropped
+tools-list-separator = ;{" "}
+
+tools-error-reason = Give a reason: tap one, or type 1-4 or your own words, then Enter
+tools-error-value = "{ $input }" is not a discount: type a percentage up to 100 or an amount
+tools-error-no-value = Type the discount: a percentage (10 or 10%) or an amount
+tools-error-discount-empty = The cart is empty: scan an item before giving a discount
+tools-error-cart-changed = The cart changed: close the panel and choose the line again
+tools-error-over-limit = A discount of { $share }% is above the cashier limit of { $limit }%: a manager must approve it
+tools-error-remove-needs-manager = Removing a line needs a manager's approval
+tools-error-not-manager = { $name } is not a manager and cannot approve this
+tools-error-park-empty = The cart is empty: there is nothing to park
+tools-error-cart-open = A sale is open: pay or park it (F3) before recalling a parked one
+tools-error-no-parked = Parked sale no. { $number } is not there any more (recalled already?)
+tools-error-parked-damaged = Parked sale no. { $number } cannot be read ({ $reason }); it is kept for support

@@ -1,1 +1,72 @@
-# sale-tools screen texts
+# sale-tools screen texts: quick keys, discounts, manager approval, park and recall
+
+tools-keys = F5 折扣 · F3 挂单/取单
+tools-tab-other = 其他
+tools-discount-button = 折扣（F5）
+tools-park-button = 挂单（F3）
+tools-recall-button = 取单（F3）
+
+tools-discount-title = 折扣
+tools-target-line = 商品行：{ $name }
+tools-target-sale = 整单
+tools-target-line-button = 单品
+tools-target-sale-button = 整单
+tools-value-placeholder = 10（或 10%），回车
+tools-reason-label = 原因（点选，或输入 1-4 或自行填写）
+tools-reason-placeholder = 原因，回车确认
+tools-reason-1 = 商品破损
+tools-reason-2 = 临近保质期
+tools-reason-3 = 会员优惠
+tools-reason-4 = 价格匹配
+tools-apply = 确认
+tools-remove-discount = 取消折扣
+tools-close = 关闭
+tools-cancel = 关闭（Esc）
+tools-approve = 批准（回车）
+tools-discount-help = 回车确认，Esc 关闭。F5 切换百分比/金额、商品行/整单。输入 0 即取消折扣。
+tools-discount-current = 当前：优惠 { $discount }（{ $reason }）
+tools-discount-done = { $what }：优惠 { $discount }（{ $amount }）
+tools-discount-approved = { $what }：优惠 { $discount }（{ $amount }），{ $manager } 批准
+tools-discount-removed = 已取消折扣
+tools-line-discount = 优惠 { $discount } { $amount } · { $reason }
+tools-approved-by = （{ $manager } 批准）
+tools-line-discounts = 单品折扣
+tools-sale-discount-row = 整单折扣 { $discount }（{ $reason }）
+tools-needs-manager = 超过收银员折扣上限 { $limit }%：需经理输入密码批准。
+tools-pin-label = 经理密码
+tools-pin-wrong = 密码错误（再错 { $left } 次将锁定批准）
+tools-pin-locked = 密码错误次数过多：批准已锁定至 { $until }
+tools-pin-format = 密码为 4 至 8 位数字
+tools-scan-in-panel = 面板打开时扫码：{ $added }（面板已关闭）
+
+tools-remove-title = 删除商品行
+tools-remove-needs-manager = 删除商品行需经理批准。
+tools-line-removed = 已删除 { $name }
+tools-line-removed-approved = 已删除 { $name }（{ $manager } 批准）
+tools-sale-discount-dropped = 整单折扣已不适用于减少后的金额，已取消
+
+tools-parked = 已挂单，单号 { $number }（{ $lines } 行，{ $total }）。按 F3 查看挂单。
+tools-recall-none = 没有挂单
+tools-recall-title = 挂单
+tools-recall-row = 单号 { $number } · { $at } · { $by }
+tools-recall-row-summary = { $lines } 行，{ $items } 件，挂单时 { $total }
+tools-recall-help = 点选一单，或用 ↑ ↓ 和回车。按当前价格取回。Esc 关闭。
+tools-recalled = 已取回挂单 { $number }（{ $lines } 行，按当前价格）。
+tools-recall-gone = 未能取回：{ $name } × { $quantity }（{ $sku }）已不在商品目录中
+tools-recall-inactive = 未能取回：{ $name } × { $quantity }（{ $sku }）已停售
+tools-recall-repriced = { $name } 现价 { $now }（原价 { $was }）
+tools-recall-discount-dropped = { $what } 的折扣已不适用，已取消
+tools-list-separator = ；
+
+tools-error-reason = 请填写原因：点选，或输入 1-4 或自行填写，然后回车
+tools-error-value = “{ $input }”不是有效折扣：请输入不超过 100 的百分比或金额
+tools-error-no-value = 请输入折扣：百分比（10 或 10%）或金额
+tools-error-discount-empty = 购物车为空：请先扫码再给折扣
+tools-error-cart-changed = 购物车已变动：请关闭面板后重新选择商品行
+tools-error-over-limit = 折扣 { $share }% 超过收银员上限 { $limit }%：需经理批准
+tools-error-remove-needs-manager = 删除商品行需经理批准
+tools-error-not-manager = { $name } 不是经理，不能批准
+tools-error-park-empty = 购物车为空：没有可挂的单
+tools-error-cart-open = 当前有未结交易：请先收款或挂单（F3），再取回挂单
+tools-error-no-parked = 挂单 { $number } 已不存在（可能已被取回）
+tools-error-parked-damaged = 挂单 { $number } 无法读取（{ $reason }），已保留以便排查

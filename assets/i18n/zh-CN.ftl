@@ -204,3 +204,35 @@ reports-queue-waiting = 等待打印
 reports-queue-job = 任务 { $job }：{ $kind } { $reference }
 ui-other-language = English
 reports-sale-refund = 退货
+
+# 手工录入的刷卡（终端无法连接时在其他刷卡机上刷的卡）。
+tender-manual_card = 银行卡（手工）
+receipt-manual-card = 银行卡（手工）授权码 { $auth }
+report-card-manual = 手工刷卡（其他刷卡机）：{ $count } 笔
+report-card-manual-sale = 单号 { $number }
+report-card-manual-refund = 退货单号 { $number }
+report-card-manual-auth = 授权码 { $auth }
+report-card-manual-note = 不在任何终端批次中：请与该刷卡机自己的结算单核对
+ui-manual-unreachable = 无法连接刷卡终端：{ $reason }
+ui-manual-title = 刷卡终端无法连接
+ui-manual-choose = 未扣款。请收现金，或录入顾客在其他刷卡机上的刷卡。
+ui-manual-cash-instead = 改收现金
+ui-manual-other-device = 已在其他刷卡机刷卡
+ui-manual-form-title = 已在其他刷卡机刷卡
+ui-manual-form-hint = 请照该机签购单填写。不计入终端批次，报表单独列出。
+ui-manual-auth = 授权码
+ui-manual-amount = 刷卡金额
+ui-manual-last4 = 卡号后四位（可不填）
+ui-manual-submit = 记录刷卡（回车）
+ui-manual-cancel = 取消（Esc）
+ui-manual-auth-invalid = 授权码应为 2 至 12 位字母或数字（见签购单）
+ui-manual-amount-range = 刷卡金额须大于零且不超过 { $total }
+ui-manual-last4-invalid = 须为 4 位数字，或留空
+refund-to-manual-card = 退回其他刷卡机（手工）
+
+# 报表图表
+reports-tender-mix = 收款方式占比
+reports-card-types = 银行卡类型
+reports-card-unknown = 未知
+reports-no-payments = 当天没有收款
+reports-no-cards = 当天没有刷卡

@@ -53,6 +53,12 @@ fn payment(p: &Payment) -> Value {
         map.insert("pan".into(), json!(card.pan));
         map.insert("terminal_id".into(), json!(card.terminal_id));
     }
+    if let (Some(manual), Some(map)) = (&p.manual, v.as_object_mut()) {
+        map.insert("auth_code".into(), json!(manual.auth_code));
+        map.insert("card_type".into(), json!(manual.card_type));
+        map.insert("last4".into(), json!(manual.last4));
+        map.insert("operator".into(), json!(manual.operator));
+    }
     v
 }
 

@@ -14,10 +14,14 @@ pub struct Args {
     /// not refunded yet. A line without a quantity refunds what is left of it.
     #[arg(long = "line", value_name = "N[xQTY]")]
     lines: Vec<String>,
-    /// How the money goes back: `cash`, or `card` through the terminal. Default: card if the
-    /// sale was paid by card, else cash.
-    #[arg(long, value_name = "cash|card")]
+    /// How the money goes back: `cash`, `card` through the terminal, or `manual-card` on the
+    /// standalone card device that took a manual card payment. Default: the way the sale's
+    /// card part was paid, else cash.
+    #[arg(long, value_name = "cash|card|manual-card")]
     tender: Option<String>,
+    /// `manual-card`: the refund's authorisation code, if the card device printed one.
+    #[arg(long, value_name = "CODE")]
+    auth: Option<String>,
     /// Print JSON (fields documented in the README).
     #[arg(long)]
     json: bool,
@@ -40,27 +44,31 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
         let quantity = quantity.unwrap_or_else(|| left_to_refund(&original, &earlier, line_no));
         lines.push((line_no, quantity));
     }
-    let paid_by_card = original
+    let card_part = original
         .draft
         .payments
         .iter()
-        .any(|p| p.method == PaymentMethod::Card && p.state == PaymentState::Approved);
-    let method = match args.tender.as_deref().map(|t| t.trim().to_ascii_lowercase()) {
-        None => {
-            if paid_by_card {
-                PaymentMethod::Card
-            } else {
-                PaymentMethod::Cash
-            }
+        .find(|p| p.method != PaymentMethod::Cash && p.state == PaymentState::Approved);
+    let method = match args
+        .tender
+        .as_deref()
+        .map(|t| t.trim().to_ascii_lowercase().replace('-', "_"))
+    {
+        None => card_part.map_or(PaymentMethod::Cash, |p| p.method),
+        Some(t) => {
+            PaymentMethod::parse(&t).ok_or_else(|| anyhow::anyhow!("--tender '{t}': use cash, card or manual-card"))?
         }
-        Some(t) => PaymentMethod::parse(&t).ok_or_else(|| anyhow::anyhow!("--tender '{t}': use cash or card"))?,
     };
+    if args.auth.is_some() && method != PaymentMethod::ManualCard {
+        anyhow::bail!("--auth is the code of a manual card refund: use it with --tender manual-card");
+    }
     let request = RefundRequest {
         lines: (!lines.is_empty()).then_some(lines),
         method: Some(method),
     };
     let refund = match method {
         PaymentMethod::Cash => till.refund(args.sale, &request)?,
+        PaymentMethod::ManualCard => till.refund_manual_card(args.sale, &request, args.auth.as_deref())?,
         PaymentMethod::Card => {
             card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
                 till.refund_card(args.sale, &request, terminal, cancel, progress)
@@ -78,6 +86,7 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
         match method {
             PaymentMethod::Cash => "in cash",
             PaymentMethod::Card => "to the card",
+            PaymentMethod::ManualCard => "to the card on the standalone device (manual)",
         }
     );
     Ok(())

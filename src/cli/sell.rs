@@ -2,29 +2,46 @@ use super::{card_output, print_out};
 use crate::money::Money;
 use crate::till::Till;
 use crate::till::card::CardTender;
+use crate::till::manual_card::ManualCardTender;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// An item: BARCODE or SKU, optionally with a quantity as CODExN (repeatable).
     #[arg(long = "item", value_name = "CODE[xQTY]", required = true)]
     items: Vec<String>,
-    /// The tender: `cash` (exact), `cash:AMOUNT` (handed over), `card`, `card:AMOUNT`;
-    /// repeat it (or separate with spaces) to split, e.g. `--tender cash:10 --tender card`.
+    /// The tender: `cash` (exact), `cash:AMOUNT` (handed over), `card`, `card:AMOUNT`, or
+    /// `manual-card[:AMOUNT]` (paid on a standalone card device, with --auth); repeat it (or
+    /// separate with spaces) to split, e.g. `--tender cash:10 --tender card`.
     #[arg(long = "tender", default_value = "cash", value_name = "METHOD[:AMOUNT]")]
     tenders: Vec<String>,
+    /// `manual-card`: the authorisation code the standalone card device printed (2-12 letters
+    /// or digits).
+    #[arg(long, value_name = "CODE")]
+    auth: Option<String>,
+    /// `manual-card`: the card type as the device printed it (optional), e.g. VISA.
+    #[arg(long, value_name = "TEXT")]
+    card_type: Option<String>,
+    /// `manual-card`: the card's last four digits (optional).
+    #[arg(long, value_name = "DIGITS")]
+    last4: Option<String>,
     /// Print JSON (fields documented in the README).
     #[arg(long)]
     json: bool,
 }
 
-/// The tenders as typed: cash handed over and the card part, each optional.
+/// The tenders as typed: cash handed over and the card part (terminal or manual), each optional.
 struct Tenders {
     cash: Option<Option<Money>>,
     card: Option<Option<Money>>,
+    manual: Option<Option<Money>>,
 }
 
 fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
-    let mut tenders = Tenders { cash: None, card: None };
+    let mut tenders = Tenders {
+        cash: None,
+        card: None,
+        manual: None,
+    };
     for part in texts.iter().flat_map(|t| t.split_whitespace()) {
         let (method, amount) = match part.split_once(':') {
             Some((m, a)) => (m, Some(a)),
@@ -37,11 +54,17 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
         let slot = match method.trim().to_ascii_lowercase().as_str() {
             "cash" => &mut tenders.cash,
             "card" => &mut tenders.card,
-            other => anyhow::bail!("tender: unknown method '{other}' (use cash[:AMOUNT] and/or card[:AMOUNT])"),
+            "manual-card" | "manual_card" => &mut tenders.manual,
+            other => anyhow::bail!(
+                "tender: unknown method '{other}' (use cash[:AMOUNT] and/or card[:AMOUNT] or manual-card[:AMOUNT])"
+            ),
         };
         if slot.replace(amount).is_some() {
             anyhow::bail!("tender: '{method}' is given twice");
         }
+    }
+    if tenders.card.is_some() && tenders.manual.is_some() {
+        anyhow::bail!("tender: a sale takes one card part: card or manual-card, not both");
     }
     Ok(tenders)
 }
@@ -53,9 +76,28 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
             .map_err(|e| anyhow::anyhow!("item '{item}': {e}"))?;
     }
     let tenders = parse_tenders(&args.tenders, till)?;
-    let sale = match tenders.card {
-        None => till.pay_cash(&cart, tenders.cash.flatten())?,
-        Some(card_amount) => {
+    let manual_details = args.auth.is_some() || args.card_type.is_some() || args.last4.is_some();
+    if manual_details && tenders.manual.is_none() {
+        anyhow::bail!("--auth, --card-type and --last4 describe a manual card payment: add --tender manual-card");
+    }
+    let sale = match (tenders.card, tenders.manual) {
+        (_, Some(card_amount)) => {
+            let Some(auth) = args.auth.clone() else {
+                anyhow::bail!("--tender manual-card needs --auth CODE: the authorisation code the card device printed");
+            };
+            let tender = ManualCardTender {
+                split: CardTender {
+                    cash_given: tenders.cash.flatten(),
+                    card_amount,
+                },
+                auth_code: auth,
+                card_type: args.card_type.clone().unwrap_or_default(),
+                last4: args.last4.clone().unwrap_or_default(),
+            };
+            till.pay_manual_card(&cart, &tender)?
+        }
+        (None, None) => till.pay_cash(&cart, tenders.cash.flatten())?,
+        (Some(card_amount), None) => {
             let tender = CardTender {
                 cash_given: tenders.cash.flatten(),
                 card_amount,
@@ -75,5 +117,12 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
         sale.draft.total.display(),
         sale.draft.change().display()
     );
+    for p in sale.draft.payments.iter().filter(|p| p.manual.is_some()) {
+        println!(
+            "manual card payment {} (standalone device, auth {}): in no terminal batch; reports list it apart",
+            p.amount.display(),
+            p.manual.as_ref().and_then(|m| m.auth_code.clone()).unwrap_or_default()
+        );
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::{Exit, card_output, guard_json, print_json, print_out};
 use crate::settlement::reconcile::Reconciliation;
+use crate::settlement::report::{manual_json, manual_totals};
 use crate::till::{Till, TillError};
 
 #[derive(Debug, clap::Args)]
@@ -34,8 +35,12 @@ pub fn run(till: &mut Till, args: &Args, connect: card_output::Connect<'_>) -> a
     };
     let mismatch = !settlement.reconciliation.is_match();
     let printed = print_out::queue_and_send(till, |till| till.queue_settlement(&settlement))?;
+    // Card payments made on a standalone device meanwhile: in no batch, settled on that device.
+    let manual = till.store().batch_section(settlement.batch_id)?.manual;
+    let (manual_count, manual_amount) = manual_totals(&manual, till.currency());
     if args.json {
         let mut value = guard_json::settlement(&settlement, till.currency());
+        value["manual_card"] = manual_json(&manual, till.currency());
         value["print"] = printed.as_ref().map(|p| p.to_json()).unwrap_or_default();
         print_json(&value)?;
     } else {
@@ -58,6 +63,20 @@ pub fn run(till: &mut Till, args: &Args, connect: card_output::Connect<'_>) -> a
                 for line in guard_json::difference_lines(d) {
                     println!("  {line}");
                 }
+            }
+        }
+        if manual_count > 0 {
+            println!(
+                "Manual card payments (standalone device, not in this batch): {manual_count}, {}",
+                manual_amount.display()
+            );
+            for l in &manual {
+                println!(
+                    "  sale {} {} auth {}",
+                    l.sale_id,
+                    l.amount.display(),
+                    l.auth_code.as_deref().unwrap_or("-")
+                );
             }
         }
         if !settlement.receipt_lines.is_empty() {

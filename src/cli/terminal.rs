@@ -2,10 +2,10 @@
 
 use super::print_json;
 use crate::config::Config;
+use crate::terminal::check::check;
 use crate::terminal::session::Accept;
 use crate::terminal::simulator::{self, SimConfig, SimFaults, Simulator};
 use crate::terminal::spec::TerminalSpec;
-use crate::terminal::zvt::codes::terminal_status_text;
 use crate::terminal::zvt::describe::{describe, describe_text};
 use crate::terminal::zvt::ports::available_ports;
 #[cfg(unix)]
@@ -119,33 +119,21 @@ pub fn run(args: &Args, paths: &Paths, terminal: Option<&TerminalSpec>) -> anyho
             let config = Config::load(&paths.config_file)?;
             let spec = terminal.or(config.terminal.as_ref());
             let mut connected = crate::terminal::connect::connect(spec, &config, &paths.data_dir, super::clock()?)?;
-            let t = connected.terminal.as_mut();
-            let registration = t
-                .register()
-                .map_err(|e| anyhow::anyhow!("{}: registration failed: {e}", t.describe()))?;
-            let status = t
-                .status(&mut Accept)
-                .map_err(|e| anyhow::anyhow!("{}: status enquiry failed: {e}", t.describe()))?;
-            let status_text = status.status.map(|s| terminal_status_text(s, config.language));
+            let report =
+                check(connected.terminal.as_mut(), &mut Accept, config.language).map_err(anyhow::Error::msg)?;
             if *json {
                 return print_json(&json!({
-                    "terminal": t.describe(),
-                    "terminal_id": registration.terminal_id.or(status.terminal_id),
-                    "sw_version": status.sw_version,
-                    "status": status.status.map(|s| format!("{s:02X}")),
-                    "status_text": status_text,
+                    "terminal": report.terminal,
+                    "terminal_id": report.terminal_id,
+                    "sw_version": report.sw_version,
+                    "status": report.status.map(|s| format!("{s:02X}")),
+                    "status_text": report.status_text,
                 }));
             }
-            println!("terminal:    {}", t.describe());
-            println!(
-                "terminal id: {}",
-                registration
-                    .terminal_id
-                    .or(status.terminal_id)
-                    .unwrap_or_else(|| "-".into())
-            );
-            println!("software:    {}", status.sw_version.unwrap_or_else(|| "-".into()));
-            println!("status:      {}", status_text.unwrap_or_else(|| "-".into()));
+            println!("terminal:    {}", report.terminal);
+            println!("terminal id: {}", report.terminal_id.unwrap_or_else(|| "-".into()));
+            println!("software:    {}", report.sw_version.unwrap_or_else(|| "-".into()));
+            println!("status:      {}", report.status_text.unwrap_or_else(|| "-".into()));
             Ok(())
         }
         Action::Simulate {

@@ -56,6 +56,33 @@ impl Default for PrinterConfig {
     }
 }
 
+// The words each key takes, shared with the settings form (which writes them back).
+pub(super) const CUTS: &[(&str, Cut)] = &[("partial", Cut::Partial), ("full", Cut::Full), ("none", Cut::None)];
+pub(super) const CHINESE: &[(&str, Chinese)] = &[
+    ("gbk", Chinese::Gbk),
+    ("gb18030", Chinese::Gb18030),
+    ("none", Chinese::Off),
+];
+pub(super) const CODE_PAGES: &[(&str, CodePage)] = &[("wpc1252", CodePage::Wpc1252), ("ascii", CodePage::Ascii)];
+pub(super) const SALE_CODES: &[(&str, SaleCode)] = &[
+    ("qr", SaleCode::Qr),
+    ("code128", SaleCode::Code128),
+    ("none", SaleCode::None),
+];
+/// Paper widths in mm and the characters per line each gives.
+pub(super) const WIDTHS: &[(u32, usize)] = &[(58, WIDTH_58MM), (80, WIDTH_80MM)];
+/// The most lines `feed` may ask for before the cut.
+pub(super) const MAX_FEED: u8 = 20;
+
+/// The word for `value` in `options` (the first, if the list should lack it).
+pub(super) fn name_of<T: PartialEq>(options: &[(&'static str, T)], value: &T) -> &'static str {
+    options
+        .iter()
+        .find(|(_, v)| v == value)
+        .or(options.first())
+        .map_or("", |(name, _)| name)
+}
+
 fn choice<T: Copy>(key: &str, value: Option<String>, options: &[(&str, T)], default: T) -> Result<T, String> {
     let Some(value) = value else { return Ok(default) };
     let wanted = value.trim().to_ascii_lowercase();
@@ -81,42 +108,14 @@ impl PrinterSection {
             Some(80) => WIDTH_80MM,
             Some(w) => return Err(format!("[printer] width: {w} is not 58 or 80 (paper width in mm)")),
         };
-        let cut = choice(
-            "cut",
-            self.cut,
-            &[("partial", Cut::Partial), ("full", Cut::Full), ("none", Cut::None)],
-            d.settings.cut,
-        )?;
-        let chinese = choice(
-            "chinese",
-            self.chinese,
-            &[
-                ("gbk", Chinese::Gbk),
-                ("gb18030", Chinese::Gb18030),
-                ("none", Chinese::Off),
-            ],
-            d.settings.chinese,
-        )?;
-        let code_page = choice(
-            "code_page",
-            self.code_page,
-            &[("wpc1252", CodePage::Wpc1252), ("ascii", CodePage::Ascii)],
-            d.settings.code_page,
-        )?;
-        let sale_code = choice(
-            "code",
-            self.code,
-            &[
-                ("qr", SaleCode::Qr),
-                ("code128", SaleCode::Code128),
-                ("none", SaleCode::None),
-            ],
-            d.sale_code,
-        )?;
+        let cut = choice("cut", self.cut, CUTS, d.settings.cut)?;
+        let chinese = choice("chinese", self.chinese, CHINESE, d.settings.chinese)?;
+        let code_page = choice("code_page", self.code_page, CODE_PAGES, d.settings.code_page)?;
+        let sale_code = choice("code", self.code, SALE_CODES, d.sale_code)?;
         let feed_before_cut = match self.feed {
             None => d.settings.feed_before_cut,
-            Some(n) if n <= 20 => n,
-            Some(n) => return Err(format!("[printer] feed: {n} lines is more than 20")),
+            Some(n) if n <= MAX_FEED => n,
+            Some(n) => return Err(format!("[printer] feed: {n} lines is more than {MAX_FEED}")),
         };
         Ok(PrinterConfig {
             connection,

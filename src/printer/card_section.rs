@@ -1,6 +1,7 @@
 //! The card-settlement section of an X- or Z-report: each settled batch with the terminal's
 //! totals and the reconciliation, then batches still unsettled (with their deferral), then
-//! lost ones with the command that prints their claim list.
+//! lost ones with the command that prints their claim list, then card payments made on a
+//! standalone device (in no batch).
 
 use super::doc::Doc;
 use super::layout::Tr;
@@ -8,7 +9,7 @@ use super::text::{pair, wrap};
 use crate::money::Money;
 use crate::settlement::batch::Deferral;
 use crate::settlement::reconcile::Reconciliation;
-use crate::settlement::report::{CardSettlement, SettledBatch};
+use crate::settlement::report::{CardSettlement, ManualCardLine, SettledBatch, manual_totals};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -143,6 +144,38 @@ pub(super) fn card_settlement(out: &mut Doc, c: &CardSettlement, tr: Tr<'_>, tz:
         ctx.ledger(out, b.count, b.amount);
         ctx.deferral(out, &b.deferral);
         ctx.note(out, &tr("report-card-claim", &[("batch", b.id.to_string())]));
+    }
+    ctx.manual(out, &c.manual);
+}
+
+impl Ctx<'_> {
+    /// Card payments made on a standalone device: not in any batch above, so listed one by
+    /// one with their authorisation codes for the manager to match with that device.
+    fn manual(&self, out: &mut Doc, lines: &[ManualCardLine]) {
+        let Some(first) = lines.first() else { return };
+        let tr = self.tr;
+        let (count, amount) = manual_totals(lines, first.amount.currency());
+        let head = tr("report-card-manual", &[("count", count.to_string())]);
+        out.extend(pair(&head, &amount.plain(), self.cols));
+        for l in lines {
+            let number = format!("{:06}", l.sale_id);
+            let key = if l.refund {
+                "report-card-manual-refund"
+            } else {
+                "report-card-manual-sale"
+            };
+            let parts = [
+                Some(tr(key, &[("number", number)])),
+                l.auth_code
+                    .as_ref()
+                    .map(|a| tr("report-card-manual-auth", &[("auth", a.clone())])),
+                l.card_type.clone(),
+                l.last4.as_ref().map(|d| format!("****{d}")),
+            ];
+            let label = parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
+            self.value(out, &label, &l.amount.plain());
+        }
+        self.note(out, &tr("report-card-manual-note", &[]));
     }
 }
 

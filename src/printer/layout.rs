@@ -138,10 +138,18 @@ pub fn receipt(
     out.pair_bold(&tr("receipt-total", &[]), &d.total.plain());
     tax_lines(&mut out, &d.taxes, tr, cols);
     for p in &d.payments {
-        let method = tr(&format!("tender-{}", p.method.as_str()), &[]);
+        // A card paid on a standalone device names its authorisation code where a terminal
+        // payment names its numbers.
+        let method = match p.manual.as_ref().and_then(|m| m.auth_code.clone()) {
+            Some(auth) => tr("receipt-manual-card", &[("auth", auth)]),
+            None => tr(&format!("tender-{}", p.method.as_str()), &[]),
+        };
         out.extend(pair(&method, &p.given.unwrap_or(p.amount).plain(), cols));
         if let Some(card) = &p.card {
             card_reference(&mut out, card, tr, cols);
+        }
+        if let Some(card) = p.manual.as_ref().and_then(|m| m.card_text()) {
+            out.extend(wrap(&format!("  {card}"), cols));
         }
         if !p.change.is_zero() {
             out.extend(pair(&tr("receipt-change", &[]), &p.change.plain(), cols));
@@ -261,6 +269,8 @@ mod tests {
             tax_rate: TaxRate::parse("13").expect("rate"),
             price_includes_tax: incl,
             active: true,
+            category: None,
+            quick_key: crate::catalog::QuickKey::Off,
         };
         let mut cart = Cart::new(Currency::CNY);
         cart.add(

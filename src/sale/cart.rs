@@ -102,6 +102,22 @@ impl Cart {
         Ok(self.lines.len() - 1)
     }
 
+    /// Puts a line back as it was (a recalled cart): never merged into another line, so a
+    /// discounted and an undiscounted line of one product stay apart. The line's discount
+    /// must fit it.
+    pub fn push_line(&mut self, line: CartLine) -> Result<usize, SaleError> {
+        check_quantity(line.quantity)?;
+        if self.lines.len() >= MAX_LINES {
+            return Err(SaleError::CartFull);
+        }
+        self.lines.push(line);
+        if let Err(e) = self.totals() {
+            self.lines.pop();
+            return Err(e);
+        }
+        Ok(self.lines.len() - 1)
+    }
+
     pub fn set_quantity(&mut self, index: usize, quantity: i64) -> Result<(), SaleError> {
         check_quantity(quantity)?;
         let line = self.lines.get_mut(index).ok_or(SaleError::NoSuchLine(index))?;
@@ -177,6 +193,8 @@ mod tests {
             tax_rate: TaxRate::parse(rate).expect("rate"),
             price_includes_tax: includes,
             active: true,
+            category: None,
+            quick_key: crate::catalog::QuickKey::Off,
         }
     }
 

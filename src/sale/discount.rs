@@ -15,6 +15,8 @@ pub enum DiscountKind {
 pub struct Discount {
     pub kind: DiscountKind,
     pub reason: String,
+    /// The manager who approved it, when it was beyond what a cashier may give alone.
+    pub approved_by: Option<String>,
 }
 
 impl Discount {
@@ -28,6 +30,7 @@ impl Discount {
         Ok(Discount {
             kind: DiscountKind::Amount(amount),
             reason: reason.trim().to_string(),
+            approved_by: None,
         })
     }
 
@@ -40,6 +43,7 @@ impl Discount {
         Ok(Discount {
             kind: DiscountKind::Percent(percent),
             reason: reason.trim().to_string(),
+            approved_by: None,
         })
     }
 
@@ -58,6 +62,15 @@ impl Discount {
                 }
             }
             DiscountKind::Percent(p) => Ok(base.scale(p / Decimal::from(100))),
+        }
+    }
+
+    /// The reason as the ledger and the receipt keep it: the approving manager is named in
+    /// it, since sale lines have no column of their own for that.
+    pub fn recorded_reason(&self) -> String {
+        match &self.approved_by {
+            Some(name) => format!("{} (approved: {name})", self.reason),
+            None => self.reason.clone(),
         }
     }
 

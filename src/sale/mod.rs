@@ -2,6 +2,7 @@
 
 mod cart;
 mod discount;
+pub mod manual_card;
 mod record;
 mod refund;
 mod tender;
@@ -9,6 +10,7 @@ mod totals;
 
 pub use cart::{Cart, CartLine, MAX_LINES, MAX_QUANTITY};
 pub use discount::{Discount, DiscountKind};
+pub use manual_card::{ManualCard, ManualCardError};
 pub use record::{CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord};
 pub use refund::{RefundRequest, build_refund, left_to_refund};
 pub use tender::{CashTender, pay_cash};

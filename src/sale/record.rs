@@ -1,6 +1,6 @@
 //! A sale as it is committed and kept: lines, taxes and payments, all amounts final.
 
-use super::{Cart, SaleError, TaxAmount};
+use super::{Cart, Discount, SaleError, TaxAmount};
 use crate::money::{Currency, Money, TaxRate, sum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,8 @@ impl Kind {
 pub enum PaymentMethod {
     Cash,
     Card,
+    /// A card paid on a standalone device (no terminal, no batch): see `ManualCard`.
+    ManualCard,
 }
 
 impl PaymentMethod {
@@ -37,6 +39,7 @@ impl PaymentMethod {
         match self {
             PaymentMethod::Cash => "cash",
             PaymentMethod::Card => "card",
+            PaymentMethod::ManualCard => "manual_card",
         }
     }
 
@@ -44,6 +47,7 @@ impl PaymentMethod {
         match s {
             "cash" => Some(PaymentMethod::Cash),
             "card" => Some(PaymentMethod::Card),
+            "manual_card" => Some(PaymentMethod::ManualCard),
             _ => None,
         }
     }
@@ -89,6 +93,8 @@ pub struct Payment {
     pub state: PaymentState,
     /// For card payments: what the terminal reported (journal row and receipt data).
     pub card: Option<CardDetails>,
+    /// For manual card payments and refunds: what the cashier entered.
+    pub manual: Option<super::ManualCard>,
 }
 
 /// A card payment as the terminal reported it in its Status-Information.
@@ -190,7 +196,7 @@ impl SaleDraft {
                 price_includes_tax: line.price_includes_tax,
                 gross: t.gross,
                 line_discount: t.line_discount,
-                discount_reason: line.discount.as_ref().map(|d| d.reason.clone()),
+                discount_reason: line.discount.as_ref().map(Discount::recorded_reason),
                 sale_discount_share: t.sale_discount_share,
                 total: t.total,
                 refund_of_line: None,
@@ -202,7 +208,7 @@ impl SaleDraft {
             currency: cart.currency(),
             lines,
             sale_discount: totals.sale_discount,
-            sale_discount_reason: cart.sale_discount().map(|d| d.reason.clone()),
+            sale_discount_reason: cart.sale_discount().map(Discount::recorded_reason),
             taxes: totals.taxes,
             total: totals.total,
             tax_total: totals.tax_total,

@@ -125,6 +125,7 @@ pub fn build_refund(
             change: Money::zero(currency),
             state: PaymentState::Approved,
             card: None,
+            manual: None,
         }],
         lines,
     })
@@ -148,6 +149,8 @@ mod tests {
             tax_rate: TaxRate::parse("13").expect("rate"),
             price_includes_tax: true,
             active: true,
+            category: None,
+            quick_key: crate::catalog::QuickKey::Off,
         };
         cart.add(&p("a", "10"), 3, None).expect("add");
         cart.add(&p("b", "5"), 1, None).expect("add");

@@ -34,6 +34,7 @@ impl CashTender {
             change: self.change,
             state: PaymentState::Approved,
             card: None,
+            manual: None,
         }
     }
 }

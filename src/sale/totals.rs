@@ -187,6 +187,8 @@ mod tests {
             tax_rate: TaxRate::parse(rate).expect("rate"),
             price_includes_tax: includes,
             active: true,
+            category: None,
+            quick_key: crate::catalog::QuickKey::Off,
         }
     }
 

@@ -9,8 +9,12 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 mod card;
+pub mod card_types;
 pub mod hourly;
+mod manual;
+pub mod tender_mix;
 pub use card::{BatchDays, CardSettlement, LostBatch, SettledBatch, SettledTotals, UnsettledBatch, on_report};
+pub use manual::{ManualCardLine, manual_json, manual_totals};
 
 /// Sums over a business day's committed sales and refunds (refund amounts are negative).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +121,7 @@ impl Report {
             "cash_expected": self.cash_expected().plain(),
             "cash_counted": opt(self.cash_counted),
             "cash_difference": opt(self.cash_difference()),
-            "card_settlement": self.card_settlement.as_ref().map(CardSettlement::to_json),
+            "card_settlement": self.card_settlement.as_ref().map(|c| c.to_json(self.currency)),
         })
     }
 

@@ -148,6 +148,7 @@ pub(super) fn decode(id: i64, text: &str, currency: Currency) -> Result<Journale
             change: m(p.change_minor),
             state: PaymentState::parse(&p.state).ok_or_else(|| bad(format!("unknown state '{}'", p.state)))?,
             card: None,
+            manual: None,
         });
     }
     let draft = SaleDraft {
@@ -263,6 +264,8 @@ mod tests {
             tax_rate: TaxRate::parse("13").expect("rate"),
             price_includes_tax: true,
             active: true,
+            category: None,
+            quick_key: crate::catalog::QuickKey::Off,
         };
         cart.add(&p, 3, Some("123")).expect("add");
         let total = cart.totals().expect("totals").total;
@@ -273,6 +276,7 @@ mod tests {
             change: Money::zero(Currency::CNY),
             state: PaymentState::Approved,
             card: None,
+            manual: None,
         };
         JournaledSale {
             day: jiff::civil::date(2026, 11, 26),

@@ -41,6 +41,7 @@ pub(super) fn card_settlement(conn: &Connection, day: Date, currency: Currency) 
             add(conn, &mut out, b, currency)?;
         }
     }
+    out.manual = super::manual_card::lines(conn, day, day, currency)?;
     Ok(out)
 }
 
@@ -146,11 +147,16 @@ impl Store {
         card_settlement(&self.conn, day, self.currency)
     }
 
-    /// One batch as a report section shows it (the settlement printout).
+    /// One batch as a report section shows it (the settlement printout), with the manual card
+    /// payments made from its first day on: the manager settles those devices alongside.
     pub fn batch_section(&self, id: i64) -> Result<CardSettlement, StoreError> {
         let mut out = CardSettlement::default();
         for b in rows(&self.conn, "id = ?1", params![id], self.currency)? {
+            let first_day = b.first_day;
             add(&self.conn, &mut out, b, self.currency)?;
+            if let Some(latest) = self.latest_day()? {
+                out.manual = super::manual_card::lines(&self.conn, first_day, latest.day, self.currency)?;
+            }
         }
         Ok(out)
     }

@@ -116,4 +116,23 @@ impl Store {
         }
         Ok(sales)
     }
+
+    /// The approved card payments (through a terminal) of the sales of business day `day`,
+    /// each with the card type the terminal named (its printed name, else its type).
+    pub fn card_payments_of_day(&self, day: Date) -> Result<Vec<(Option<String>, Money)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT COALESCE(c.card_name, c.card_type), p.amount_minor
+             FROM payments p JOIN sales s ON s.id = p.sale_id LEFT JOIN card_payments c ON c.id = p.card_payment_id
+             WHERE s.business_day = ?1 AND s.kind = 'sale' AND p.method = 'card' AND p.state = 'approved'
+             ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([day.to_string()], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        rows.map(|row| {
+            let (name, minor) = row?;
+            Ok((name, Money::from_minor(minor, self.currency)))
+        })
+        .collect()
+    }
 }

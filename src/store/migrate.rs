@@ -28,6 +28,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_print_queue.sql",
         include_str!("../../migrations/0007_print_queue.sql"),
     ),
+    ("0008_users.sql", include_str!("../../migrations/0008_users.sql")),
+    (
+        "0009_checkout_tools.sql",
+        include_str!("../../migrations/0009_checkout_tools.sql"),
+    ),
+    (
+        "0010_manual_card.sql",
+        include_str!("../../migrations/0010_manual_card.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -6,15 +6,19 @@ mod batch_settle;
 mod batches;
 mod card;
 mod card_draft;
+mod currency;
 mod day_batches;
 mod days;
 mod deferrals;
 mod history;
+mod manual_card;
 mod migrate;
+mod parked;
 mod print_jobs;
 mod products;
 mod sales;
 mod totals;
+mod users;
 
 pub use audit::ChainBreak;
 pub use batch_settle::terminal_side;
@@ -25,9 +29,11 @@ pub use days::DayRow;
 pub use deferrals::StoredDeferral;
 pub use history::{DaySummary, SaleRow};
 pub use migrate::latest_version;
+pub use parked::{NewParked, ParkedRow};
 pub use print_jobs::{JobState, NewJob, PrintJob};
 pub use products::ImportSummary;
 pub use totals::TerminalTotals;
+pub use users::{NewUser, UserRow};
 
 use crate::money::Currency;
 use rusqlite::{Connection, OpenFlags};
@@ -114,7 +120,8 @@ impl Store {
         Ok(store)
     }
 
-    /// The ledger's currency is fixed by its first open; amounts in two currencies never mix.
+    /// The ledger's currency is fixed once it holds money; amounts in two currencies never
+    /// mix. Before that it follows the config (see `rebase_currency`).
     fn check_currency(&self) -> Result<(), StoreError> {
         let found: Option<String> = self
             .conn
@@ -128,6 +135,7 @@ impl Store {
                 }
             })?;
         match found {
+            Some(code) if code != self.currency.alpha && self.rebase_currency(&code)? => Ok(()),
             Some(code) if code != self.currency.alpha => Err(StoreError::CurrencyMismatch {
                 found: code,
                 configured: self.currency.alpha.to_string(),

@@ -1,7 +1,7 @@
 //! The catalog tables.
 
 use super::{Store, StoreError};
-use crate::catalog::{Catalog, Product};
+use crate::catalog::{Catalog, Category, Product, QuickKey};
 use crate::money::{Money, TaxRate};
 use jiff::Timestamp;
 use rusqlite::params;
@@ -23,11 +23,13 @@ impl Store {
         {
             let mut exists = tx.prepare_cached("SELECT 1 FROM products WHERE sku = ?1")?;
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO products (sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO products (sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active, updated_at,
+                   category_zh, category_en, quick_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT(sku) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en,
                    price_minor = excluded.price_minor, tax_bp = excluded.tax_bp,
-                   price_includes_tax = excluded.price_includes_tax, active = excluded.active, updated_at = excluded.updated_at",
+                   price_includes_tax = excluded.price_includes_tax, active = excluded.active, updated_at = excluded.updated_at,
+                   category_zh = excluded.category_zh, category_en = excluded.category_en, quick_key = excluded.quick_key",
             )?;
             let mut clear_codes = tx.prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?;
             let mut owner = tx.prepare_cached("SELECT sku FROM barcodes WHERE code = ?1")?;
@@ -46,7 +48,10 @@ impl Store {
                     p.tax_rate.basis_points(),
                     p.price_includes_tax,
                     p.active,
-                    at
+                    at,
+                    p.category.as_ref().map_or("", |c| c.zh.as_str()),
+                    p.category.as_ref().map_or("", |c| c.en.as_str()),
+                    p.quick_key.to_column()
                 ])?;
                 clear_codes.execute([&p.sku])?;
                 for code in &p.barcodes {
@@ -82,7 +87,8 @@ impl Store {
             codes.entry(sku).or_default().push(code);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active FROM products ORDER BY rowid",
+            "SELECT sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active, category_zh, category_en,
+               quick_key FROM products ORDER BY rowid",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -93,11 +99,18 @@ impl Store {
                 r.get::<_, i64>(4)?,
                 r.get::<_, bool>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, Option<i64>>(9)?,
             ))
         })?;
         let mut products = Vec::new();
         for row in rows {
-            let (sku, name_zh, name_en, price, tax_bp, includes, active) = row?;
+            let (sku, name_zh, name_en, price, tax_bp, includes, active, category_zh, category_en, quick_key) = row?;
+            let category = (!category_zh.is_empty() || !category_en.is_empty()).then_some(Category {
+                zh: category_zh,
+                en: category_en,
+            });
             products.push(Product {
                 barcodes: codes.remove(&sku).unwrap_or_default(),
                 sku,
@@ -107,6 +120,8 @@ impl Store {
                 tax_rate: TaxRate::from_basis_points(tax_bp),
                 price_includes_tax: includes,
                 active,
+                category,
+                quick_key: QuickKey::from_column(quick_key),
             });
         }
         Ok(Catalog::new(products))
@@ -118,5 +133,46 @@ pub(super) fn none<T>(e: rusqlite::Error) -> Result<Option<T>, rusqlite::Error> 
     match e {
         rusqlite::Error::QueryReturnedNoRows => Ok(None),
         other => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::parse_csv;
+    use crate::money::Currency;
+
+    #[test]
+    fn categories_and_quick_keys_are_stored_and_replaced_by_a_later_import() {
+        let mut store = Store::open_in_memory(Currency::CNY).expect("store");
+        let now: Timestamp = "2026-03-14T04:00:00Z".parse().expect("time");
+        let csv = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax,category,quick_key\n\
+                   A,,可乐,Cola,3.50,13,true,饮料|Drinks,2\nB,,袋,Bag,0.30,13,true,,true\n";
+        store
+            .import_products(&parse_csv(csv, Currency::CNY).expect("csv"), now)
+            .expect("import");
+        let catalog = store.load_catalog().expect("load");
+        let a = catalog.product("A").expect("A");
+        assert_eq!(
+            a.category.as_ref().map(|c| (c.zh.as_str(), c.en.as_str())),
+            Some(("饮料", "Drinks"))
+        );
+        assert_eq!(a.quick_key, QuickKey::At(2));
+        let b = catalog.product("B").expect("B");
+        assert_eq!((b.category.as_ref(), b.quick_key), (None, QuickKey::Listed));
+        assert_eq!(catalog.quick_tabs().len(), 2);
+
+        // A file without the new columns replaces the product as it says: no key any more.
+        let old = "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nA,,可乐,Cola,3.80,13,true\n";
+        store
+            .import_products(&parse_csv(old, Currency::CNY).expect("csv"), now)
+            .expect("import");
+        let catalog = store.load_catalog().expect("load");
+        let a = catalog.product("A").expect("A");
+        assert_eq!(
+            (a.category.as_ref(), a.quick_key, a.price.plain()),
+            (None, QuickKey::Off, "3.80".into())
+        );
+        assert_eq!(catalog.quick_tabs().len(), 1, "only B is left on the grid");
     }
 }

@@ -5,7 +5,7 @@ use super::products::none;
 use super::{Store, StoreError, audit, parse_date, parse_time};
 use crate::money::{Currency, Money, TaxRate};
 use crate::sale::{
-    CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount,
+    CardDetails, Kind, ManualCard, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord, TaxAmount,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -179,6 +179,8 @@ fn insert_sale(
                 at,
                 p.card.as_ref().map(|c| c.journal_id),
             ])?;
+            // A manual card payment's entry lands with it, or the sale does not commit.
+            super::manual_card::insert(tx, tx.last_insert_rowid(), id, p, at)?;
             if let Some(card) = &p.card {
                 // The journal row now belongs to this sale; both commit together.
                 tx.execute(
@@ -258,8 +260,11 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
     let mut payments = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, p.amount_minor, p.given_minor, p.change_minor, p.state, p.card_payment_id,
-                c.trace, c.receipt_no, c.card_type, c.card_name, c.pan, c.terminal_id, c.slip
-         FROM payments p LEFT JOIN card_payments c ON c.id = p.card_payment_id WHERE p.sale_id = ?1 ORDER BY p.id",
+                c.trace, c.receipt_no, c.card_type, c.card_name, c.pan, c.terminal_id, c.slip,
+                m.payment_id IS NOT NULL, m.auth_code, m.card_type, m.last4, m.operator
+         FROM payments p LEFT JOIN card_payments c ON c.id = p.card_payment_id
+              LEFT JOIN manual_card_payments m ON m.payment_id = p.id
+         WHERE p.sale_id = ?1 ORDER BY p.id",
     )?;
     for row in stmt.query_map([id], |r| {
         let card = match r.get::<_, Option<i64>>(5)? {
@@ -278,16 +283,26 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
             }),
             None => None,
         };
+        let manual = if r.get::<_, bool>(13)? {
+            Some(ManualCard {
+                auth_code: r.get(14)?,
+                card_type: r.get(15)?,
+                last4: r.get(16)?,
+                operator: r.get(17)?,
+            })
+        } else {
+            None
+        };
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, Option<i64>>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, String>(4)?,
-            card,
+            (card, manual),
         ))
     })? {
-        let (method, amount, given, change, state, card) = row?;
+        let (method, amount, given, change, state, (card, manual)) = row?;
         payments.push(Payment {
             method: PaymentMethod::parse(&method)
                 .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment method '{method}'")))?,
@@ -297,6 +312,7 @@ fn read_sale(conn: &Connection, id: i64, currency: Currency) -> Result<Option<Sa
             state: PaymentState::parse(&state)
                 .ok_or_else(|| StoreError::Damaged(format!("sale #{id}: unknown payment state '{state}'")))?,
             card,
+            manual,
         });
     }
     Ok(Some(SaleRecord {

@@ -178,10 +178,19 @@ fn a_newer_schema_is_refused() {
 }
 
 #[test]
-fn the_currency_of_a_ledger_cannot_change() {
+fn the_currency_of_a_ledger_with_sales_cannot_change() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join(FILE_NAME);
-    drop(Store::open(&path, Currency::CNY).expect("create"));
+    {
+        let mut store = Store::open(&path, Currency::CNY).expect("create");
+        store
+            .import_products(&products(), at("2026-11-26T01:00:00Z"))
+            .expect("import");
+        let d = draft(&store);
+        store
+            .commit_sale(&d, date(2026, 11, 26), at("2026-11-26T02:00:00Z"), "a")
+            .expect("sale");
+    }
     let eur = Currency::from_alpha("EUR").expect("eur");
     let err = Store::open(&path, eur).err().expect("refused");
     assert!(matches!(err, StoreError::CurrencyMismatch { .. }), "{err}");
@@ -220,6 +229,7 @@ fn card_sale(store: &Store) -> crate::store::JournaledSale {
         change: Money::zero(Currency::CNY),
         state: crate::sale::PaymentState::Approved,
         card: None,
+        manual: None,
     };
     crate::store::JournaledSale {
         day: date(2026, 11, 26),

@@ -1,6 +1,7 @@
 //! Card terminals: the ZVT protocol, the session that drives a payment, and a simulated
 //! terminal for demo mode and tests.
 
+pub mod check;
 pub mod connect;
 pub mod outcome;
 pub mod session;

@@ -5,6 +5,8 @@ use std::fmt;
 
 pub const DEFAULT_BAUD: u32 = 9600;
 pub const DEFAULT_TCP_PORT: u16 = 20007;
+/// The serial speeds a ZVT terminal may be set to.
+pub const BAUDS: [u32; 8] = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TerminalSpec {
@@ -30,7 +32,7 @@ impl TerminalSpec {
             let (path, baud) = match rest.rsplit_once('@') {
                 Some((p, b)) => {
                     let baud: u32 = b.parse().map_err(|_| format!("'{b}' is not a baud rate in '{text}'"))?;
-                    if ![1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(&baud) {
+                    if !BAUDS.contains(&baud) {
                         return Err(format!(
                             "baud rate {baud} is not one ZVT terminals use (9600 or 115200)"
                         ));

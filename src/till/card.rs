@@ -4,7 +4,7 @@
 use super::journal::Intent;
 use super::{Till, TillError};
 use crate::money::Money;
-use crate::sale::{Cart, Payment, PaymentMethod, PaymentState, SaleDraft, SaleRecord, pay_cash};
+use crate::sale::{Cart, CashTender, Payment, PaymentMethod, PaymentState, SaleDraft, SaleRecord, pay_cash};
 use crate::store::{CardKind, JournaledSale};
 use crate::terminal::CardTerminal;
 use std::sync::atomic::AtomicBool;
@@ -45,24 +45,7 @@ impl Till {
         let day = self.selling_day()?;
         let total = cart.totals()?.total;
         let currency = self.currency();
-        let card_amount = match (tender.card_amount, tender.cash_given) {
-            (Some(card), _) => card,
-            (None, Some(cash)) => total - cash.min(total),
-            (None, None) => total,
-        };
-        if card_amount.is_negative() || card_amount.is_zero() || card_amount.amount() > total.amount() {
-            return Err(TillError::Tender(format!(
-                "card amount {} must be above zero and at most the total {}",
-                card_amount.plain(),
-                total.plain()
-            )));
-        }
-        let cash_due = total - card_amount;
-        let cash = if cash_due.is_zero() {
-            None
-        } else {
-            Some(pay_cash(cash_due, tender.cash_given)?)
-        };
+        let (card_amount, cash) = split(total, tender)?;
         let mut payments: Vec<Payment> = cash.iter().map(|c| c.payment()).collect();
         // The card part, filled in with the terminal's details once it approves.
         payments.push(Payment {
@@ -72,6 +55,7 @@ impl Till {
             change: Money::zero(currency),
             state: PaymentState::Approved,
             card: None,
+            manual: None,
         });
         let sale = JournaledSale {
             day,
@@ -88,4 +72,28 @@ impl Till {
         })?;
         self.commit_card_sale(sale.draft, approved)
     }
+}
+
+/// The card part of `total` and the cash tender for the rest (none when the card pays all).
+/// Shared by terminal and manual card payments.
+pub(super) fn split(total: Money, tender: CardTender) -> Result<(Money, Option<CashTender>), TillError> {
+    let card_amount = match (tender.card_amount, tender.cash_given) {
+        (Some(card), _) => card,
+        (None, Some(cash)) => total - cash.min(total),
+        (None, None) => total,
+    };
+    if card_amount.is_negative() || card_amount.is_zero() || card_amount.amount() > total.amount() {
+        return Err(TillError::Tender(format!(
+            "card amount {} must be above zero and at most the total {}",
+            card_amount.plain(),
+            total.plain()
+        )));
+    }
+    let cash_due = total - card_amount;
+    let cash = if cash_due.is_zero() {
+        None
+    } else {
+        Some(pay_cash(cash_due, tender.cash_given)?)
+    };
+    Ok((card_amount, cash))
 }

@@ -81,9 +81,11 @@ impl Till {
                 change: Money::zero(currency),
                 state: match p.method {
                     PaymentMethod::Card => PaymentState::Reversed,
-                    PaymentMethod::Cash => PaymentState::Approved,
+                    // A sale with a terminal card payment has no manual one (one card part).
+                    PaymentMethod::Cash | PaymentMethod::ManualCard => PaymentState::Approved,
                 },
                 card: None,
+                manual: None,
             })
             .collect();
         if sum(currency, draft.payments.iter().map(|p| p.amount)) != draft.total {

@@ -1,28 +1,18 @@
-//! Deferring a settlement: only a manager (PIN from the config until the roles issue brings
-//! users), with a reason, and an expiry at most the earlier of the next business day's start
-//! and the terminal's clear time. Three wrong PINs in a row lock deferral for five minutes.
+//! Deferring a settlement: only a manager (by the PIN of an active manager or admin), with a
+//! reason, and an expiry at most the earlier of the next business day's start and the
+//! terminal's clear time. Three wrong manager PINs in a row lock approvals for five minutes
+//! (whoever's PIN it was meant to be: an approval names no user before the PIN matches).
 
-use super::settle::MANAGER;
 use super::{Till, TillError};
 use crate::settlement::batch::{BatchState, DeferReason, Deferral};
 use crate::settlement::guard::deferral_limit;
-use crate::users::{Operator, Role};
+use crate::users::Operator;
 use jiff::{SignedDuration, Timestamp};
 
 /// Wrong PINs in a row before deferral is locked.
 pub const PIN_ATTEMPTS: u32 = 3;
 /// How long the lock lasts.
 pub const PIN_LOCK_MINUTES: i64 = 5;
-
-/// Compares without stopping at the first differing digit, so timing tells nothing.
-fn same_pin(given: &str, expected: &str) -> bool {
-    let (a, b) = (given.as_bytes(), expected.as_bytes());
-    let mut diff = a.len() ^ b.len();
-    for (i, x) in b.iter().enumerate() {
-        diff |= usize::from(a.get(i).copied().unwrap_or(0) ^ x);
-    }
-    diff == 0
-}
 
 impl Till {
     /// Local "YYYY-MM-DD HH:MM" for messages.
@@ -32,13 +22,10 @@ impl Till {
             .to_string()
     }
 
-    /// Checks the manager PIN; wrong ones are counted and audited, the third in a row locks.
-    pub(super) fn check_manager_pin(&mut self, pin: &str) -> Result<(), TillError> {
-        let expected = self
-            .config
-            .manager_pin
-            .clone()
-            .ok_or_else(|| TillError::Defer("no manager PIN is configured ([guard] manager_pin)".into()))?;
+    /// A manager's approval by PIN, for what a cashier may not do alone: the active manager
+    /// or admin whose PIN it is. Wrong PINs are counted and audited; the third in a row locks
+    /// approvals for five minutes.
+    pub fn manager_approval(&mut self, pin: &str) -> Result<Operator, TillError> {
         let now = self.clock.now();
         let (failures, locked_until) = self.store.pin_failures()?;
         if let Some(until) = locked_until
@@ -49,9 +36,9 @@ impl Till {
                 until: self.local_text(until),
             });
         }
-        if same_pin(pin.trim(), &expected) {
+        if let Some(manager) = self.manager_by_pin(pin.trim())? {
             self.store.pin_succeeded()?;
-            return Ok(());
+            return Ok(manager);
         }
         // After a lock ran out the count starts again.
         let count = if locked_until.is_some() { 1 } else { failures + 1 };
@@ -69,17 +56,6 @@ impl Till {
                 left: PIN_ATTEMPTS - count,
             }),
         }
-    }
-
-    /// A manager's approval by PIN, for what a cashier may not do alone (wrong PINs are
-    /// counted and locked as for deferral).
-    pub fn manager_approval(&mut self, pin: &str) -> Result<Operator, TillError> {
-        self.check_manager_pin(pin)?;
-        Ok(Operator {
-            id: 0,
-            name: MANAGER.into(),
-            role: Role::Manager,
-        })
     }
 
     /// The latest a deferral made now may run.
@@ -106,7 +82,7 @@ impl Till {
         {
             return Err(TillError::Defer("the reason 'other' needs a text saying why".into()));
         }
-        self.check_manager_pin(manager_pin)?;
+        let manager = self.manager_approval(manager_pin)?;
         self.tend_batches()?;
         let now = self.clock.now();
         let limit = self.deferral_limit()?;
@@ -146,7 +122,7 @@ impl Till {
         };
         let deferral = Deferral {
             until,
-            by: MANAGER.to_string(),
+            by: manager.name,
             reason,
             at: now,
         };
@@ -158,18 +134,5 @@ impl Till {
             self.store.batch_defer(b.id, &deferral, now)?;
         }
         Ok(deferral)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_pin;
-
-    #[test]
-    fn pins_compare_whole() {
-        assert!(same_pin("1234", "1234"));
-        for wrong in ["1235", "123", "12345", "", "4321"] {
-            assert!(!same_pin(wrong, "1234"), "{wrong}");
-        }
     }
 }

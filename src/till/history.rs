@@ -4,7 +4,9 @@
 use super::{Till, TillError};
 use crate::sale::PaymentMethod;
 use crate::settlement::report::Report;
+use crate::settlement::report::card_types::{CardTypeBucket, by_card_type};
 use crate::settlement::report::hourly::{HourBucket, by_hour};
+use crate::settlement::report::tender_mix::{TenderShare, tender_mix};
 use crate::store::DaySummary;
 use jiff::civil::Date;
 
@@ -13,6 +15,10 @@ pub struct DayView {
     /// The stored Z-report of a closed day, else the day's X-report.
     pub report: Report,
     pub hourly: Vec<HourBucket>,
+    /// Cash, card and manual card: amount and share of the day's takings.
+    pub tender_mix: Vec<TenderShare>,
+    /// The day's approved card payments per card type.
+    pub card_types: Vec<CardTypeBucket>,
     /// The day's sales and refunds, in order.
     pub sales: Vec<crate::store::SaleRow>,
 }
@@ -36,7 +42,15 @@ impl Till {
             &self.config.time_zone,
             self.config.currency,
         );
-        Ok(DayView { report, hourly, sales })
+        let tender_mix = tender_mix(&report.figures.tenders, self.config.currency);
+        let card_types = by_card_type(self.store.card_payments_of_day(day)?, self.config.currency);
+        Ok(DayView {
+            report,
+            hourly,
+            tender_mix,
+            card_types,
+            sales,
+        })
     }
 
     /// Writes every sale and refund of the business days `from..=until` as CSV (one row
@@ -57,6 +71,7 @@ impl Till {
             "tax",
             "cash",
             "card",
+            "manual_card",
         ])
         .map_err(failed)?;
         for s in &sales {
@@ -82,6 +97,7 @@ impl Till {
                 s.tax.plain(),
                 paid(PaymentMethod::Cash),
                 paid(PaymentMethod::Card),
+                paid(PaymentMethod::ManualCard),
             ])
             .map_err(failed)?;
         }

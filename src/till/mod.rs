@@ -20,11 +20,14 @@ pub mod card;
 mod card_refund;
 mod claim;
 mod defer;
+pub mod discount;
 #[cfg(test)]
 mod fake_terminal;
 mod guard;
 pub mod history;
 mod journal;
+pub mod manual_card;
+pub mod park;
 mod paths;
 mod poll;
 pub mod print;
@@ -32,8 +35,10 @@ mod print_docs;
 pub mod recover;
 #[cfg(test)]
 mod report_tests;
+pub mod settings;
 mod settle;
 mod status;
+mod users;
 
 pub use claim::ClaimLine;
 pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
@@ -41,6 +46,7 @@ pub use guard::BatchSummary;
 pub use paths::Paths;
 pub use settle::Settlement;
 pub use status::{CardDoubt, Status};
+pub use users::{CONFIG_ADMIN, DEMO_USERS, DemoUser};
 
 pub use crate::store::ImportSummary;
 
@@ -57,6 +63,9 @@ pub enum TillError {
     Sale(#[from] SaleError),
     #[error(transparent)]
     Lookup(#[from] LookupError),
+    /// Login, managing users, or a manager's approval refused.
+    #[error(transparent)]
+    User(#[from] crate::users::UserError),
     #[error("'{0}' is not a valid quantity (write CODE or CODExN with N a whole number from 1 to 9999)")]
     Quantity(String),
     #[error(
@@ -93,6 +102,10 @@ pub enum TillError {
     RecoveryBlocked { ids: Vec<i64>, reason: String },
     #[error("card terminal: {0}")]
     Terminal(String),
+    /// The terminal could not even be connected to: nothing was asked of it, nothing is in
+    /// doubt (the checkout then offers cash, or a card paid on a standalone device).
+    #[error("the card terminal cannot be reached: {0}")]
+    TerminalUnreachable(String),
     #[error("cannot void: {0}")]
     Void(String),
     /// The settlement guard stops selling (a day change or an earlier day with an unsettled
@@ -140,6 +153,9 @@ pub struct Till {
     printout_text: std::sync::OnceLock<crate::i18n::I18n>,
     /// Who is logged in; sales and closes carry their name (the config's cashier otherwise).
     operator: Option<Operator>,
+    /// The config file the Settings screen saves to; `None` for a till not opened from its
+    /// folders (tests), which cannot save settings.
+    config_file: Option<std::path::PathBuf>,
 }
 
 impl Till {
@@ -147,7 +163,9 @@ impl Till {
     pub fn open(paths: &Paths, clock: Arc<dyn Clock>) -> Result<Till, TillError> {
         let config = Config::load(&paths.config_file)?;
         let store = Store::open(&paths.data_dir.join(crate::store::FILE_NAME), config.currency)?;
-        Till::with_store(store, config, clock)
+        let mut till = Till::with_store(store, config, clock)?;
+        till.config_file = Some(paths.config_file.clone());
+        Ok(till)
     }
 
     /// A demo till on a private in-memory ledger (tests and headless UI tests).
@@ -162,6 +180,7 @@ impl Till {
             let products = parse_csv(DEMO_CATALOG, config.currency).map_err(|e| TillError::Catalog(e.to_string()))?;
             store.import_products(&products, clock.now())?;
         }
+        users::seed(&mut store, &config, clock.now())?;
         let catalog = store.load_catalog()?;
         let rule = DayRule::new(config.time_zone.clone(), config.day_cutoff);
         let latest = store.latest_day()?.map(|d| d.day);
@@ -178,6 +197,7 @@ impl Till {
             new_print_jobs: Vec::new(),
             printout_text: std::sync::OnceLock::new(),
             operator: None,
+            config_file: None,
         })
     }
 
@@ -310,6 +330,9 @@ impl Till {
             return Err(TillError::Tender(
                 "a card refund goes through the card terminal (refund_card)".into(),
             ));
+        }
+        if request.method == Some(PaymentMethod::ManualCard) {
+            return self.refund_manual_card(sale_id, request, None);
         }
         let original = self.sale(sale_id)?;
         let earlier = self.store.refunded_lines(sale_id)?;

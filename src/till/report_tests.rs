@@ -129,7 +129,7 @@ fn an_acknowledged_mismatch_is_on_the_z_report_with_the_managers_note() {
     let ack = b.acknowledged.as_ref().expect("acknowledgement");
     assert_eq!(
         (ack.by.as_str(), ack.note.as_str()),
-        ("manager", "receipt 2 was a test payment")
+        (crate::till::DEMO_USERS[1].name, "receipt 2 was a test payment")
     );
     let json = &z.to_json()["card_settlement"]["settled"][0];
     assert_eq!(json["reconciliation"], "mismatch");
@@ -138,7 +138,7 @@ fn an_acknowledged_mismatch_is_on_the_z_report_with_the_managers_note() {
     // Printed lines wrap at the paper width, between words; joined, they read as written.
     let text = till.report_text(&z).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains("Acknowledged by manager: receipt 2 was a test payment"),
+        text.contains("Acknowledged by 李经理 Manager Li: receipt 2 was a test payment"),
         "{text}"
     );
 }
@@ -163,7 +163,9 @@ fn a_deferred_batch_is_on_its_days_z_report_and_its_settlement_on_the_next() {
         (BatchState::Deferred, DAY, 1, cny("3.50"))
     );
     let d = b.deferral.as_ref().expect("deferral");
-    assert_eq!((d.by.as_str(), &d.reason), ("manager", &DeferReason::HostUnreachable));
+    // The demo manager whose PIN approved it.
+    let manager = crate::till::DEMO_USERS[1].name;
+    assert_eq!((d.by.as_str(), &d.reason), (manager, &DeferReason::HostUnreachable));
     assert!(d.until > at("2026-11-27T05:00:00Z"), "in force when the day was closed");
     let json = &z.to_json()["card_settlement"]["unsettled"][0];
     assert_eq!(

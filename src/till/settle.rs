@@ -14,9 +14,6 @@ use crate::terminal::CardTerminal;
 use crate::terminal::session::{Exchange, SessionError};
 use crate::terminal::zvt::codes::result_text;
 
-/// Who acknowledges and defers until the roles issue brings named users.
-pub(super) const MANAGER: &str = "manager";
-
 /// The outcome of a settlement the terminal carried out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settlement {
@@ -84,7 +81,9 @@ impl Till {
             }
         };
 
-        self.store.batch_settling(batch_id, self.clock.now(), MANAGER)?;
+        // Whoever is logged in settles (the config's cashier from the command line).
+        let by = self.cashier();
+        self.store.batch_settling(batch_id, self.clock.now(), &by)?;
         let result = {
             let mut keeper = TotalsKeeper {
                 store: &mut self.store,
@@ -155,8 +154,10 @@ impl Till {
                 "acknowledging a mismatch needs a note saying what was found".into(),
             ));
         }
-        self.check_manager_pin(manager_pin)?;
+        let manager = self.manager_approval(manager_pin)?;
         let now = self.clock.now();
-        Ok(self.store.batch_acknowledge(batch_id, MANAGER, note.trim(), now)?)
+        Ok(self
+            .store
+            .batch_acknowledge(batch_id, &manager.name, note.trim(), now)?)
     }
 }

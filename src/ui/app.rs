@@ -5,16 +5,18 @@
 //! step's job themselves.
 
 mod guard;
+mod lock;
 mod look;
 mod print;
 mod routes;
+mod settings_screen;
 
 use super::banner;
 use super::desk::{self, Desk, Shop, TerminalSetup};
 use super::inhibitor::Inhibitor;
 use super::job::Job;
 use super::keys;
-use super::screen::{checkout, end_of_day, refund, reports};
+use super::screen::{checkout, end_of_day, login, refund, reports, settings, users};
 use crate::i18n::I18n;
 use crate::settlement::batch::BatchView;
 use crate::settlement::guard::Verdict;
@@ -53,6 +55,13 @@ pub enum Message {
     Printed(i64, Result<(), String>),
     /// Send every printout still waiting.
     ResendPrints,
+    /// The login screen (while locked).
+    Login(login::Message),
+    Users(users::Message),
+    /// Lock the till (F7, Ctrl+L, the Lock button).
+    Lock,
+    OpenUsers,
+    Settings(settings::Message),
 }
 
 /// The quit dialog's buttons.
@@ -70,6 +79,8 @@ pub enum Screen {
     EndOfDay(Box<end_of_day::State>),
     Refund(Box<refund::State>),
     Reports(Box<reports::State>),
+    Users(Box<users::State>),
+    Settings(Box<settings::State>),
 }
 
 /// What one message leads to: a task for iced, and maybe work for a worker thread.
@@ -116,6 +127,13 @@ pub struct App {
     inhibitor: Inhibitor,
     /// Printouts waiting for the printer, and the last reason one failed.
     print_backlog: Option<(usize, String)>,
+    /// The login screen while nobody is logged in; the screens under it are kept (app/lock.rs).
+    lock: Option<login::State>,
+    /// Who is logged in (also known while the till is with the terminal).
+    who: Option<crate::users::Operator>,
+    /// The last keyboard or pointer input, by the till's clock (the idle lock).
+    last_input: jiff::Timestamp,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 impl App {
@@ -137,7 +155,10 @@ impl App {
     pub fn boot(till: Till, terminal: TerminalSetup) -> (App, Step) {
         let i18n = I18n::new(till.language());
         let checkout = checkout::State::new(&till);
-        let focus = checkout.refocus().map(Message::Checkout);
+        // The till starts locked: somebody logs in first.
+        let lock = login::State::new(&till, None, &i18n);
+        let focus = lock.focus();
+        let clock = till.clock();
         let unfinished = till
             .status()
             .is_ok_and(|s| s.card_in_doubt.count > 0 || s.card_without_sale.count > 0);
@@ -157,6 +178,10 @@ impl App {
             waiting: Vec::new(),
             inhibitor: Inhibitor::default(),
             print_backlog: None,
+            lock: Some(lock),
+            who: None,
+            last_input: clock.now(),
+            clock,
         };
         app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
@@ -226,6 +251,10 @@ impl App {
     }
 
     fn route(&mut self, message: Message) -> Step {
+        self.note_input(&message);
+        if self.hidden_by_lock(&message) {
+            return Task::none().into();
+        }
         match message {
             Message::Checkout(message) => self.checkout_message(message),
             Message::EndOfDay(message) => self.end_of_day_message(message),
@@ -236,7 +265,7 @@ impl App {
             Message::CloseRequested => self.close_requested().into(),
             Message::GuardTick => {
                 self.refresh_guard(false);
-                Task::none().into()
+                self.lock_if_idle()
             }
             Message::WindowRaw(raw) => {
                 self.inhibitor.attach_window(raw);
@@ -249,6 +278,11 @@ impl App {
                 Task::none().into()
             }
             Message::ResendPrints => self.resend_backlog(),
+            Message::Login(message) => self.login_message(message),
+            Message::Users(message) => self.users_message(message),
+            Message::Lock => self.lock_till(None),
+            Message::OpenUsers => self.open_users(),
+            Message::Settings(message) => self.settings_message(message),
         }
     }
 
@@ -265,13 +299,18 @@ impl App {
             &self.shop.time_zone,
             &self.i18n,
         );
-        let on_checkout = matches!(self.screen, Screen::Checkout);
+        let on_checkout = matches!(self.screen, Screen::Checkout) && self.lock.is_none();
         let banner = banner::view(level, words, &self.i18n, on_checkout.then_some(Message::OpenEndOfDay));
-        let screen = match &self.screen {
-            Screen::Checkout => self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout),
-            Screen::EndOfDay(state) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
-            Screen::Refund(state) => state.view(&self.shop, &self.i18n).map(Message::Refund),
-            Screen::Reports(state) => state.view(&self.shop, &self.i18n).map(Message::Reports),
+        let banner = self.with_operator(banner, on_checkout);
+        let screen = match (&self.lock, &self.screen) {
+            // Locked: the login screen over whatever screen is kept underneath.
+            (Some(lock), _) => lock.view(self.shop.demo, &self.i18n).map(Message::Login),
+            (None, Screen::Checkout) => self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout),
+            (None, Screen::EndOfDay(state)) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
+            (None, Screen::Refund(state)) => state.view(&self.shop, &self.i18n).map(Message::Refund),
+            (None, Screen::Reports(state)) => state.view(&self.shop, &self.i18n).map(Message::Reports),
+            (None, Screen::Users(state)) => state.view(&self.i18n).map(Message::Users),
+            (None, Screen::Settings(state)) => state.view(&self.shop, &self.i18n).map(Message::Settings),
         };
         let backlog = self
             .print_backlog

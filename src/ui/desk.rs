@@ -6,6 +6,7 @@ use super::job::{Job, Parcel};
 use crate::clock::SystemClock;
 use crate::money::Currency;
 use crate::sale::{Cart, RefundRequest, SaleRecord};
+use crate::terminal::check::CheckReport;
 use crate::terminal::connect::{ConnectError, Connected, connect_paced};
 use crate::terminal::spec::TerminalSpec;
 use crate::terminal::{CardTerminal, TerminalInfo};
@@ -57,6 +58,8 @@ pub enum Outcome {
     Settled(Box<Result<Settlement, TillError>>),
     /// A card refund or a void through the terminal: the refund record committed.
     Refunded(Box<Result<SaleRecord, TillError>>),
+    /// The settings screen's "Test connection" on the connected terminal.
+    Checked(Result<CheckReport, TillError>),
 }
 
 /// Messages a desk job sends: live progress, then the desk itself with the outcome.
@@ -73,6 +76,11 @@ impl Desk {
             terminal: None,
             setup,
         }
+    }
+
+    /// How the terminal is reached for this run.
+    pub fn setup(&self) -> &TerminalSetup {
+        &self.setup
     }
 
     pub fn shop(&self) -> Shop {
@@ -131,6 +139,16 @@ impl Desk {
         })
     }
 
+    /// `tillguard terminal check` (registration, status) on a worker thread, over the desk's
+    /// own connection: the settings screen's test of the terminal the till is connected to.
+    pub fn check_terminal(mut self) -> Job<Event> {
+        Job::new(move |send: &mut dyn FnMut(Event)| {
+            let result =
+                self.with_terminal(|till, terminal| till.check_terminal(terminal, &mut |p| send(Event::Progress(p))));
+            send(Event::Returned(Parcel::new((self, Outcome::Checked(result)))));
+        })
+    }
+
     /// Settlement on a worker thread: turnover totals, end-of-day, reconciliation.
     pub fn settle(mut self) -> Job<Event> {
         Job::new(move |send: &mut dyn FnMut(Event)| {
@@ -180,9 +198,7 @@ impl Desk {
     }
 }
 
+/// Not connected at all: nothing reached the terminal, so nothing is in doubt.
 fn unreachable(e: ConnectError) -> TillError {
-    TillError::Card {
-        reason: format!("the card terminal cannot be reached: {e}"),
-        in_doubt: false,
-    }
+    TillError::TerminalUnreachable(e.to_string())
 }

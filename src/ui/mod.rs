@@ -75,6 +75,13 @@ mod tests {
             include_str!("screen/end_of_day/mod.rs"),
             include_str!("screen/end_of_day/view.rs"),
             include_str!("screen/end_of_day/forms.rs"),
+            include_str!("screen/settings/mod.rs"),
+            include_str!("screen/settings/view.rs"),
+            include_str!("screen/settings/sections.rs"),
+            include_str!("screen/login/mod.rs"),
+            include_str!("screen/login/view.rs"),
+            include_str!("screen/users/mod.rs"),
+            include_str!("screen/users/view.rs"),
         ];
         let mut ids = Vec::new();
         for source in sources {

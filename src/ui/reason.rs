@@ -25,6 +25,7 @@ pub fn till_error(i18n: &I18n, e: &TillError) -> String {
             "reason-earlier-day-open",
             &[("day", day.to_string()), ("today", today.to_string())],
         ),
+        TillError::User(e) => crate::ui::screen::login::user_error(i18n, e),
         other => other.to_string(),
     }
 }

@@ -18,9 +18,10 @@ use iced_test::selector::{self, Candidate};
 use std::sync::{Arc, Once};
 use tillguard::clock::ManualClock;
 use tillguard::money::{Currency, Money};
-use tillguard::till::Till;
+use tillguard::till::{DEMO_USERS, Till};
 use tillguard::ui::job::Job;
 use tillguard::ui::screen::checkout::{self, CASH_ID, SCAN_ID};
+use tillguard::ui::screen::login;
 use tillguard::ui::{App, Message, TerminalSetup, keys, theme};
 
 pub const COLA: &str = "2000000010106"; // 可乐 330ml, ¥3.50, 13 %
@@ -49,15 +50,77 @@ pub fn settings() -> Settings {
     }
 }
 
+/// The demo users (see `tillguard::till::DEMO_USERS`) and their PINs.
+pub const CASHIER: (&str, &str) = (DEMO_USERS[0].name, DEMO_USERS[0].pin);
+pub const MANAGER: (&str, &str) = (DEMO_USERS[1].name, DEMO_USERS[1].pin);
+pub const ADMIN: (&str, &str) = (DEMO_USERS[2].name, DEMO_USERS[2].pin);
+/// The admin `unlock` creates on a till that has no users.
+pub const FIRST_ADMIN: (&str, &str) = ("Admin", "2580");
+
+/// A demo till with the demo cashier logged in, at the checkout.
 pub fn demo_app() -> App {
-    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let till = Till::open_demo_in_memory(Arc::new(ManualClock::new(noon))).expect("demo till opens");
+    let mut app = demo_app_locked();
+    unlock(&mut app);
+    app
+}
+
+/// A demo till on its login screen, as the window starts; its clock is `ManualClock` `clock`.
+pub fn demo_app_at(clock: Arc<ManualClock>) -> App {
+    let till = Till::open_demo_in_memory(clock).expect("demo till opens");
     let no_terminal = TerminalSetup {
         spec: None,
         data_dir: std::env::temp_dir(),
         think_time: std::time::Duration::ZERO,
     };
     App::new(till, no_terminal).0
+}
+
+/// A demo till on its login screen, as the window starts.
+pub fn demo_app_locked() -> App {
+    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
+    demo_app_at(Arc::new(ManualClock::new(noon)))
+}
+
+/// Gets past the login screen as the tests before it expected: the demo cashier logs in, or
+/// on a till without users its first admin is created.
+pub fn unlock(app: &mut App) {
+    let first = app.login_screen().is_some_and(|l| l.first.is_some());
+    if first {
+        let (name, pin) = FIRST_ADMIN;
+        let form = [
+            login::Message::Name(name.into()),
+            login::Message::FirstPin(pin.into()),
+            login::Message::FirstAgain(pin.into()),
+            login::Message::CreateAdmin,
+        ];
+        deliver(app, form.into_iter().map(Message::Login).collect());
+        assert!(!app.is_locked(), "the first admin is created and logged in");
+    } else {
+        log_in(app, CASHIER);
+    }
+}
+
+/// Logs a user in by messages (the login tests use the real buttons and keys).
+pub fn log_in(app: &mut App, (name, pin): (&str, &str)) {
+    let id = till(app)
+        .users()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.name == name)
+        .unwrap_or_else(|| panic!("no user {name}"))
+        .id;
+    let steps = [
+        login::Message::Pick(id),
+        login::Message::Pin(pin.into()),
+        login::Message::Submit,
+    ];
+    deliver(app, steps.into_iter().map(Message::Login).collect());
+    assert_eq!(
+        app.operator().map(|o| o.name.as_str()),
+        Some(name),
+        "{name} logs in; login screen says {:?}",
+        app.login_screen().and_then(|l| l.error.clone())
+    );
 }
 
 /// The till, which is at the desk whenever no card payment is under way.

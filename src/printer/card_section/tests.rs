@@ -6,7 +6,8 @@ use crate::printer::text::{WIDTH_58MM, WIDTH_80MM, width};
 use crate::settlement::batch::{Acknowledgement, BatchState, DeferReason, Deferral};
 use crate::settlement::reconcile::{CardDelta, Differences, Reconciliation};
 use crate::settlement::report::{
-    CardSettlement, DayFigures, LostBatch, Report, ReportKind, SettledBatch, SettledTotals, UnsettledBatch,
+    CardSettlement, DayFigures, LostBatch, ManualCardLine, Report, ReportKind, SettledBatch, SettledTotals,
+    UnsettledBatch,
 };
 use jiff::Timestamp;
 use jiff::civil::date;
@@ -81,6 +82,22 @@ fn sample() -> CardSettlement {
             amount: cny("10.50"),
             deferral: None,
         }],
+        manual: vec![manual(5, "12.00", Some("123456")), manual(6, "-2.50", None)],
+    }
+}
+
+/// A card payment made on a standalone device (a refund when the amount is negative).
+fn manual(sale_id: i64, amount: &str, auth: Option<&str>) -> ManualCardLine {
+    ManualCardLine {
+        sale_id,
+        refund: amount.starts_with('-'),
+        business_day: date(2026, 11, 26),
+        at: at("2026-11-26T12:30:00Z"),
+        amount: cny(amount),
+        auth_code: auth.map(str::to_string),
+        card_type: auth.map(|_| "VISA".to_string()),
+        last4: auth.map(|_| "4242".to_string()),
+        operator: "ann".into(),
     }
 }
 
@@ -157,6 +174,13 @@ fn the_section_in_english() {
             "2026-11-25 23:30",
             "10.50",
             "Claim from the acquirer: tillguard report claim --batch 4",
+            "Manual card payments (standalone device): 2",
+            "9.50",
+            "No. 000005 auth 123456 VISA ****4242",
+            "12.00",
+            "Refund No. 000006",
+            "-2.50",
+            "Not in any terminal batch: match them with that device's own settlement",
         ],
     );
 }
@@ -177,6 +201,10 @@ fn the_section_in_chinese() {
             "上次结算失败：result 77",
             "批次 #4 pt：已丢失",
             "tillguard report claim --batch 4",
+            "手工刷卡（其他刷卡机）：2 笔",
+            "单号 000005 授权码 123456 VISA ****4242",
+            "退货单号 000006",
+            "不在任何终端批次中",
         ],
     );
 }

@@ -13,6 +13,7 @@
 use crate::money::{Currency, Money};
 use crate::settlement::batch::{Acknowledgement, BatchState, DeferReason, Deferral};
 use crate::settlement::reconcile::Reconciliation;
+use crate::settlement::report::manual::{ManualCardLine, manual_from_json, manual_json};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -77,6 +78,8 @@ pub struct CardSettlement {
     pub settled: Vec<SettledBatch>,
     pub unsettled: Vec<UnsettledBatch>,
     pub lost: Vec<LostBatch>,
+    /// Card payments made on a standalone device: in no batch, listed on their own.
+    pub manual: Vec<ManualCardLine>,
 }
 
 /// What decides whether a batch is on a day's report.
@@ -137,9 +140,10 @@ impl CardSettlement {
         self.settled.is_empty() && self.unsettled.is_empty() && self.lost.is_empty()
     }
 
-    /// `{settled: [...], unsettled: [...], lost: [...]}` (documented in the README).
-    pub fn to_json(&self) -> Value {
+    /// `{settled: [...], unsettled: [...], lost: [...], manual: {...}}` (documented in the README).
+    pub fn to_json(&self, currency: Currency) -> Value {
         json!({
+            "manual": manual_json(&self.manual, currency),
             "settled": self.settled.iter().map(|b| json!({
                 "batch_id": b.id,
                 "terminal": b.terminal,
@@ -248,6 +252,10 @@ impl CardSettlement {
                 deferral: f.deferral()?,
                 last_error: b["last_error"].as_str().map(str::to_string),
             });
+        }
+        // Absent from reports stored before manual card payments existed.
+        if !v["manual"].is_null() {
+            out.manual = manual_from_json(&v["manual"], currency)?;
         }
         for b in list("lost")? {
             let f = Fields(b, "card_settlement.lost");

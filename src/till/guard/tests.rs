@@ -267,7 +267,8 @@ fn selling_stops_at_the_cutoff_until_settled_or_deferred_and_the_day_is_closed()
     till.defer("1234", DeferReason::TerminalOffline, None)
         .expect("deferred");
     let verdict = till.guard(false).expect("guard");
-    assert!(matches!(&verdict, Verdict::Deferred { reason: DeferReason::TerminalOffline, by, .. } if by == "manager"));
+    let li = crate::till::DEMO_USERS[1].name;
+    assert!(matches!(&verdict, Verdict::Deferred { reason: DeferReason::TerminalOffline, by, .. } if by == li));
     let refused = pay_cash(&mut till).expect_err("no Z yet");
     assert!(matches!(refused, TillError::EarlierDayOpen { day, .. } if day == date(2026, 11, 26)));
     till.close_day(Some(date(2026, 11, 26)), cny("3.50")).expect("Z");
@@ -394,10 +395,14 @@ fn three_wrong_pins_lock_deferral_for_five_minutes() {
     // Every wrong PIN is in the audit chain.
     let (count, _) = till.store.pin_failures().expect("failures");
     assert_eq!(count, 1);
-    let (mut no_pin, _) = till_with(|c| c.manager_pin = None);
+    // A configured till without a manager PIN starts with no users: nobody can defer.
+    let (mut no_pin, _) = till_with(|c| {
+        c.manager_pin = None;
+        c.demo = false;
+    });
     assert!(matches!(
         no_pin.defer("1234", DeferReason::TerminalOffline, None),
-        Err(TillError::Defer(_))
+        Err(TillError::User(crate::users::UserError::NoManager))
     ));
 }
 

@@ -40,6 +40,7 @@ fn begin(till: &mut Till, codes: &[&str], with_sale: bool) -> i64 {
         change: Money::zero(total.currency()),
         state: PaymentState::Approved,
         card: None,
+        manual: None,
     };
     let sale = JournaledSale {
         day: till.selling_day().expect("open"),

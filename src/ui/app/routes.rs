@@ -4,7 +4,7 @@
 use super::{App, Message, QuitChoice, Screen, Step};
 use crate::ui::desk::{self, Outcome};
 use crate::ui::keys::{Input, Shortcut};
-use crate::ui::screen::{checkout, end_of_day, refund, reports};
+use crate::ui::screen::{checkout, end_of_day, refund, reports, settings, users};
 use iced::Task;
 
 impl App {
@@ -18,6 +18,9 @@ impl App {
                 checkout::Message::Input(Input::Shortcut(Shortcut::Escape)) => self.quit_choice(QuitChoice::Stay),
                 _ => Task::none().into(),
             };
+        }
+        if self.lock.is_some() {
+            return self.locked_input(message);
         }
         match &message {
             checkout::Message::Reprint => return self.reprint(),
@@ -36,6 +39,8 @@ impl App {
             }
             checkout::Message::Input(Input::Shortcut(Shortcut::Refund)) => return self.open_refund(),
             checkout::Message::Input(Input::Shortcut(Shortcut::Reports)) => return self.open_reports(),
+            checkout::Message::Input(Input::Shortcut(Shortcut::Lock)) => return self.lock_till(None),
+            checkout::Message::Input(Input::Shortcut(Shortcut::Settings)) => return self.open_settings(),
             _ => {}
         }
         // The other screens' fields take their keys themselves; Esc goes back.
@@ -43,7 +48,11 @@ impl App {
         match self.screen {
             Screen::Refund(_) if escape => return self.refund_message(refund::Message::Back),
             Screen::Reports(_) if escape => return self.reports_message(reports::Message::Back),
-            Screen::Refund(_) | Screen::Reports(_) => return Task::none().into(),
+            Screen::Users(_) if escape => return self.users_message(users::Message::Back),
+            Screen::Settings(_) if escape => return self.settings_message(settings::Message::Back),
+            Screen::Refund(_) | Screen::Reports(_) | Screen::Users(_) | Screen::Settings(_) => {
+                return Task::none().into();
+            }
             _ => {}
         }
         if let Screen::EndOfDay(_) = self.screen {
@@ -202,7 +211,8 @@ impl App {
                 match &mut self.screen {
                     Screen::EndOfDay(state) => state.progress(progress, &self.i18n),
                     Screen::Refund(state) => state.progress(progress, &self.i18n),
-                    Screen::Reports(_) => {}
+                    Screen::Settings(state) => state.progress(progress, &self.i18n),
+                    Screen::Reports(_) | Screen::Users(_) => {}
                     Screen::Checkout => self.checkout.card_progress(progress),
                 }
                 Task::none()
@@ -233,8 +243,9 @@ impl App {
                         state.settled(&mut desk.till, i18n, *result)
                     }
                     (Outcome::Refunded(result), Screen::Refund(state)) => state.finished(&mut desk.till, i18n, *result),
+                    (Outcome::Checked(result), Screen::Settings(state)) => state.desk_checked(result, i18n),
                     // The screen was left meanwhile (it cannot be while the terminal works).
-                    (Outcome::Settled(_) | Outcome::Refunded(_), _) => {}
+                    (Outcome::Settled(_) | Outcome::Refunded(_) | Outcome::Checked(_), _) => {}
                 }
                 // A card payment first checks what became of earlier unfinished ones.
                 if let Some(report) = desk.till.take_recovery()

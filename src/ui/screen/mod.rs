@@ -2,8 +2,11 @@
 
 pub mod checkout;
 pub mod end_of_day;
+pub mod login;
 pub mod refund;
 pub mod reports;
+pub mod settings;
+pub mod users;
 
 use crate::i18n::I18n;
 use crate::till::card::CardProgress;

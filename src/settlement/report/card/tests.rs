@@ -152,13 +152,14 @@ pub(crate) fn sample() -> CardSettlement {
             amount: cny("-1.50"),
             deferral: None,
         }],
+        manual: Vec::new(),
     }
 }
 
 #[test]
 fn json_round_trip_with_every_kind_of_batch() {
     let c = sample();
-    let json = c.to_json();
+    let json = c.to_json(Currency::CNY);
     assert_eq!(json["settled"][0]["reconciliation"], "match");
     assert_eq!(json["settled"][0]["differences"], Value::Null);
     assert_eq!(json["settled"][0]["terminal_totals"]["receipt_range"], json!([1, 2]));
@@ -172,14 +173,14 @@ fn json_round_trip_with_every_kind_of_batch() {
     assert_eq!(json["lost"][0]["amount"], "-1.50");
     assert_eq!(CardSettlement::from_json(&json, Currency::CNY), Ok(c));
     assert_eq!(
-        CardSettlement::from_json(&CardSettlement::default().to_json(), Currency::CNY),
+        CardSettlement::from_json(&CardSettlement::default().to_json(Currency::CNY), Currency::CNY),
         Ok(CardSettlement::default())
     );
 }
 
 #[test]
 fn a_damaged_section_names_the_field() {
-    let good = sample().to_json();
+    let good = sample().to_json(Currency::CNY);
     for (path, bad, needle) in [
         ("/settled/0/amount", json!("lots"), "settled.amount"),
         ("/settled/0/reconciliation", json!("maybe"), "settled.reconciliation"),

@@ -122,6 +122,9 @@ impl State {
         self.error = None;
         self.notice = None;
         self.search = None;
+        self.manual = None;
+        // A discount or PIN panel left open would reappear over the tender afterwards.
+        self.panel = None;
         self.focus = Field::Scan;
         let tender = CardTender {
             cash_given,
@@ -160,9 +163,14 @@ impl State {
 
     /// The terminal is done: a completed sale, or back to the tender with the reason.
     pub fn card_finished(&mut self, till: &Till, i18n: &I18n, result: Result<SaleRecord, TillError>) {
-        let cancelled = self.card.take().is_some_and(|c| c.cancel_requested);
+        let card = self.card.take();
+        let cancelled = card.as_ref().is_some_and(|c| c.cancel_requested);
         match result {
             Ok(sale) => self.sale_completed(till, sale),
+            // Nothing reached the terminal: cash instead, or a card paid on another device.
+            Err(TillError::TerminalUnreachable(reason)) => {
+                self.offer_manual(i18n, &reason, card.map(|c| c.card_amount));
+            }
             Err(TillError::CardDeclined { code }) => {
                 let reason = result_text(code, i18n.language());
                 let key = if cancelled {

@@ -7,18 +7,27 @@
 
 mod card;
 mod cash;
+mod manual;
 mod scan_field;
 mod terminal;
+mod tools;
+mod tools_view;
 mod view;
 
 pub use card::{CardPayment, Phase, WhilePaying};
 pub use cash::{CashState, cash_state, quick_amounts};
+pub use manual::{MANUAL_AMOUNT_ID, MANUAL_AUTH_ID, MANUAL_LAST4_ID, Manual, ManualForm, ManualMessage};
 pub use terminal::{TerminalSeen, recovery_text};
+pub use tools::{
+    DISCOUNT_REASON_ID, DISCOUNT_VALUE_ID, DiscountForm, Mode, PIN_ID, Panel, QuickGrid, RecallList, RemoveForm,
+    TOOL_PANEL_ID, ToolMessage,
+};
 
 use crate::catalog::LookupError;
 use crate::i18n::I18n;
 use crate::money::Money;
 use crate::sale::{Cart, SaleRecord};
+use crate::till::discount::ToolError;
 use crate::till::{Status, Till, TillError};
 use crate::ui::keys::{Input, Shortcut};
 use crate::ui::reason;
@@ -60,6 +69,8 @@ pub enum Message {
     PayCard,
     /// Ask the terminal to abort the card payment.
     CancelCard,
+    /// The terminal was unreachable: cash instead, or a card paid on another device.
+    Manual(ManualMessage),
     NewSale,
     /// Print the finished sale's receipt again (its failed job, or a COPY).
     Reprint,
@@ -70,12 +81,18 @@ pub enum Message {
     CashFocused(bool),
     /// Periodic refresh of the day figures (the business day changes at the cutoff).
     Tick,
+    /// Quick keys, discounts, the manager's PIN, park and recall (see `tools`).
+    Tool(ToolMessage),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Scan,
     Cash,
+    /// The discount panel's value and reason, and the manager PIN (see `tools`).
+    DiscountValue,
+    DiscountReason,
+    Pin,
 }
 
 /// A product offered by a name search.
@@ -129,6 +146,13 @@ pub struct State {
     card: Option<CardPayment>,
     /// The terminal's answer to the last status poll.
     terminal: Option<TerminalSeen>,
+    /// The open tool panel (discount, manager PIN, parked sales) in the side column.
+    panel: Option<Panel>,
+    quick: QuickGrid,
+    quick_tab: usize,
+    leftover: Option<tools::Leftover>,
+    /// The terminal could not be reached: the choices offered, or the manual card form.
+    manual: Option<Manual>,
 }
 
 impl State {
@@ -147,6 +171,11 @@ impl State {
             status: till.status().map_err(|e| e.to_string()),
             card: None,
             terminal: None,
+            panel: None,
+            quick: QuickGrid::from_catalog(till.catalog()),
+            quick_tab: 0,
+            leftover: None,
+            manual: None,
         }
     }
 
@@ -168,24 +197,33 @@ impl State {
 
     /// Focuses the field the keyboard belongs to (used at start-up and after every action).
     pub fn refocus(&self) -> Task<Message> {
+        if let Some(task) = self.manual_focus() {
+            return task;
+        }
         match self.focus {
             Field::Scan => operation::focus(Id::new(SCAN_ID)),
             Field::Cash => operation::focus(Id::new(CASH_ID)),
+            Field::DiscountValue => operation::focus(Id::new(DISCOUNT_VALUE_ID)),
+            Field::DiscountReason => operation::focus(Id::new(DISCOUNT_REASON_ID)),
+            Field::Pin => operation::focus(Id::new(PIN_ID)),
         }
     }
 
     pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Task<Message> {
         match message {
             // The field that sent these has focus already; refocusing would move its cursor.
-            Message::ScanChanged(epoch, text) => return self.scan_changed(epoch, text),
+            Message::ScanChanged(epoch, text) => return self.scan_changed(till, i18n, epoch, text),
             Message::CashChanged(text) => {
                 self.cash = text;
                 return Task::none();
             }
+            Message::Input(Input::Pointer) if self.panel.is_some() => return self.panel_focus_query(),
             Message::Input(Input::Pointer) => {
                 // A click may have focused the cash field or nothing at all; ask, then decide.
                 return operation::is_focused(Id::new(CASH_ID)).map(Message::CashFocused);
             }
+            Message::Tool(message) => return self.tool_update(till, i18n, message),
+            Message::Manual(message) => return self.manual_update(till, i18n, message),
             Message::CashFocused(in_cash) => {
                 self.focus = if in_cash { Field::Cash } else { Field::Scan };
             }
@@ -198,9 +236,9 @@ impl State {
                 self.add(till, i18n, &sku);
             }
             Message::Select(index) => self.selected = Some(index),
-            Message::Increase(index) => self.change_quantity(i18n, index, 1),
-            Message::Decrease(index) => self.change_quantity(i18n, index, -1),
-            Message::Remove(index) => self.remove(index),
+            Message::Increase(index) => self.change_quantity(till, i18n, index, 1),
+            Message::Decrease(index) => self.change_quantity(till, i18n, index, -1),
+            Message::Remove(index) => self.remove_requested(till, i18n, index),
             Message::CashSubmitted => self.submit_cash(till, i18n),
             Message::QuickCash(amount) => {
                 self.cash = amount.plain();
@@ -224,17 +262,21 @@ impl State {
                     let input = self.scan.take_typed();
                     self.submit_scan(till, i18n, input);
                 }
+                field @ (Field::DiscountValue | Field::DiscountReason | Field::Pin) => {
+                    self.field_submitted(till, i18n, field)
+                }
             },
             Message::Tick => {
                 // Not a cashier action: leave the focus (and the cursor) where it is.
                 self.refresh_status(till);
+                self.refresh_quick_keys(till);
                 return Task::none();
             }
         }
         self.refocus()
     }
 
-    fn scan_changed(&mut self, epoch: u64, value: String) -> Task<Message> {
+    fn scan_changed(&mut self, till: &Till, i18n: &I18n, epoch: u64, value: String) -> Task<Message> {
         let before_empty = self.scan.text().is_empty();
         self.scan.changed(epoch, value);
         // "+" or "-" typed into an empty field adjusts the selected line: the field always
@@ -245,21 +287,25 @@ impl State {
             _ => return Task::none(),
         };
         let _ = self.scan.take_from_widget(epoch);
-        self.step_selected(delta);
+        self.step_selected(till, i18n, delta);
         // Refocusing puts the cursor back at the start of the now empty field.
         self.refocus()
     }
 
-    fn step_selected(&mut self, delta: i64) {
+    fn step_selected(&mut self, till: &Till, i18n: &I18n, delta: i64) {
         if let Some(index) = self.selected {
-            self.change_quantity_quietly(index, delta);
+            self.change_quantity_quietly(till, i18n, index, delta);
         }
     }
 
     fn shortcut(&mut self, till: &mut Till, i18n: &I18n, shortcut: Shortcut) {
         match shortcut {
             Shortcut::FocusScan => self.focus = Field::Scan,
-            Shortcut::FocusCash => self.focus = Field::Cash,
+            // The cash field is where the tender panel is: a tool panel gives way to it.
+            Shortcut::FocusCash => {
+                self.close_panel();
+                self.focus = Field::Cash;
+            }
             Shortcut::Pay => self.pay(till, i18n),
             // The app handles these (they leave the checkout).
             Shortcut::PayCard
@@ -269,11 +315,13 @@ impl State {
             | Shortcut::Lock
             | Shortcut::Settings
             | Shortcut::Quit => {}
-            // Not yet offered.
-            Shortcut::Park | Shortcut::Discount => {}
+            Shortcut::Park => self.park_key(till, i18n),
+            Shortcut::Discount => self.discount_key(i18n),
             Shortcut::Escape => self.escape(),
-            Shortcut::Increase => self.step_selected(1),
-            Shortcut::Decrease => self.step_selected(-1),
+            Shortcut::Increase => self.step_selected(till, i18n, 1),
+            Shortcut::Decrease => self.step_selected(till, i18n, -1),
+            Shortcut::SelectPrevious if self.step_recall_list(-1) => {}
+            Shortcut::SelectNext if self.step_recall_list(1) => {}
             Shortcut::SelectPrevious => {
                 self.selected = match self.selected {
                     Some(i) => Some(i.saturating_sub(1)),
@@ -291,9 +339,17 @@ impl State {
         }
     }
 
-    /// Esc undoes the most recent, smallest thing: the error, then the search, then the cash
-    /// typed, then the finished sale's panel, then the half-typed code. It never voids a cart.
+    /// Esc undoes the most recent, smallest thing: an open tool panel, the error, then the
+    /// search, then the cash typed, then the finished sale's panel, then the half-typed code.
+    /// It never voids a cart.
     fn escape(&mut self) {
+        if self.manual_escape() {
+            return;
+        }
+        if self.panel.is_some() {
+            self.close_panel();
+            return;
+        }
         if self.error.take().is_some() {
             return;
         }
@@ -316,6 +372,10 @@ impl State {
     fn submit_scan(&mut self, till: &mut Till, i18n: &I18n, input: String) {
         let input = input.trim().to_string();
         if input.is_empty() {
+            // With the parked sales listed, Enter recalls the highlighted one.
+            if self.recall_selected(till, i18n) {
+                return;
+            }
             // Enter on an empty field moves on to taking the cash.
             if !self.cart.is_empty() {
                 self.focus = Field::Cash;
@@ -331,6 +391,10 @@ impl State {
         if self.completed.is_some() {
             // Scanning after a sale starts the next one.
             self.new_sale();
+        }
+        if matches!(self.panel, Some(Panel::Recall(_))) {
+            // Selling on instead of recalling.
+            self.close_panel();
         }
         self.error = None;
         self.notice = None;
@@ -368,36 +432,38 @@ impl State {
         }
     }
 
-    fn change_quantity(&mut self, i18n: &I18n, index: usize, delta: i64) {
+    fn change_quantity(&mut self, till: &Till, i18n: &I18n, index: usize, delta: i64) {
         self.selected = Some(index);
-        if let Err(e) = self.try_change_quantity(index, delta) {
-            let reason = reason::sale_error(i18n, &e);
-            self.error = Some(i18n.t_args("ui-error-quantity", &[("reason", reason)]));
+        if let Err(e) = self.try_change_quantity(till, index, delta) {
+            self.quantity_refused(i18n, &e);
         }
     }
 
-    /// Keyboard +/- at the ends of the range does nothing rather than raising an error.
-    fn change_quantity_quietly(&mut self, index: usize, delta: i64) {
-        let _ = self.try_change_quantity(index, delta);
+    /// Keyboard +/- at the ends of the range does nothing rather than raising an error; a
+    /// discount the change would take above the cashier's limit is still said.
+    fn change_quantity_quietly(&mut self, till: &Till, i18n: &I18n, index: usize, delta: i64) {
+        if let Err(e @ ToolError::OverLimit { .. }) = self.try_change_quantity(till, index, delta) {
+            self.quantity_refused(i18n, &e);
+        }
     }
 
-    fn try_change_quantity(&mut self, index: usize, delta: i64) -> Result<(), crate::sale::SaleError> {
+    fn quantity_refused(&mut self, i18n: &I18n, e: &ToolError) {
+        let reason = match e {
+            ToolError::Till(TillError::Sale(e)) => reason::sale_error(i18n, e),
+            other => tools::tool_error(i18n, other),
+        };
+        self.error = Some(i18n.t_args("ui-error-quantity", &[("reason", reason)]));
+    }
+
+    /// Through the till, which refuses a change that takes a discount above the limit.
+    fn try_change_quantity(&mut self, till: &Till, index: usize, delta: i64) -> Result<(), ToolError> {
         let Some(line) = self.cart.lines().get(index) else {
-            return Err(crate::sale::SaleError::NoSuchLine(index));
+            return Err(crate::sale::SaleError::NoSuchLine(index).into());
         };
         let quantity = line.quantity.saturating_add(delta);
-        self.cart.set_quantity(index, quantity)?;
+        till.set_quantity(&mut self.cart, index, quantity)?;
         self.error = None;
         Ok(())
-    }
-
-    fn remove(&mut self, index: usize) {
-        if self.cart.remove(index).is_ok() {
-            let len = self.cart.lines().len();
-            self.selected = if len == 0 { None } else { Some(index.min(len - 1)) };
-            self.error = None;
-            self.notice = None;
-        }
     }
 
     fn submit_cash(&mut self, till: &mut Till, i18n: &I18n) {
@@ -460,10 +526,12 @@ impl State {
             print: Print::None,
         });
         self.unprinted = true;
+        self.manual = None;
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
         self.search = None;
+        self.panel = None;
         self.error = None;
         self.notice = None;
         self.focus = Field::Scan;
@@ -472,10 +540,12 @@ impl State {
 
     fn new_sale(&mut self) {
         self.completed = None;
+        self.manual = None;
         self.unprinted = false;
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
+        self.panel = None;
         self.error = None;
         self.notice = None;
         self.focus = Field::Scan;

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::i18n::I18n;
 use crate::money::Money;
-use crate::sale::Totals;
+use crate::sale::{Discount, Totals};
 use crate::ui::desk::Shop;
 use crate::ui::theme;
 use crate::ui::widget::{amount_row, monospace_block_within, touch_button};
@@ -22,10 +22,13 @@ const RECEIPT_TEXT: f32 = 14.0;
 
 impl State {
     pub fn view<'a>(&'a self, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
-        let side: Element<'a, Message> = match (&self.card, &self.completed) {
-            (Some(card), _) => card_panel(card, i18n),
-            (None, Some(done)) => completed_panel(done, i18n),
-            (None, None) => tender_panel(self, shop, i18n),
+        let side: Element<'a, Message> = match (&self.card, &self.panel, &self.completed) {
+            (Some(card), _, _) => card_panel(card, i18n),
+            (None, Some(panel), _) => self.tool_panel(panel, shop, i18n),
+            (None, None, Some(done)) => completed_panel(done, i18n),
+            (None, None, None) => self
+                .manual_panel(i18n)
+                .unwrap_or_else(|| tender_panel(self, shop, i18n)),
         };
         let body = row![
             container(self.cart_panel(i18n)).width(Fill).height(Fill),
@@ -40,7 +43,7 @@ impl State {
             self.notice.as_deref(),
         ))
         .push(body)
-        .push(text(i18n.t("ui-keys")).size(theme::SMALL))
+        .push(text(format!("{} · {}", i18n.t("ui-keys"), i18n.t("tools-keys"))).size(theme::SMALL))
         .into()
     }
 
@@ -117,9 +120,18 @@ impl State {
             .size(theme::LARGE)
             .padding(10)
             .style(theme::scan_input);
-        let mut panel = column![text(i18n.t("ui-scan-label")).size(theme::TEXT), scan].spacing(theme::SPACING);
-        if let Some(search) = &self.search {
-            panel = panel.push(search_results(search, i18n));
+        let label = row![
+            text(i18n.t("ui-scan-label")).size(theme::TEXT),
+            space::horizontal(),
+            self.tool_buttons(i18n)
+        ]
+        .spacing(theme::SPACING)
+        .align_y(Center);
+        let mut panel = column![label, scan].spacing(theme::SPACING);
+        // The search offers products to add; so does the quick-key grid, which it replaces.
+        match &self.search {
+            Some(search) => panel = panel.push(search_results(search, i18n)),
+            None => panel = panel.push(self.quick_keys(i18n)),
         }
         panel = panel.push(rule::horizontal(1)).push(self.cart_lines(i18n));
         panel.height(Fill).into()
@@ -160,7 +172,11 @@ impl State {
             ]
             .align_y(Center)
             .width(Length::Fixed(150.0));
-            let name = button(text(line.name(zh).to_string()).size(theme::TEXT))
+            let mut label = Column::new().push(text(line.name(zh).to_string()).size(theme::TEXT));
+            if let Some(discount) = &line.discount {
+                label = label.push(self.discount_label(discount, total.line_discount, i18n));
+            }
+            let name = button(label)
                 .style(button::text)
                 .on_press(Message::Select(index))
                 .width(FillPortion(5));
@@ -168,7 +184,10 @@ impl State {
                 name,
                 quantity,
                 text(line.unit_price.display()).size(theme::TEXT).width(FillPortion(2)),
-                text(total.total.display()).size(theme::TEXT).width(FillPortion(2)),
+                // Before the sale discount's share: that one shows once, in the totals.
+                text((total.gross - total.line_discount).display())
+                    .size(theme::TEXT)
+                    .width(FillPortion(2)),
                 container(
                     touch_button(i18n.t("ui-remove"), REMOVE_WIDTH)
                         .style(button::danger)
@@ -219,7 +238,7 @@ fn search_results<'a>(search: &'a Search, i18n: &'a I18n) -> Element<'a, Message
 fn tender_panel<'a>(state: &'a State, shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
     let currency = shop.currency;
     let totals = state.cart.totals().unwrap_or_else(|_| empty_totals(currency));
-    let mut panel = totals_rows(&totals, i18n);
+    let mut panel = totals_rows(&totals, state.cart.sale_discount(), i18n);
     let cash = text_input(&i18n.t("ui-cash-placeholder"), &state.cash)
         .id(Id::new(CASH_ID))
         .on_input(Message::CashChanged)
@@ -314,15 +333,27 @@ fn card_panel<'a>(card: &'a CardPayment, i18n: &'a I18n) -> Element<'a, Message>
         .into()
 }
 
-fn totals_rows<'a>(totals: &Totals, i18n: &I18n) -> Column<'a, Message> {
+/// Subtotal (before any discount), line discounts, the sale discount, then the total: each
+/// figure is the one above it less the ones between.
+fn totals_rows<'a>(totals: &Totals, sale_discount: Option<&Discount>, i18n: &I18n) -> Column<'a, Message> {
     let mut rows = column![amount_row(
         i18n.t("ui-subtotal"),
-        totals.subtotal.display(),
+        (totals.subtotal + totals.line_discounts).display(),
         theme::TEXT
     )];
-    let discounts = totals.discount_total();
-    if !discounts.is_zero() {
-        rows = rows.push(amount_row(i18n.t("ui-discounts"), (-discounts).display(), theme::TEXT));
+    if !totals.line_discounts.is_zero() {
+        rows = rows.push(amount_row(
+            i18n.t("tools-line-discounts"),
+            (-totals.line_discounts).display(),
+            theme::TEXT,
+        ));
+    }
+    if let Some(discount) = sale_discount {
+        let label = i18n.t_args(
+            "tools-sale-discount-row",
+            &[("discount", discount.describe()), ("reason", discount.reason.clone())],
+        );
+        rows = rows.push(amount_row(label, (-totals.sale_discount).display(), theme::TEXT));
     }
     for tax in &totals.taxes {
         let label = i18n.t_args("ui-tax-included", &[("rate", tax.rate.to_string())]);

@@ -61,6 +61,8 @@ pub struct Found {
     pub lines: Vec<LineChoice>,
     /// The sale had an approved card payment: money can go back to the card.
     pub by_card: bool,
+    /// The sale had a manual card payment (standalone device): its refund is manual too.
+    pub by_manual_card: bool,
     /// Nothing was refunded yet: the card payment can be voided (reversed) as a whole.
     pub untouched: bool,
 }
@@ -146,6 +148,8 @@ impl State {
             Ok(f) => {
                 self.method = Some(if f.by_card {
                     PaymentMethod::Card
+                } else if f.by_manual_card {
+                    PaymentMethod::ManualCard
                 } else {
                     PaymentMethod::Cash
                 });
@@ -248,12 +252,15 @@ fn found(till: &Till, id: i64) -> Result<Found, TillError> {
             }
         })
         .collect();
-    let by_card = sale
-        .draft
-        .payments
-        .iter()
-        .any(|p| p.method == PaymentMethod::Card && p.state == PaymentState::Approved);
+    let paid_by = |method: PaymentMethod| {
+        sale.draft
+            .payments
+            .iter()
+            .any(|p| p.method == method && p.state == PaymentState::Approved)
+    };
+    let (by_card, by_manual_card) = (paid_by(PaymentMethod::Card), paid_by(PaymentMethod::ManualCard));
     Ok(Found {
+        by_manual_card,
         untouched: earlier.is_empty(),
         sale,
         lines,

@@ -132,6 +132,15 @@ impl State {
                 Message::Method,
             ));
         }
+        if f.by_manual_card {
+            // Given back on the standalone device that took it; the till only records it.
+            methods = methods.push(radio(
+                i18n.t("refund-to-manual-card"),
+                PaymentMethod::ManualCard,
+                self.method,
+                Message::Method,
+            ));
+        }
         let amount = self.amount.map(|a| a.display()).unwrap_or_else(|| "-".into());
         let mut side = column![
             text(i18n.t("refund-tender")).size(theme::TEXT),

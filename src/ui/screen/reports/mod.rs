@@ -6,7 +6,9 @@ mod view;
 
 use crate::i18n::I18n;
 use crate::settlement::report::ReportKind;
+use crate::settlement::report::card_types::CardTypeBucket;
 use crate::settlement::report::hourly::HourBucket;
+use crate::settlement::report::tender_mix::TenderShare;
 use crate::store::{DaySummary, PrintJob, SaleRow};
 use crate::till::{Till, TillError};
 use crate::ui::reason;
@@ -44,6 +46,10 @@ pub struct State {
     pub report: String,
     pub z_number: Option<i64>,
     pub hourly: Vec<HourBucket>,
+    /// Cash, card and manual card: amount and share.
+    pub tender_mix: Vec<TenderShare>,
+    /// The approved card payments per card type.
+    pub card_types: Vec<CardTypeBucket>,
     /// The selected day's sales and refunds.
     pub sales: Vec<SaleRow>,
     pub queue: Vec<PrintJob>,
@@ -76,6 +82,8 @@ impl State {
                 self.z_number = (v.report.kind == ReportKind::Z).then_some(v.report.z_number).flatten();
                 self.report = till.report_text(&v.report);
                 self.hourly = v.hourly;
+                self.tender_mix = v.tender_mix;
+                self.card_types = v.card_types;
                 self.sales = v.sales;
             }
             Err(e) => self.error = Some(reason::till_error(i18n, &e)),

@@ -12,6 +12,48 @@ use iced::{Center, Element, Fill, Length};
 const REPORT_TEXT: f32 = 13.0;
 /// The longest bar of the hourly chart, in pixels.
 const BAR: f32 = 180.0;
+/// The longest bar of the two smaller charts side by side under it.
+const SMALL_BAR: f32 = 90.0;
+
+/// One bar of a chart: what it is, its length as a share of the longest (0 to 1), and the
+/// figures written beside it, so the chart reads without colour.
+struct Bar {
+    label: String,
+    share: f32,
+    figures: String,
+}
+
+/// A titled bar chart: label, bar, figures on each row.
+fn bar_chart<'a>(title: String, empty: String, bars: Vec<Bar>, label_width: f32, longest: f32) -> Column<'a, Message> {
+    let mut chart = column![text(title).size(theme::TEXT)].spacing(4);
+    if bars.is_empty() {
+        chart = chart.push(text(empty).size(theme::SMALL));
+    }
+    for b in bars {
+        let bar = container(space())
+            .width(Length::Fixed((longest * b.share.clamp(0.0, 1.0)).max(2.0)))
+            .height(Length::Fixed(14.0))
+            .style(theme::chart_bar);
+        chart = chart.push(
+            row![
+                text(b.label).size(theme::SMALL).width(Length::Fixed(label_width)),
+                bar,
+                text(b.figures).size(theme::SMALL),
+            ]
+            .spacing(theme::SPACING)
+            .align_y(Center),
+        );
+    }
+    chart
+}
+
+/// `part / whole` as a bar length (f32 only for drawing; 0 when there is no whole).
+fn share(part: rust_decimal::Decimal, whole: Option<rust_decimal::Decimal>) -> f32 {
+    match whole.filter(|w| !w.is_zero()) {
+        Some(w) => (part / w).try_into().unwrap_or(0.0f32),
+        None => 0.0,
+    }
+}
 
 impl State {
     pub fn view<'a>(&'a self, _shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
@@ -65,38 +107,21 @@ impl State {
         if self.selected.is_none() {
             return text(i18n.t("reports-no-days")).size(theme::TEXT).into();
         }
-        let max = self
+        let max = self.hourly.iter().map(|b| b.total.amount()).max();
+        let hours = self
             .hourly
             .iter()
-            .map(|b| b.total.amount())
-            .max()
-            .filter(|m| !m.is_zero());
-        let mut chart = column![text(i18n.t("reports-per-hour")).size(theme::TEXT)].spacing(4);
-        if self.hourly.is_empty() {
-            chart = chart.push(text(i18n.t("reports-no-sales")).size(theme::SMALL));
-        }
-        for b in &self.hourly {
-            // Bar length in proportion to the hour's takings (f32 only for drawing).
-            let share = match max {
-                Some(max) => (b.total.amount() / max).try_into().unwrap_or(0.0f32),
-                None => 0.0,
-            };
-            let bar = container(space())
-                .width(Length::Fixed((BAR * share).max(2.0)))
-                .height(Length::Fixed(14.0))
-                .style(theme::chart_bar);
-            chart = chart.push(
-                row![
-                    text(format!("{:02}:00", b.hour))
-                        .size(theme::SMALL)
-                        .width(Length::Fixed(48.0)),
-                    bar,
-                    text(format!("{} ({})", b.total.display(), b.count)).size(theme::SMALL),
-                ]
-                .spacing(theme::SPACING)
-                .align_y(Center),
-            );
-        }
+            .map(|b| Bar {
+                label: format!("{:02}:00", b.hour),
+                share: share(b.total.amount(), max),
+                figures: format!("{} ({})", b.total.display(), b.count),
+            })
+            .collect();
+        let chart = column![
+            bar_chart(i18n.t("reports-per-hour"), i18n.t("reports-no-sales"), hours, 48.0, BAR),
+            row![self.tender_chart(i18n), self.card_type_chart(i18n)].spacing(theme::SPACING * 2.0),
+        ]
+        .spacing(theme::SPACING);
         let print = match self.z_number {
             Some(_) => i18n.t("reports-reprint-z"),
             None => i18n.t("reports-print-x"),
@@ -121,6 +146,49 @@ impl State {
         ]
         .spacing(theme::SPACING)
         .into()
+    }
+
+    /// Cash, card and manual card: each tender's takings and its share of the day's.
+    fn tender_chart<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
+        let takings = self.tender_mix.iter().any(|t| t.percent > rust_decimal::Decimal::ZERO);
+        let bars = self
+            .tender_mix
+            .iter()
+            .filter(|_| takings)
+            .map(|t| Bar {
+                label: i18n.t(&format!("tender-{}", t.method.as_str())),
+                share: share(t.percent, Some(rust_decimal::Decimal::ONE_HUNDRED)),
+                figures: format!("{} · {}%", t.amount.display(), t.percent),
+            })
+            .collect();
+        bar_chart(
+            i18n.t("reports-tender-mix"),
+            i18n.t("reports-no-payments"),
+            bars,
+            110.0,
+            SMALL_BAR,
+        )
+    }
+
+    /// The approved card payments per card type: count and amount.
+    fn card_type_chart<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
+        let max = self.card_types.iter().map(|b| b.amount.amount()).max();
+        let bars = self
+            .card_types
+            .iter()
+            .map(|b| Bar {
+                label: b.card_type.clone().unwrap_or_else(|| i18n.t("reports-card-unknown")),
+                share: share(b.amount.amount(), max),
+                figures: format!("{} ({})", b.amount.display(), b.count),
+            })
+            .collect();
+        bar_chart(
+            i18n.t("reports-card-types"),
+            i18n.t("reports-no-cards"),
+            bars,
+            90.0,
+            SMALL_BAR,
+        )
     }
 
     /// The day's sales, newest first, each with a reprint button.
