@@ -125,6 +125,37 @@ impl Store {
         Ok(true)
     }
 
+    /// Active managers and admins: none means the login screen asks for a first admin.
+    pub fn active_manager_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM users WHERE active = 1 AND role IN ('manager', 'admin')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Creates an admin only while no active manager or admin exists (two windows answering
+    /// the first-admin form at once create one). Returns its id if it did.
+    pub fn add_first_admin(&mut self, user: &NewUser, now: Timestamp) -> Result<Option<i64>, StoreError> {
+        let at = now.to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let managers: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM users WHERE active = 1 AND role IN ('manager', 'admin')",
+            [],
+            |r| r.get(0),
+        )?;
+        if managers > 0 {
+            return Ok(None);
+        }
+        let id = insert(&tx, user, &at)?;
+        let detail = format!("{} ({}) set up as the first admin", user.name, user.role.as_str());
+        audit::append(&tx, &at, "till", "user_added", &detail)?;
+        tx.commit()?;
+        Ok(Some(id))
+    }
+
     /// Adds a user; `by` names who did it in the audit chain.
     pub fn add_user(&mut self, user: &NewUser, by: &str, now: Timestamp) -> Result<i64, StoreError> {
         let at = now.to_string();

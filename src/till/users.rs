@@ -68,6 +68,9 @@ fn pin_matches(pin: &str, phc: &str) -> Result<bool, String> {
 /// The first users of an empty ledger: demo mode's three, or one admin with the configured
 /// manager PIN; none otherwise (the login screen then asks for the first admin).
 pub(super) fn seed(store: &mut Store, config: &Config, now: Timestamp) -> Result<(), TillError> {
+    if !config.demo {
+        retire_demo_users(store, now)?;
+    }
     if store.user_count()? > 0 {
         return Ok(());
     }
@@ -95,6 +98,18 @@ pub(super) fn seed(store: &mut Store, config: &Config, now: Timestamp) -> Result
     Ok(())
 }
 
+/// A ledger that leaves demo mode (settings saved from the demo) still holds the demo users,
+/// whose PINs the demo shows to anyone: they are made inactive, and with no manager left the
+/// login screen asks for a first admin.
+fn retire_demo_users(store: &mut Store, now: Timestamp) -> Result<(), TillError> {
+    for user in store.users(false)? {
+        if DEMO_USERS.iter().any(|d| d.hash == user.pin_hash) {
+            store.deactivate_user(user.id, "till (demo PIN is public)", now)?;
+        }
+    }
+    Ok(())
+}
+
 fn operator(row: &UserRow) -> Operator {
     Operator {
         id: row.id,
@@ -115,9 +130,10 @@ impl Till {
         Ok(self.store.users(false)?.iter().map(operator).collect())
     }
 
-    /// No user exists yet: the first one to be created is an admin, without a login.
+    /// No active manager or admin exists (a new ledger, or one that left demo mode): the next
+    /// user to be created is an admin, without a login.
     pub fn needs_first_admin(&self) -> Result<bool, TillError> {
-        Ok(self.store.user_count()? == 0)
+        Ok(self.store.active_manager_count()? == 0)
     }
 
     /// Creates the first admin of a till that has no users, and logs them in.
@@ -133,14 +149,12 @@ impl Till {
             pin_hash: hash_pin(pin)?,
         };
         let now = self.clock.now();
-        if !self.store.seed_users(std::slice::from_ref(&user), now)? {
+        let Some(id) = self.store.add_first_admin(&user, now)? else {
             return Err(UserError::HasUsers.into());
-        }
+        };
         let row = self
             .store
-            .users(false)?
-            .into_iter()
-            .next()
+            .user(id)?
             .ok_or_else(|| StoreError::Damaged("the first admin vanished".into()))?;
         self.store.login_succeeded(row.id, now)?;
         let op = operator(&row);

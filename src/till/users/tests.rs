@@ -316,3 +316,22 @@ fn every_change_and_login_is_audited_without_the_pin_or_its_hash() {
     assert!(rows.last().is_some_and(|(_, _, d)| d.contains("10 idle minute")));
     assert_eq!(till.store.verify_audit().expect("verify"), None);
 }
+
+#[test]
+fn a_ledger_leaving_demo_mode_retires_the_demo_users_and_asks_for_a_first_admin() {
+    let (demo_till, clock) = demo();
+    assert_eq!(demo_till.users().expect("users").len(), DEMO_USERS.len());
+    // The same ledger opened with a config file: the demo's PINs are on its login screen.
+    let store = demo_till.store;
+    let config = Config::parse("[store]\ntime_zone = \"UTC\"\n").expect("config");
+    let mut till = Till::with_store(store, config, clock).expect("configured till");
+    assert!(till.users().expect("users").is_empty(), "no demo user can log in");
+    assert!(till.needs_first_admin().expect("check"));
+    assert!(till.manager_approval(crate::config::DEMO_MANAGER_PIN).is_err());
+    let owner = till.create_first_admin("Owner", "4321").expect("first admin");
+    assert_eq!(till.users().expect("users"), vec![owner.clone()]);
+    assert_eq!(till.operator(), Some(&owner));
+    let audit = till.store.audit_rows();
+    let retired = audit.iter().filter(|(_, kind, _)| kind == "user_deactivated").count();
+    assert_eq!(retired, DEMO_USERS.len(), "each retirement is audited");
+}

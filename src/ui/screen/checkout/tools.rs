@@ -48,8 +48,10 @@ pub enum ToolMessage {
     QuickKey(String),
     /// The Discount button (F5).
     OpenDiscount,
-    /// Switch between the selected line and the whole sale.
-    ToggleTarget,
+    /// Discount the whole sale (`true`) or the selected line.
+    Target {
+        sale: bool,
+    },
     Mode(Mode),
     ValueChanged(String),
     ValueSubmitted,
@@ -242,7 +244,7 @@ impl State {
                 self.add(till, i18n, &sku);
             }
             ToolMessage::OpenDiscount => self.discount_key(i18n),
-            ToolMessage::ToggleTarget => self.toggle_target(),
+            ToolMessage::Target { sale } => self.choose_target(sale),
             ToolMessage::Mode(mode) => {
                 if let Some(Panel::Discount(form)) = &mut self.panel {
                     form.mode = mode;
@@ -411,18 +413,17 @@ impl State {
         }
     }
 
-    fn toggle_target(&mut self) {
+    fn choose_target(&mut self, sale: bool) {
         let line = self.selected.filter(|i| *i < self.cart.lines().len());
-        let Some(Panel::Discount(form)) = &self.panel else {
+        if !matches!(&self.panel, Some(Panel::Discount(form)) if form.pin.is_none()) {
             return;
-        };
-        if form.pin.is_none() {
-            let target = match (form.target, line) {
-                (DiscountTarget::Sale, Some(i)) => DiscountTarget::Line(i),
-                _ => DiscountTarget::Sale,
-            };
-            self.retarget(target, None);
         }
+        let target = match (sale, line) {
+            (false, Some(i)) => DiscountTarget::Line(i),
+            (false, None) => return,
+            (true, _) => DiscountTarget::Sale,
+        };
+        self.retarget(target, None);
     }
 
     /// Points the open discount panel at another target (and mode). A new target brings its
@@ -781,7 +782,13 @@ impl State {
             self.error = Some(tool_error(i18n, &ToolError::CartOpen));
             return;
         }
-        if self.completed.is_some() && !self.unprinted {
+        if self.completed.is_some() {
+            // The finished sale's panel would start a new sale (and empty the recalled cart)
+            // at the next scan; it goes first, once its receipt is on its way.
+            if self.unprinted {
+                self.error = Some(tool_error(i18n, &ToolError::CartOpen));
+                return;
+            }
             self.new_sale();
         }
         match till.recall(&mut self.cart, id) {

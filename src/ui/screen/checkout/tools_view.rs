@@ -177,36 +177,34 @@ impl State {
                 .size(theme::SMALL),
             );
         }
-        // Two switches side by side: line or sale, percent or amount. A tap on the one not
-        // chosen switches; the chosen one is highlighted.
+        // Two switches side by side: line or sale, percent or amount; the chosen side is
+        // highlighted.
         let on_line = matches!(form.target, DiscountTarget::Line(_));
         let line_selected = self.selected.is_some_and(|i| i < self.cart.lines().len());
-        let choice = |label: String, chosen: bool, message: Option<Message>| {
+        let choice = |label: String, chosen: bool, message: Option<ToolMessage>| {
             let style = if chosen { button::primary } else { button::secondary };
-            touch_button(label, Fill)
-                .style(style)
-                .on_press_maybe(if chosen { None } else { message })
+            touch_button(label, Fill).style(style).on_press_maybe(message.map(tool))
         };
         let switches = row![
             choice(
                 i18n.t("tools-target-line-button"),
                 on_line,
-                line_selected.then_some(tool(ToolMessage::ToggleTarget))
+                line_selected.then_some(ToolMessage::Target { sale: false })
             ),
             choice(
                 i18n.t("tools-target-sale-button"),
                 !on_line,
-                Some(tool(ToolMessage::ToggleTarget))
+                Some(ToolMessage::Target { sale: true })
             ),
             choice(
                 "%".to_string(),
                 form.mode == Mode::Percent,
-                Some(tool(ToolMessage::Mode(Mode::Percent)))
+                Some(ToolMessage::Mode(Mode::Percent))
             ),
             choice(
                 shop.currency.symbol.to_string(),
                 form.mode == Mode::Amount,
-                Some(tool(ToolMessage::Mode(Mode::Amount)))
+                Some(ToolMessage::Mode(Mode::Amount))
             ),
         ]
         .spacing(6);
