@@ -3,8 +3,8 @@
 #[path = "support/ean.rs"]
 mod ean;
 
-use ean::ean13;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ean::ean13;
 use std::hint::black_box;
 use tillguard::catalog::{Catalog, Product};
 use tillguard::money::{Currency, Money, TaxRate};

@@ -163,4 +163,3 @@ pub fn build(dir: &Path) {
         std::fs::metadata(dir.join(FILE_NAME)).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
     );
 }
-

@@ -1,8 +1,8 @@
 //! Sizes and styles shared by the screens. Counter screens are used by touch and at arm's
 //! length, so controls are at least `TOUCH` pixels high and the total is large.
 
-use iced::widget::{container, text_input};
 use crate::config::ThemeChoice;
+use iced::widget::{container, text_input};
 use iced::{Border, Color, Font, Theme};
 
 /// Family name inside the bundled font file (see assets/fonts/README.md).
