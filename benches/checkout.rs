@@ -56,5 +56,23 @@ fn scan_add_totals(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, scan_add_totals);
+/// What start-up spends on the catalog: 100,000 products (one barcode each) read from a ledger
+/// file and indexed.
+fn load_catalog(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(tillguard::store::FILE_NAME);
+    let products: Vec<Product> = catalog(100_000).products().to_vec();
+    let mut store = tillguard::store::Store::open(&path, Currency::CNY).expect("ledger");
+    store
+        .import_products(&products, "2026-01-01T00:00:00Z".parse().expect("ts"))
+        .expect("import");
+    let mut group = c.benchmark_group("start-up");
+    group.sample_size(20);
+    group.bench_function("load + index the catalog (100k products, ledger file)", |b| {
+        b.iter(|| black_box(store.load_catalog().expect("catalog")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scan_add_totals, load_catalog);
 criterion_main!(benches);

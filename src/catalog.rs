@@ -219,7 +219,13 @@ pub enum LookupError {
 
 impl Catalog {
     pub fn new(products: Vec<Product>) -> Catalog {
-        let mut catalog = Catalog::default();
+        let mut catalog = Catalog {
+            by_barcode: HashMap::with_capacity(products.len()),
+            by_sku: HashMap::with_capacity(products.len()),
+            search_keys: Vec::with_capacity(products.len()),
+            ..Catalog::default()
+        };
+        catalog.products.reserve_exact(products.len());
         for product in products {
             let index = catalog.products.len();
             for code in &product.barcodes {

@@ -5,7 +5,6 @@ use crate::catalog::{Catalog, Category, Product, QuickKey};
 use crate::money::{Money, TaxRate};
 use jiff::Timestamp;
 use rusqlite::params;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -79,49 +78,42 @@ impl Store {
 
     /// Loads every product into the in-memory index.
     pub fn load_catalog(&self) -> Result<Catalog, StoreError> {
-        let mut codes: HashMap<String, Vec<String>> = HashMap::new();
-        let mut stmt = self.conn.prepare("SELECT code, sku FROM barcodes ORDER BY rowid")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (code, sku) = row?;
-            codes.entry(sku).or_default().push(code);
-        }
+        // One pass over products joined with their barcodes (a product's rows come together),
+        // rather than a map of every barcode by SKU: start-up reads the whole catalog.
         let mut stmt = self.conn.prepare(
-            "SELECT sku, name_zh, name_en, price_minor, tax_bp, price_includes_tax, active, category_zh, category_en,
-               quick_key FROM products ORDER BY rowid",
+            "SELECT p.sku, p.name_zh, p.name_en, p.price_minor, p.tax_bp, p.price_includes_tax, p.active,
+               p.category_zh, p.category_en, p.quick_key, b.code
+             FROM products p LEFT JOIN barcodes b ON b.sku = p.sku
+             ORDER BY p.rowid, b.rowid",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, bool>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, Option<i64>>(9)?,
-            ))
-        })?;
-        let mut products = Vec::new();
-        for row in rows {
-            let (sku, name_zh, name_en, price, tax_bp, includes, active, category_zh, category_en, quick_key) = row?;
+        let count: i64 = self.conn.query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))?;
+        let mut products: Vec<Product> = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let code: Option<String> = r.get(10)?;
+            let sku = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if let Some(last) = products.last_mut()
+                && last.sku == sku
+            {
+                last.barcodes.extend(code);
+                continue;
+            }
+            let (category_zh, category_en): (String, String) = (r.get(7)?, r.get(8)?);
             let category = (!category_zh.is_empty() || !category_en.is_empty()).then_some(Category {
                 zh: category_zh,
                 en: category_en,
             });
             products.push(Product {
-                barcodes: codes.remove(&sku).unwrap_or_default(),
-                sku,
-                name_zh,
-                name_en,
-                price: Money::from_minor(price, self.currency),
-                tax_rate: TaxRate::from_basis_points(tax_bp),
-                price_includes_tax: includes,
-                active,
+                sku: sku.to_string(),
+                barcodes: code.into_iter().collect(),
+                name_zh: r.get(1)?,
+                name_en: r.get(2)?,
+                price: Money::from_minor(r.get(3)?, self.currency),
+                tax_rate: TaxRate::from_basis_points(r.get(4)?),
+                price_includes_tax: r.get(5)?,
+                active: r.get(6)?,
                 category,
-                quick_key: QuickKey::from_column(quick_key),
+                quick_key: QuickKey::from_column(r.get(9)?),
             });
         }
         Ok(Catalog::new(products))
