@@ -300,8 +300,16 @@ fn the_settings_open_only_from_an_idle_checkout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = app_in(dir.path(), CASHIER);
     type_and_enter(&mut app, tillguard::ui::screen::checkout::SCAN_ID, COLA);
-    deliver(&mut app, vec![key(Shortcut::Settings)]);
-    assert!(matches!(app.screen(), Screen::Checkout), "not in the middle of a sale");
+    for screen_key in [Shortcut::Settings, Shortcut::Reports, Shortcut::Refund] {
+        deliver(&mut app, vec![key(screen_key)]);
+        assert!(matches!(app.screen(), Screen::Checkout), "not in the middle of a sale");
+        assert!(
+            on_screen(&app, "请先完成或挂起当前交易"),
+            "{screen_key:?} says why it did not open"
+        );
+        deliver(&mut app, vec![key(Shortcut::Escape)]);
+    }
+    assert_eq!(app.checkout().cart().lines().len(), 1, "the sale is untouched");
 }
 
 fn shows_id(app: &App, id: &'static str) -> bool {

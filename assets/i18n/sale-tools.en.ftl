@@ -70,3 +70,4 @@ tools-error-park-empty = The cart is empty: there is nothing to park
 tools-error-cart-open = A sale is open: pay or park it (F3) before recalling a parked one
 tools-error-no-parked = Parked sale no. { $number } is not there any more (recalled already?)
 tools-error-parked-damaged = Parked sale no. { $number } cannot be read ({ $reason }); it is kept for support
+ui-finish-sale-first = Finish or park the sale first (F3 parks it)

@@ -70,3 +70,4 @@ tools-error-park-empty = 购物车为空：没有可挂的单
 tools-error-cart-open = 当前有未结交易：请先收款或挂单（F3），再取回挂单
 tools-error-no-parked = 挂单 { $number } 已不存在（可能已被取回）
 tools-error-parked-damaged = 挂单 { $number } 无法读取（{ $reason }），已保留以便排查
+ui-finish-sale-first = 请先完成或挂起当前交易（F3 挂单）

@@ -122,8 +122,21 @@ impl App {
     }
 
     /// The refund screen, from the checkout between customers.
+    /// Whether the checkout may give way to another screen: only between customers. A key
+    /// pressed mid-sale says why nothing opened.
+    pub(super) fn may_leave_checkout(&mut self) -> bool {
+        if !matches!(self.screen, Screen::Checkout) || self.desk.is_none() {
+            return false;
+        }
+        if !self.checkout.is_idle() {
+            self.checkout.finish_sale_first(&self.i18n);
+            return false;
+        }
+        true
+    }
+
     pub(super) fn open_refund(&mut self) -> Step {
-        if !matches!(self.screen, Screen::Checkout) || self.desk.is_none() || !self.checkout.is_idle() {
+        if !self.may_leave_checkout() {
             return Task::none().into();
         }
         self.screen = Screen::Refund(Box::default());
@@ -157,12 +170,12 @@ impl App {
 
     /// The reports screen, from the checkout between customers.
     pub(super) fn open_reports(&mut self) -> Step {
+        if !self.may_leave_checkout() {
+            return Task::none().into();
+        }
         let Some(desk) = self.desk.as_ref() else {
             return Task::none().into();
         };
-        if !matches!(self.screen, Screen::Checkout) || !self.checkout.is_idle() {
-            return Task::none().into();
-        }
         self.screen = Screen::Reports(Box::new(reports::State::new(&desk.till, &self.i18n)));
         Task::none().into()
     }

@@ -10,12 +10,12 @@ use iced::widget::{Id, operation};
 
 impl App {
     pub(super) fn open_settings(&mut self) -> Step {
+        if self.lock.is_some() || !self.may_leave_checkout() {
+            return Task::none().into();
+        }
         let Some(desk) = self.desk.as_ref() else {
             return Task::none().into();
         };
-        if self.lock.is_some() || !matches!(self.screen, Screen::Checkout) || !self.checkout.is_idle() {
-            return Task::none().into();
-        }
         let setup = desk.setup();
         let state = settings::State::new(&desk.till, &self.i18n, setup.spec.clone(), setup.data_dir.clone());
         let focus = match state.needs_pin() {

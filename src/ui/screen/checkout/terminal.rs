@@ -26,6 +26,12 @@ impl State {
         self.cart.is_empty() && self.card.is_none() && self.scan.text().is_empty()
     }
 
+    /// Says why another screen did not open: a sale is under way (a key that seems to do
+    /// nothing gets pressed again and again).
+    pub fn finish_sale_first(&mut self, i18n: &I18n) {
+        self.error = Some(i18n.t("ui-finish-sale-first"));
+    }
+
     pub fn terminal_polled(&mut self, till: &Till, i18n: &I18n, result: &Result<TerminalInfo, TillError>) {
         self.terminal = Some(match result {
             Ok(info) => {
