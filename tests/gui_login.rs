@@ -298,3 +298,18 @@ fn a_till_without_users_asks_for_its_first_admin() {
     assert_eq!(app.operator().map(|o| o.role), Some(Role::Admin));
     assert_shows(&app, "用户管理");
 }
+
+#[test]
+fn the_login_screen_switches_to_english_before_anyone_logs_in() {
+    let mut app = demo_app_locked();
+    assert_shows(&app, "请登录");
+    click_text(&mut app, "English");
+    assert!(app.is_locked(), "switching language logs nobody in");
+    assert!(!shows(&app, "请登录"), "the title is in English now");
+    click_text(&mut app, "中文");
+    assert_shows(&app, "请登录");
+    click_text(&mut app, "English");
+    type_pin(&mut app, CASHIER.1);
+    assert_eq!(who(&app).as_deref(), Some(CASHIER.0));
+    assert_shows(&app, "中文");
+}

@@ -143,6 +143,9 @@ impl App {
     }
 
     pub(super) fn login_message(&mut self, message: login::Message) -> Step {
+        if matches!(message, login::Message::ToggleLanguage) {
+            self.toggle_language();
+        }
         let Some(state) = self.lock.as_mut() else {
             return Task::none().into();
         };

@@ -25,12 +25,7 @@ impl App {
         match &message {
             checkout::Message::Reprint => return self.reprint(),
             checkout::Message::ToggleLanguage => {
-                // The screens switch now; receipts and reports keep the configured language.
-                let other = match self.i18n.language() {
-                    crate::config::Language::Zh => crate::config::Language::En,
-                    crate::config::Language::En => crate::config::Language::Zh,
-                };
-                self.i18n = crate::i18n::I18n::new(other);
+                self.toggle_language();
                 return self.checkout.refocus().map(Message::Checkout).into();
             }
             checkout::Message::Input(Input::Shortcut(Shortcut::Quit)) => return self.close_requested().into(),
@@ -122,6 +117,15 @@ impl App {
     }
 
     /// The refund screen, from the checkout between customers.
+    /// Chinese <-> English on screen, now; receipts and reports keep the configured language.
+    pub(super) fn toggle_language(&mut self) {
+        let other = match self.i18n.language() {
+            crate::config::Language::Zh => crate::config::Language::En,
+            crate::config::Language::En => crate::config::Language::Zh,
+        };
+        self.i18n = crate::i18n::I18n::new(other);
+    }
+
     /// Whether the checkout may give way to another screen: only between customers. A key
     /// pressed mid-sale says why nothing opened.
     pub(super) fn may_leave_checkout(&mut self) -> bool {

@@ -40,6 +40,8 @@ pub enum Message {
     FirstPin(String),
     FirstAgain(String),
     CreateAdmin,
+    /// Chinese / English, before anyone logs in (the app switches it).
+    ToggleLanguage,
 }
 
 /// What the screen asks of the app, which has the till.
@@ -184,6 +186,7 @@ impl State {
                 Request::None
             }
             Message::CreateAdmin => self.create_admin(i18n),
+            Message::ToggleLanguage => Request::Focus,
         }
     }
 

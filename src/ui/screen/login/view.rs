@@ -22,7 +22,10 @@ impl State {
             Some(_) => i18n.t("login-first-title"),
             None => i18n.t("login-title"),
         };
-        let header = row![text(title).size(theme::LARGE).width(Fill)].align_y(Center);
+        let language = button(text(i18n.t("ui-other-language")).size(theme::TEXT))
+            .style(button::secondary)
+            .on_press(Message::ToggleLanguage);
+        let header = row![text(title).size(theme::LARGE).width(Fill), language].align_y(Center);
         let panels = match &self.first {
             Some(form) => vec![panel(first_admin(form, i18n), 1)],
             None => vec![
