@@ -46,6 +46,11 @@ xdotool windowfocus --sync "$WID" 2>/dev/null || true
 # The till starts locked with the first demo user (王芳 Wang Fang, cashier) chosen: her PIN
 # and Enter log in.
 import -window root "$WORK/login.png" || true
+# The window rendered its first screen: a blank or unpainted window has a colour or two,
+# text and buttons bring hundreds.
+COLOURS="$(import -window "$WID" -format '%k' info: 2>/dev/null || echo 0)"
+echo "login screen: $COLOURS colours"
+[ "${COLOURS:-0}" -gt 20 ] || { echo "the window did not render (only $COLOURS colours)"; cat "$WORK/app.log"; exit 1; }
 xdotool type --delay 5 "1111"
 xdotool key Return
 sleep 1
