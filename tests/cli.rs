@@ -257,3 +257,20 @@ fn a_day_exports_as_csv_whose_rows_add_up_to_the_report() {
     );
     assert!(!bad.status.success());
 }
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn the_window_without_a_display_is_a_named_error_not_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillguard"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run tillguard");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("tillguard: no graphical display"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

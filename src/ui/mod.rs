@@ -30,6 +30,14 @@ pub fn settings() -> iced::Settings {
 
 /// Opens the main window and runs until it is closed.
 pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
+    // Without a display the window system's start-up would panic; say what is missing.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        anyhow::bail!(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): the till window needs one; \
+             the command line works without it (tillguard --help)"
+        );
+    }
     // iced's boot hook is an `Fn`, but the till can only be handed over once.
     let slot = Mutex::new(Some(till));
     let boot = move || {
