@@ -232,9 +232,7 @@ impl Catalog {
                 catalog.by_barcode.insert(code.clone(), index);
             }
             catalog.by_sku.insert(product.sku.clone(), index);
-            catalog
-                .search_keys
-                .push(format!("{}\n{}\n{}", product.name_zh, product.name_en, product.sku).to_lowercase());
+            catalog.search_keys.push(search_key(&product));
             catalog.products.push(product);
         }
         catalog.quick_tabs = quick_tabs(&catalog.products);
@@ -291,7 +289,9 @@ impl Catalog {
 
     /// Case-insensitive substring search over Chinese and English names and SKU.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Product> {
-        let query = query.trim().to_lowercase();
+        let mut query_lower = String::with_capacity(query.len());
+        lowercase_into(&mut query_lower, query.trim());
+        let query = query_lower;
         if query.is_empty() {
             return Vec::new();
         }
@@ -302,6 +302,34 @@ impl Catalog {
             .map(|(i, _)| &self.products[i])
             .take(limit)
             .collect()
+    }
+}
+
+/// Both names and the SKU, lowercase, one per line: what a name search looks through. Built
+/// char by char, as start-up does it for every product.
+fn search_key(product: &Product) -> String {
+    let mut key = String::with_capacity(product.name_zh.len() + product.name_en.len() + product.sku.len() + 2);
+    for (i, part) in [&product.name_zh, &product.name_en, &product.sku]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            key.push('\n');
+        }
+        lowercase_into(&mut key, part);
+    }
+    key
+}
+
+/// Lowercase char by char (no allocation per call; the query is lowered the same way, so
+/// both sides agree even where `str::to_lowercase` looks at context).
+fn lowercase_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
 }
 
