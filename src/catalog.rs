@@ -18,6 +18,15 @@ pub struct Product {
     pub quick_key: QuickKey,
 }
 
+/// The Chinese or the English of a name given in both, falling back to the one that is there.
+pub fn name_in<'a>(zh: bool, name_zh: &'a str, name_en: &'a str) -> &'a str {
+    if (zh && !name_zh.is_empty()) || name_en.is_empty() {
+        name_zh
+    } else {
+        name_en
+    }
+}
+
 /// A product category in both languages (the same text twice when only one was given).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Category {
@@ -56,11 +65,7 @@ impl Category {
     }
 
     pub fn name(&self, zh: bool) -> &str {
-        if (zh && !self.zh.is_empty()) || self.en.is_empty() {
-            &self.zh
-        } else {
-            &self.en
-        }
+        crate::catalog::name_in(zh, &self.zh, &self.en)
     }
 }
 
@@ -137,10 +142,7 @@ pub struct QuickTab {
 impl Product {
     /// The name in the requested language, falling back to the other one.
     pub fn name(&self, zh: bool) -> &str {
-        match (zh, self.name_zh.is_empty(), self.name_en.is_empty()) {
-            (true, false, _) | (false, false, true) => &self.name_zh,
-            _ => &self.name_en,
-        }
+        name_in(zh, &self.name_zh, &self.name_en)
     }
 }
 

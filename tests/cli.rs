@@ -2,22 +2,8 @@
 
 mod common;
 
-use common::{json, tillguard};
+use common::{failure, json, tillguard};
 use serde_json::Value;
-use std::path::Path;
-
-/// Runs a command that must fail; returns its one-line reason.
-fn failure(dir: &Path, args: &[&str]) -> String {
-    let out = tillguard(dir, args);
-    assert!(
-        !out.status.success(),
-        "{args:?} should fail but printed {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(err.starts_with("tillguard: "), "reason on stderr: {err}");
-    err
-}
 
 #[test]
 fn sell_and_close_the_day_on_a_fresh_data_dir() {

@@ -6,7 +6,6 @@ mod ui_harness;
 
 use std::sync::mpsc;
 use std::time::Duration;
-use tillguard::clock::ManualClock;
 use tillguard::config::Language;
 use tillguard::money::Currency;
 use tillguard::store::{CardKind, Store};
@@ -21,19 +20,6 @@ use tillguard::ui::{App, Message, TerminalSetup};
 use ui_harness::*;
 
 const PAY_CARD: &str = "刷卡（F11）";
-
-fn card_app(dir: &std::path::Path, think_time: Duration) -> App {
-    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let till = Till::open_demo_in_memory(std::sync::Arc::new(ManualClock::new(noon))).expect("demo till opens");
-    let setup = TerminalSetup {
-        spec: Some(TerminalSpec::Simulator),
-        data_dir: dir.to_path_buf(),
-        think_time,
-    };
-    let mut app = App::new(till, setup).0;
-    unlock(&mut app);
-    app
-}
 
 fn cart_lines(app: &App) -> Vec<(String, i64)> {
     {
@@ -57,7 +43,7 @@ fn start_card_payment(app: &mut App) -> Job<Message> {
 #[test]
 fn a_card_payment_shows_each_terminal_status_and_stores_the_terminals_numbers() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path(), Duration::ZERO);
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     type_and_enter(&mut app, SCAN_ID, COLA);
     type_and_enter(&mut app, SCAN_ID, WATER);
     assert_shows(&app, "合计 ¥5.50");
@@ -108,7 +94,7 @@ fn a_card_payment_shows_each_terminal_status_and_stores_the_terminals_numbers() 
 #[test]
 fn a_declined_card_returns_to_the_tender_with_the_terminals_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path(), Duration::ZERO);
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     type_and_enter(&mut app, SCAN_ID, COLA);
     type_and_enter(&mut app, SCAN_ID, WATER);
     // 0.37 in cash leaves 5.13 for the card; the simulated bank declines amounts ending in .13.
@@ -133,7 +119,7 @@ fn a_declined_card_returns_to_the_tender_with_the_terminals_reason() {
 fn cancel_asks_the_terminal_to_abort_and_nothing_is_sold() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A terminal that takes its time, as a real card holder would.
-    let mut app = card_app(dir.path(), Duration::from_millis(400));
+    let mut app = simulator_app(dir.path(), Duration::from_millis(400));
     type_and_enter(&mut app, SCAN_ID, COLA);
     let job = start_card_payment(&mut app);
     let (tx, rx) = mpsc::channel();
@@ -169,7 +155,7 @@ fn cancel_asks_the_terminal_to_abort_and_nothing_is_sold() {
 #[test]
 fn a_scan_during_the_card_payment_waits_and_starts_the_next_sale() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path(), Duration::ZERO);
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     type_and_enter(&mut app, SCAN_ID, COLA);
     let job = start_card_payment(&mut app);
     // The next customer's item is scanned while the terminal still works.
@@ -188,7 +174,7 @@ fn a_scan_during_the_card_payment_waits_and_starts_the_next_sale() {
 #[test]
 fn an_idle_till_polls_the_terminal_and_shows_its_status_but_not_while_ringing_up() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path(), Duration::ZERO);
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     let job = deliver(&mut app, vec![Message::PollTerminal]).expect("an idle till polls");
     deliver(&mut app, job.run_here());
     assert_shows(&app, "终端：终端就绪");
@@ -270,7 +256,7 @@ fn start_up_checks_a_payment_left_pending_with_the_terminal() {
 #[test]
 fn the_window_stays_open_while_the_terminal_works() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path(), Duration::ZERO);
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     type_and_enter(&mut app, SCAN_ID, COLA);
     let job = start_card_payment(&mut app);
     assert!(deliver(&mut app, vec![Message::CloseRequested]).is_none());

@@ -4,29 +4,13 @@
 mod ui_harness;
 
 use std::time::Duration;
-use tillguard::clock::ManualClock;
-use tillguard::terminal::spec::TerminalSpec;
-use tillguard::till::Till;
 use tillguard::ui::app::Screen;
 use tillguard::ui::keys::Shortcut;
 use tillguard::ui::screen::checkout::SCAN_ID;
 use tillguard::ui::screen::refund::{self, LOOKUP_ID};
-use tillguard::ui::{App, Message, TerminalSetup};
+use tillguard::ui::{App, Message};
 
 use ui_harness::*;
-
-fn card_app(dir: &std::path::Path) -> App {
-    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let till = Till::open_demo_in_memory(std::sync::Arc::new(ManualClock::new(noon))).expect("demo till opens");
-    let setup = TerminalSetup {
-        spec: Some(TerminalSpec::Simulator),
-        data_dir: dir.to_path_buf(),
-        think_time: Duration::ZERO,
-    };
-    let mut app = App::new(till, setup).0;
-    unlock(&mut app);
-    app
-}
 
 fn open_refund(app: &mut App) {
     deliver(app, vec![key(Shortcut::Refund)]);
@@ -114,7 +98,7 @@ fn a_scanned_receipt_code_finds_the_sale_and_one_unit_goes_back_in_cash() {
 #[test]
 fn a_card_sale_is_refunded_to_the_card_and_another_is_voided() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path());
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     for _ in 0..2 {
         type_and_enter(&mut app, SCAN_ID, COLA);
         let job = click_text(&mut app, "刷卡（F11）");

@@ -5,28 +5,10 @@
 
 mod ui_harness;
 
-use std::sync::Arc;
 use std::time::Duration;
-use tillguard::clock::ManualClock;
-use tillguard::terminal::spec::TerminalSpec;
-use tillguard::till::Till;
 use tillguard::ui::keys::Shortcut;
 use tillguard::ui::screen::checkout::SCAN_ID;
-use tillguard::ui::{App, TerminalSetup};
 use ui_harness::*;
-
-fn card_app(dir: &std::path::Path) -> App {
-    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let till = Till::open_demo_in_memory(Arc::new(ManualClock::new(noon))).expect("demo till opens");
-    let setup = TerminalSetup {
-        spec: Some(TerminalSpec::Simulator),
-        data_dir: dir.to_path_buf(),
-        think_time: Duration::ZERO,
-    };
-    let mut app = App::new(till, setup).0;
-    unlock(&mut app);
-    app
-}
 
 /// The texts of the row that holds `label`, as laid out: the label, then the figures.
 fn row_after(texts: &[String], label: &str) -> Option<String> {
@@ -37,7 +19,7 @@ fn row_after(texts: &[String], label: &str) -> Option<String> {
 #[test]
 fn the_day_shows_its_tender_mix_and_card_types_with_their_figures() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut app = card_app(dir.path());
+    let mut app = simulator_app(dir.path(), Duration::ZERO);
     // 3.50 by card (the simulator's first card is a Mastercard), then 7.00 in cash.
     type_and_enter(&mut app, SCAN_ID, COLA);
     let job = click_text(&mut app, "刷卡（F11）").expect("card job");

@@ -4,25 +4,11 @@
 
 mod common;
 
-use common::{json, tillguard};
+use common::{failure, json, tillguard};
 use serde_json::Value;
-use std::path::Path;
 
 /// A terminal that cannot be reached: a serial port that does not exist.
 const NO_TERMINAL: &str = "zvt+serial:/dev/tillguard-no-such-port";
-
-/// Runs a command that must fail; returns its one-line reason.
-fn failure(dir: &Path, args: &[&str]) -> String {
-    let out = tillguard(dir, args);
-    assert!(
-        !out.status.success(),
-        "{args:?} should fail but printed {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(err.starts_with("tillguard: "), "reason on stderr: {err}");
-    err
-}
 
 fn payment<'a>(sale: &'a Value, method: &str) -> &'a Value {
     sale["payments"]

@@ -23,11 +23,7 @@ pub struct CartLine {
 
 impl CartLine {
     pub fn name(&self, zh: bool) -> &str {
-        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() {
-            &self.name_zh
-        } else {
-            &self.name_en
-        }
+        crate::catalog::name_in(zh, &self.name_zh, &self.name_en)
     }
 }
 

@@ -136,11 +136,7 @@ pub struct RecordedLine {
 
 impl RecordedLine {
     pub fn name(&self, zh: bool) -> &str {
-        if (zh && !self.name_zh.is_empty()) || self.name_en.is_empty() {
-            &self.name_zh
-        } else {
-            &self.name_en
-        }
+        crate::catalog::name_in(zh, &self.name_zh, &self.name_en)
     }
 }
 

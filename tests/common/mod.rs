@@ -28,3 +28,17 @@ pub fn json(dir: &Path, args: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
+
+/// Runs a command that must fail; returns its one-line reason.
+#[allow(dead_code)] // not every CLI test file has failures to check
+pub fn failure(dir: &Path, args: &[&str]) -> String {
+    let out = tillguard(dir, args);
+    assert!(
+        !out.status.success(),
+        "{args:?} should fail but printed {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.starts_with("tillguard: "), "reason on stderr: {err}");
+    err
+}

@@ -64,6 +64,21 @@ pub fn demo_app() -> App {
     app
 }
 
+/// A demo till with the built-in simulated terminal (the real ZVT code over a pty), the
+/// cashier logged in; the terminal waits `think_time` per step.
+pub fn simulator_app(dir: &std::path::Path, think_time: std::time::Duration) -> App {
+    let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
+    let till = Till::open_demo_in_memory(Arc::new(ManualClock::new(noon))).expect("demo till opens");
+    let setup = TerminalSetup {
+        spec: Some(tillguard::terminal::spec::TerminalSpec::Simulator),
+        data_dir: dir.to_path_buf(),
+        think_time,
+    };
+    let mut app = App::new(till, setup).0;
+    unlock(&mut app);
+    app
+}
+
 /// A demo till on its login screen, as the window starts; its clock is `ManualClock` `clock`.
 pub fn demo_app_at(clock: Arc<ManualClock>) -> App {
     let till = Till::open_demo_in_memory(clock).expect("demo till opens");

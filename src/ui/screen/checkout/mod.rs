@@ -545,6 +545,7 @@ impl State {
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
+        self.search = None;
         self.panel = None;
         self.error = None;
         self.notice = None;

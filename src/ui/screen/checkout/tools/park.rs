@@ -48,13 +48,8 @@ impl State {
         let lines = self.cart.lines().len();
         match till.park(&self.cart) {
             Ok(id) => {
-                self.cart.clear();
-                self.cash.clear();
-                self.selected = None;
-                self.search = None;
-                self.panel = None;
-                self.error = None;
-                self.focus = Field::Scan;
+                // The counter is clear for the next customer, as after a sale.
+                self.new_sale();
                 self.notice = Some(i18n.t_args(
                     "tools-parked",
                     &[
