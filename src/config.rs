@@ -43,6 +43,21 @@ impl Language {
     pub fn is_zh(&self) -> bool {
         *self == Language::Zh
     }
+
+    /// The language of the user's system locale, when it is Chinese or English.
+    pub fn from_system() -> Option<Language> {
+        Language::from_locale(&sys_locale::get_locale()?)
+    }
+
+    /// `zh-CN`, `zh_TW.UTF-8`, `en-GB`...: the language part decides; anything else is None.
+    pub fn from_locale(locale: &str) -> Option<Language> {
+        let language = locale.split(['-', '_', '.', '@']).next()?.to_ascii_lowercase();
+        match language.as_str() {
+            "zh" => Some(Language::Zh),
+            "en" => Some(Language::En),
+            _ => None,
+        }
+    }
 }
 
 /// The file as written by people; every key is checked, unknown keys are errors.
@@ -111,6 +126,9 @@ pub struct Config {
     pub time_zone_name: String,
     pub day_cutoff: Time,
     pub language: Language,
+    /// `[store] language` was written in the file; otherwise the window follows the system
+    /// locale (receipts and reports keep `language`).
+    pub language_chosen: bool,
     pub till_id: String,
     pub cashier: String,
     /// The card terminal; `None` = no card payments.
@@ -162,6 +180,7 @@ impl Config {
             time_zone_name,
             day_cutoff: Time::constant(4, 0, 0, 0),
             language: Language::Zh,
+            language_chosen: false,
             till_id: "1".into(),
             cashier: "demo".into(),
             terminal: Some(TerminalSpec::Simulator),
@@ -218,6 +237,7 @@ impl Config {
             Some(text) => parse_cutoff(&text)?,
             None => demo.day_cutoff,
         };
+        let language_chosen = s.language.is_some();
         let language = match s.language {
             Some(text) => {
                 Language::parse(&text).ok_or_else(|| format!("[store] language: '{text}' is not zh-CN or en"))?
@@ -254,6 +274,7 @@ impl Config {
             time_zone_name,
             day_cutoff,
             language,
+            language_chosen,
             till_id: file.till.id.unwrap_or_else(|| "1".into()),
             cashier: file.till.cashier.unwrap_or_else(|| "cashier".into()),
             terminal,
@@ -346,5 +367,27 @@ mod tests {
         assert!(e.contains("[ui] lock_after_minutes"), "{e}");
         let e = Config::parse("[sale]\ncashier_discount_limit_percent = 101\n").expect_err("limit");
         assert!(e.contains("[sale] cashier_discount_limit_percent"), "{e}");
+    }
+
+    #[test]
+    fn the_system_locale_names_chinese_or_english_or_nothing() {
+        for (locale, language) in [
+            ("zh-CN", Some(Language::Zh)),
+            ("zh_TW.UTF-8", Some(Language::Zh)),
+            ("en-US", Some(Language::En)),
+            ("en_GB.UTF-8@euro", Some(Language::En)),
+            ("de-DE", None),
+            ("C", None),
+            ("", None),
+        ] {
+            assert_eq!(Language::from_locale(locale), language, "{locale}");
+        }
+        assert!(!Config::demo().language_chosen);
+        assert!(
+            Config::parse("[store]\nlanguage = \"en\"\n")
+                .expect("ok")
+                .language_chosen
+        );
+        assert!(!Config::parse("").expect("ok").language_chosen);
     }
 }

@@ -44,6 +44,7 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
         let till = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         // iced calls boot exactly once per application run.
         let (mut app, task) = App::new(till.expect("iced boots the application once"), terminal.clone());
+        app.start_in_system_language();
         app.hold_off_shutdown(inhibitor::Inhibitor::start());
         (app, task)
     };
