@@ -200,6 +200,39 @@ fn the_reports_screen_shows_the_day_prints_exports_and_reprints_what_waits() {
             .as_deref()
             .is_some_and(|n| n.contains("已导出到"))
     );
+    // A range of days: it starts as the month so far; a bad date is named, not exported.
+    assert_eq!(
+        (
+            reports_state(&app).range_from.as_str(),
+            reports_state(&app).range_until.as_str()
+        ),
+        ("2026-03-01", "2026-03-14")
+    );
+    let range = |from: &str, until: &str| {
+        vec![
+            Message::Reports(reports::Message::RangeFrom(from.into())),
+            Message::Reports(reports::Message::RangeUntil(until.into())),
+        ]
+    };
+    deliver(&mut app, range("2026-03-x", "2026-03-14"));
+    let _ = click_text(&mut app, "导出这些天的 CSV");
+    assert!(
+        on_screen(&app, "“2026-03-x – 2026-03-14”不是日期范围"),
+        "{:?}",
+        all_texts(&app)
+    );
+    deliver(&mut app, range("2026-03-14", "2026-03-01"));
+    let _ = click_text(&mut app, "导出这些天的 CSV");
+    assert!(
+        reports_state(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("2026-03-14"))
+    );
+    deliver(&mut app, range("2026-03-01", "2026-03-14"));
+    let _ = click_text(&mut app, "导出这些天的 CSV");
+    let csv = std::fs::read_to_string(dir.path().join("exports/tillguard-2026-03-01_2026-03-14.csv")).expect("csv");
+    assert_eq!(csv.lines().count(), 2, "header and the one sale: {csv}");
 
     deliver(&mut app, vec![key(Shortcut::Escape)]);
     assert!(matches!(app.screen(), tillguard::ui::app::Screen::Checkout));

@@ -110,15 +110,31 @@ impl Till {
     /// Exports the business day to `exports/tillguard-DAY.csv` beside the ledger; returns the
     /// file written.
     pub fn export_day_file(&self, day: Date) -> Result<std::path::PathBuf, TillError> {
+        self.export_range_file(day, day)
+    }
+
+    /// Exports the business days `from` to `until` (both included) to
+    /// `exports/tillguard-FROM_UNTIL.csv` beside the ledger (one day: `tillguard-DAY.csv`);
+    /// returns the file written.
+    pub fn export_range_file(&self, from: Date, until: Date) -> Result<std::path::PathBuf, TillError> {
+        if from > until {
+            return Err(TillError::Export(format!(
+                "the range starts ({from}) after it ends ({until})"
+            )));
+        }
         let folder = self
             .ledger_folder()
             .ok_or_else(|| TillError::Export("the ledger is not in a folder (in-memory)".into()))?
             .join("exports");
         let fail = |e: std::io::Error| TillError::Export(format!("{}: {e}", folder.display()));
         std::fs::create_dir_all(&folder).map_err(fail)?;
-        let path = folder.join(format!("tillguard-{day}.csv"));
+        let name = match from == until {
+            true => format!("tillguard-{from}.csv"),
+            false => format!("tillguard-{from}_{until}.csv"),
+        };
+        let path = folder.join(name);
         let mut file = std::fs::File::create(&path).map_err(fail)?;
-        self.export_csv(day, day, &mut file)?;
+        self.export_csv(from, until, &mut file)?;
         file.sync_all().map_err(fail)?;
         Ok(path)
     }

@@ -17,12 +17,20 @@ use jiff::civil::Date;
 /// How many business days the list shows.
 const DAYS: usize = 62;
 
+/// The date range's fields, for tests.
+pub const RANGE_FROM_ID: &str = "reports-range-from";
+pub const RANGE_UNTIL_ID: &str = "reports-range-until";
+
 #[derive(Debug, Clone)]
 pub enum Message {
     Back,
     Select(Date),
     Print,
     Export,
+    /// The date range's first and last business day, as typed (YYYY-MM-DD).
+    RangeFrom(String),
+    RangeUntil(String),
+    ExportRange,
     /// Send a waiting print job again (or a COPY of a printed one).
     Reprint(i64),
     /// Print a sale's receipt again (a COPY, or its job that never printed).
@@ -53,6 +61,9 @@ pub struct State {
     /// The selected day's sales and refunds.
     pub sales: Vec<SaleRow>,
     pub queue: Vec<PrintJob>,
+    /// The date range to export, as typed.
+    pub range_from: String,
+    pub range_until: String,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -63,6 +74,9 @@ impl State {
         s.refresh(till, i18n);
         if let Some(day) = s.days.first().map(|d| d.day) {
             s.select(till, i18n, day);
+            // The range starts as this month so far: the usual request from the accountant.
+            s.range_from = day.first_of_month().to_string();
+            s.range_until = day.to_string();
         }
         s
     }
@@ -107,6 +121,29 @@ impl State {
                             self.notice = Some(i18n.t_args("reports-exported", &[("path", path.display().to_string())]))
                         }
                         Err(e) => self.error = Some(reason::till_error(i18n, &e)),
+                    }
+                }
+                Request::None
+            }
+            Message::RangeFrom(text) => {
+                self.range_from = text;
+                return Request::None;
+            }
+            Message::RangeUntil(text) => {
+                self.range_until = text;
+                return Request::None;
+            }
+            Message::ExportRange => {
+                match (parse_day(&self.range_from), parse_day(&self.range_until)) {
+                    (Some(from), Some(until)) => match till.export_range_file(from, until) {
+                        Ok(path) => {
+                            self.notice = Some(i18n.t_args("reports-exported", &[("path", path.display().to_string())]))
+                        }
+                        Err(e) => self.error = Some(reason::till_error(i18n, &e)),
+                    },
+                    _ => {
+                        let typed = format!("{} – {}", self.range_from.trim(), self.range_until.trim());
+                        self.error = Some(i18n.t_args("reports-range-bad", &[("input", typed)]));
                     }
                 }
                 Request::None
@@ -159,4 +196,9 @@ impl State {
     pub fn printed(&mut self, till: &Till) {
         self.queue = till.print_queue().unwrap_or_default();
     }
+}
+
+/// A business day typed as YYYY-MM-DD.
+fn parse_day(text: &str) -> Option<Date> {
+    text.trim().parse().ok()
 }

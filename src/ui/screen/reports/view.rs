@@ -1,12 +1,12 @@
 //! Layout of the reports screen: the days on the left; the chosen day's chart, report and
 //! buttons in the middle; the printouts waiting for the printer on the right.
 
-use super::{Message, State};
+use super::{Message, RANGE_FROM_ID, RANGE_UNTIL_ID, State};
 use crate::i18n::I18n;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
 use crate::ui::widget::{message_line, monospace_block, page, panel, touch_button};
-use iced::widget::{Column, button, column, container, row, scrollable, space, text};
+use iced::widget::{Column, button, column, container, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Length};
 
 const REPORT_TEXT: f32 = 13.0;
@@ -143,6 +143,27 @@ impl State {
                     .on_press(Message::Export),
             ]
             .spacing(theme::SPACING),
+            row![
+                text(i18n.t("reports-range")).size(theme::TEXT),
+                text_input("YYYY-MM-DD", &self.range_from)
+                    .id(iced::widget::Id::new(RANGE_FROM_ID))
+                    .on_input(Message::RangeFrom)
+                    .on_submit(Message::ExportRange)
+                    .size(theme::TEXT)
+                    .width(Length::Fixed(150.0)),
+                text("–").size(theme::TEXT),
+                text_input("YYYY-MM-DD", &self.range_until)
+                    .id(iced::widget::Id::new(RANGE_UNTIL_ID))
+                    .on_input(Message::RangeUntil)
+                    .on_submit(Message::ExportRange)
+                    .size(theme::TEXT)
+                    .width(Length::Fixed(150.0)),
+                touch_button(i18n.t("reports-export-range"), Fill)
+                    .style(button::secondary)
+                    .on_press(Message::ExportRange),
+            ]
+            .spacing(theme::SPACING)
+            .align_y(Center),
         ]
         .spacing(theme::SPACING)
         .into()
