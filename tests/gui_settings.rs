@@ -132,6 +132,14 @@ fn a_bad_time_zone_is_shown_at_its_field_and_save_does_nothing() {
     open_as_cashier(&mut app);
     // Only a logged-in manager goes on to manage users.
     assert!(!shows_id(&app, USERS_ID));
+    // The catalog's tax rates are listed, each with its products, all products counted.
+    let rates = state(&app).tax_rates.clone();
+    let active = till(&app).catalog().products().iter().filter(|p| p.active).count();
+    assert!(rates.len() >= 2, "{rates:?}");
+    assert_eq!(rates.iter().map(|(_, n)| n).sum::<usize>(), active);
+    for (rate, count) in &rates {
+        assert!(on_screen(&app, &format!("{rate}：{count} 种商品")), "{rate}");
+    }
 
     retype(&mut app, Field::TimeZone, "Mars/Base");
     assert!(on_screen(&app, "“Mars/Base”不是时区"), "{:?}", all_texts(&app));

@@ -132,3 +132,6 @@ settings-error-feed = '{ $value }' is not a number of lines from 0 to { $max }.
 settings-error-logo = The logo cannot be used: { $detail }
 settings-error-backup = Not a usable folder: { $detail }
 settings-error-backup-not-folder = '{ $value }' is a file, not a folder.
+settings-section-tax = Tax rates
+settings-tax-rate = { $rate }: { $count } products
+settings-tax-note = Each product carries its rate in the catalog (the tax_rate column); change rates with a new catalog import (tillguard catalog import FILE).

@@ -132,3 +132,6 @@ settings-error-feed = “{ $value }”不是 0 到 { $max } 之间的行数。
 settings-error-logo = 无法使用该标志：{ $detail }
 settings-error-backup = 不是可用的文件夹：{ $detail }
 settings-error-backup-not-folder = “{ $value }”是文件，不是文件夹。
+settings-section-tax = 税率
+settings-tax-rate = { $rate }：{ $count } 种商品
+settings-tax-note = 每种商品的税率在商品目录中（tax_rate 列）；修改税率请重新导入目录（tillguard catalog import 文件）。

@@ -116,6 +116,9 @@ pub struct State {
     pending_restart: Vec<&'static str>,
     pub terminal_test: Test,
     pub printer_test: Test,
+    /// The tax rates the catalog uses, with how many products each (rates are per product,
+    /// set by the catalog import; shown here so a manager can check them).
+    pub tax_rates: Vec<(String, usize)>,
     pub error: Option<String>,
     pub notice: Option<String>,
 }
@@ -143,6 +146,7 @@ impl State {
             live_terminal,
             data_dir,
             ports: available_ports(),
+            tax_rates: tax_rates(till),
             pending_restart: Vec::new(),
             terminal_test: Test::default(),
             printer_test: Test::default(),
@@ -435,4 +439,16 @@ mod tests {
             assert_ne!(i18n.t(id), id);
         }
     }
+}
+
+/// Each tax rate of the active products, lowest first, with its product count.
+fn tax_rates(till: &Till) -> Vec<(String, usize)> {
+    let mut rates: std::collections::BTreeMap<i64, (String, usize)> = std::collections::BTreeMap::new();
+    for product in till.catalog().products().iter().filter(|p| p.active) {
+        let entry = rates
+            .entry(product.tax_rate.basis_points())
+            .or_insert_with(|| (product.tax_rate.to_string(), 0));
+        entry.1 += 1;
+    }
+    rates.into_values().collect()
 }

@@ -101,6 +101,7 @@ impl State {
                 i18n.t("settings-section-sale"),
                 rows(&[Field::DiscountLimit, Field::RemoveLineNeedsManager])
             ),
+            self.tax_section(i18n),
             self.terminal_section(i18n),
             self.printer_section(i18n),
             section(
@@ -262,6 +263,25 @@ impl State {
         .spacing(theme::SPACING)
         .align_y(Center)
         .into()
+    }
+
+    /// The catalog's tax rates, read only: a rate belongs to each product and comes with the
+    /// catalog import, so the price list and its taxes change together.
+    fn tax_section<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut rows: Vec<Element<'a, Message>> = self
+            .tax_rates
+            .iter()
+            .map(|(rate, count)| {
+                text(i18n.t_args(
+                    "settings-tax-rate",
+                    &[("rate", rate.clone()), ("count", count.to_string())],
+                ))
+                .size(theme::TEXT)
+                .into()
+            })
+            .collect();
+        rows.push(text(i18n.t("settings-tax-note")).size(theme::SMALL).into());
+        section(i18n.t("settings-section-tax"), rows)
     }
 
     fn printer_section<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
