@@ -406,6 +406,18 @@ impl Observer for Steps<'_> {
     }
 }
 
+/// Each tax rate of the active products, lowest first, with its product count.
+fn tax_rates(till: &Till) -> Vec<(String, usize)> {
+    let mut rates: std::collections::BTreeMap<i64, (String, usize)> = std::collections::BTreeMap::new();
+    for product in till.catalog().products().iter().filter(|p| p.active) {
+        let entry = rates
+            .entry(product.tax_rate.basis_points())
+            .or_insert_with(|| (product.tax_rate.to_string(), 0));
+        entry.1 += 1;
+    }
+    rates.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::sections::choice_label;
@@ -439,16 +451,4 @@ mod tests {
             assert_ne!(i18n.t(id), id);
         }
     }
-}
-
-/// Each tax rate of the active products, lowest first, with its product count.
-fn tax_rates(till: &Till) -> Vec<(String, usize)> {
-    let mut rates: std::collections::BTreeMap<i64, (String, usize)> = std::collections::BTreeMap::new();
-    for product in till.catalog().products().iter().filter(|p| p.active) {
-        let entry = rates
-            .entry(product.tax_rate.basis_points())
-            .or_insert_with(|| (product.tax_rate.to_string(), 0));
-        entry.1 += 1;
-    }
-    rates.into_values().collect()
 }
