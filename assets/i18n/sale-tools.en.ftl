@@ -1,6 +1,6 @@
 # sale-tools screen texts: quick keys, discounts, manager approval, park and recall
 
-tools-keys = F5 discount · F3 park / recall
+tools-keys = F5 discount · F3 park / recall · F7 lock · F9 end of day · F10 settings
 tools-tab-other = Other
 tools-discount-button = Discount (F5)
 tools-park-button = Park (F3)

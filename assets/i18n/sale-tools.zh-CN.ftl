@@ -1,6 +1,6 @@
 # sale-tools screen texts: quick keys, discounts, manager approval, park and recall
 
-tools-keys = F5 折扣 · F3 挂单/取单
+tools-keys = F5 折扣 · F3 挂单/取单 · F7 锁定 · F9 日结 · F10 设置
 tools-tab-other = 其他
 tools-discount-button = 折扣（F5）
 tools-park-button = 挂单（F3）
