@@ -134,6 +134,22 @@ pub fn panel<'a, Message: 'a>(content: impl Into<Element<'a, Message>>, portion:
 }
 
 /// A screen other than the checkout: its header row, its message line, its panels side by side.
+/// A screen's title with its Back button on the right (`None`: Back is disabled while the
+/// screen's work runs).
+pub fn screen_header<'a, Message: Clone + 'a>(
+    title: String,
+    back_label: String,
+    back: Option<Message>,
+) -> Element<'a, Message> {
+    let back = touch_button(back_label, Length::Shrink)
+        .style(button::secondary)
+        .on_press_maybe(back);
+    iced::widget::row![text(title).size(theme::LARGE).width(Fill), back]
+        .spacing(theme::SPACING)
+        .align_y(Center)
+        .into()
+}
+
 pub fn page<'a, Message: 'a>(
     header: Element<'a, Message>,
     message: Element<'a, Message>,

@@ -23,14 +23,9 @@ impl State {
             Some(Verdict::MustSettle { why, .. }) => why_text(*why, i18n),
             _ => i18n.t("eod-title"),
         };
-        let back = touch_button(i18n.t("eod-back"), Length::Shrink)
-            .style(button::secondary)
-            .on_press_maybe((!self.is_working()).then_some(Message::Back));
-        let header = row![text(title).size(theme::LARGE).width(Fill), back]
-            .spacing(theme::SPACING)
-            .align_y(iced::Center);
+        let back = (!self.is_working()).then_some(Message::Back);
         page(
-            header.into(),
+            crate::ui::widget::screen_header(title, i18n.t("eod-back"), back),
             crate::ui::widget::message_line(self.error.as_deref(), self.notice.as_deref()),
             vec![
                 panel(scrollable(self.card_side(shop, i18n)).height(Fill), 3),

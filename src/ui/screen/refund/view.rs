@@ -6,7 +6,7 @@ use crate::i18n::I18n;
 use crate::sale::PaymentMethod;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, monospace_block, page, panel, touch_button};
+use crate::ui::widget::{message_line, monospace_block, page, panel, screen_header, touch_button};
 use iced::widget::{Column, Id, button, column, container, radio, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Length};
 
@@ -14,12 +14,8 @@ const RECEIPT_TEXT: f32 = 14.0;
 
 impl State {
     pub fn view<'a>(&'a self, _shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
-        let back = touch_button(i18n.t("refund-back"), Length::Shrink)
-            .style(button::secondary)
-            .on_press_maybe((!self.is_working()).then_some(Message::Back));
-        let header = row![text(i18n.t("refund-title")).size(theme::LARGE).width(Fill), back]
-            .spacing(theme::SPACING)
-            .align_y(Center);
+        let back = (!self.is_working()).then_some(Message::Back);
+        let header = screen_header(i18n.t("refund-title"), i18n.t("refund-back"), back);
         let lookup = text_input(&i18n.t("refund-lookup-hint"), &self.lookup)
             .id(Id::new(LOOKUP_ID))
             .on_input(Message::LookupChanged)
@@ -31,7 +27,7 @@ impl State {
             None => column![text(i18n.t("refund-how")).size(theme::TEXT)],
         };
         page(
-            header.into(),
+            header,
             message_line(self.error.as_deref(), None),
             vec![
                 panel(

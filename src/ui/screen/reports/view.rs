@@ -5,7 +5,7 @@ use super::{Message, RANGE_FROM_ID, RANGE_UNTIL_ID, State};
 use crate::i18n::I18n;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, monospace_block, page, panel, touch_button};
+use crate::ui::widget::{message_line, monospace_block, page, panel, screen_header, touch_button};
 use iced::widget::{Column, button, column, container, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Length};
 
@@ -57,14 +57,8 @@ fn share(part: rust_decimal::Decimal, whole: Option<rust_decimal::Decimal>) -> f
 
 impl State {
     pub fn view<'a>(&'a self, _shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
-        let back = touch_button(i18n.t("reports-back"), Length::Shrink)
-            .style(button::secondary)
-            .on_press(Message::Back);
-        let header = row![text(i18n.t("reports-title")).size(theme::LARGE).width(Fill), back]
-            .spacing(theme::SPACING)
-            .align_y(Center);
         page(
-            header.into(),
+            screen_header(i18n.t("reports-title"), i18n.t("reports-back"), Some(Message::Back)),
             message_line(self.error.as_deref(), self.notice.as_deref()),
             vec![
                 panel(scrollable(self.day_list(i18n)).height(Fill), 2),

@@ -3,11 +3,12 @@
 
 use super::{ADD_AGAIN_ID, ADD_NAME_ID, ADD_PIN_ID, Message, NEW_AGAIN_ID, NEW_PIN_ID, PinPair, ROLES, State};
 use crate::i18n::I18n;
+
 use crate::ui::screen::login::role_text;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, page, panel, touch_button};
-use crate::users::Operator;
-use iced::widget::{Column, button, column, row, scrollable, text, text_input};
+use crate::ui::widget::{message_line, page, panel, screen_header, touch_button};
+use crate::users::{Operator, Role};
+use iced::widget::{Column, Row, button, column, row, scrollable, text, text_input};
 use iced::{Center, Element, Fill, Length};
 
 /// What a field sends as it is typed in.
@@ -69,14 +70,8 @@ fn pin_fields<'a>(
 
 impl State {
     pub fn view<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
-        let back = touch_button(i18n.t("users-back"), Length::Shrink)
-            .style(button::secondary)
-            .on_press(Message::Back);
-        let header = row![text(i18n.t("users-title")).size(theme::LARGE).width(Fill), back]
-            .spacing(theme::SPACING)
-            .align_y(Center);
         page(
-            header.into(),
+            screen_header(i18n.t("users-title"), i18n.t("users-back"), Some(Message::Back)),
             message_line(self.error.as_deref(), self.notice.as_deref()),
             vec![
                 panel(scrollable(self.list(i18n)).height(Fill), 3),
@@ -94,19 +89,7 @@ impl State {
     }
 
     fn user_row<'a>(&'a self, u: &'a Operator, i18n: &'a I18n) -> Column<'a, Message> {
-        let mut roles = row![].spacing(4);
-        for role in ROLES {
-            let style = if role == u.role {
-                button::primary
-            } else {
-                button::secondary
-            };
-            roles = roles.push(
-                touch_button(role_text(role, i18n), Length::Shrink)
-                    .style(style)
-                    .on_press(Message::SetRole(u.id, role)),
-            );
-        }
+        let roles = role_picker(u.role, |role| Message::SetRole(u.id, role), i18n);
         let line = row![
             column![
                 text(u.name.clone()).size(theme::LARGE),
@@ -172,19 +155,7 @@ impl State {
 
     fn add_form<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
         let form = &self.add;
-        let mut roles = row![].spacing(4);
-        for role in ROLES {
-            let style = if role == form.role {
-                button::primary
-            } else {
-                button::secondary
-            };
-            roles = roles.push(
-                touch_button(role_text(role, i18n), Length::Shrink)
-                    .style(style)
-                    .on_press(Message::AddRole(role)),
-            );
-        }
+        let roles = role_picker(form.role, Message::AddRole, i18n);
         column![
             text(i18n.t("users-add-title")).size(theme::LARGE),
             field(
@@ -210,4 +181,22 @@ impl State {
         ]
         .spacing(theme::SPACING * 1.5)
     }
+}
+
+/// One button per role, the chosen one highlighted.
+fn role_picker<'a>(chosen: Role, pick: impl Fn(Role) -> Message, i18n: &I18n) -> Row<'a, Message> {
+    let mut roles = row![].spacing(4);
+    for role in ROLES {
+        let style = if role == chosen {
+            button::primary
+        } else {
+            button::secondary
+        };
+        roles = roles.push(
+            touch_button(role_text(role, i18n), Length::Shrink)
+                .style(style)
+                .on_press(pick(role)),
+        );
+    }
+    roles
 }
