@@ -11,6 +11,7 @@ const EN: &[&str] = &[
     include_str!("../assets/i18n/login.en.ftl"),
     include_str!("../assets/i18n/settings.en.ftl"),
     include_str!("../assets/i18n/sale-tools.en.ftl"),
+    include_str!("../assets/i18n/trust.en.ftl"),
 ];
 const ZH: &[&str] = &[
     include_str!("../assets/i18n/zh-CN.ftl"),
@@ -18,6 +19,7 @@ const ZH: &[&str] = &[
     include_str!("../assets/i18n/login.zh-CN.ftl"),
     include_str!("../assets/i18n/settings.zh-CN.ftl"),
     include_str!("../assets/i18n/sale-tools.zh-CN.ftl"),
+    include_str!("../assets/i18n/trust.zh-CN.ftl"),
 ];
 
 pub struct I18n {

@@ -6,12 +6,14 @@
 //! (the only module that uses iced); `printer` lays out receipts and reports.
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod i18n;
 pub mod money;
+pub mod permission;
 pub mod platform;
 pub mod printer;
 pub mod sale;

@@ -25,7 +25,10 @@ fn main() -> ExitCode {
 }
 
 fn open_gui(cli: &Cli) -> anyhow::Result<()> {
-    let till = cli.open_till()?;
+    // The window reads every page of the ledger first (PRAGMA quick_check): a damaged ledger
+    // is reported before any sale is written into it.
+    let mut till = tillguard::till::restore::open_checked(&cli.paths()?, tillguard::cli::clock()?)?;
+    till.set_printer(cli.printer_spec()?);
     let terminal = tillguard::ui::TerminalSetup {
         spec: cli.terminal_spec()?.or_else(|| till.config().terminal.clone()),
         data_dir: cli.paths()?.data_dir,

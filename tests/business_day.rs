@@ -89,6 +89,8 @@ fn refunds_reference_the_sale_and_count_in_the_day() {
         .pay_cash(&cart, Some(Money::parse("100", t.currency()).expect("m")))
         .expect("sale");
     assert_eq!(sale.draft.total.plain(), "23.30");
+    // Refunds need a manager: the demo manager's PIN approves them.
+    let manager = t.manager_approval("1234").expect("demo manager");
     let refund = t
         .refund(
             sale.id,
@@ -96,18 +98,19 @@ fn refunds_reference_the_sale_and_count_in_the_day() {
                 lines: Some(vec![(1, 1)]),
                 method: None,
             },
+            Some(&manager),
         )
         .expect("refund one cola");
     assert_eq!(refund.draft.refund_of, Some(sale.id));
     assert_eq!(refund.draft.total.plain(), "-3.50");
-    let rest = t.refund(sale.id, &RefundRequest::default()).expect("refund the rest");
+    let rest = t.refund(sale.id, &RefundRequest::default(), Some(&manager)).expect("refund the rest");
     assert_eq!(rest.draft.total.plain(), "-19.80");
     assert!(
-        t.refund(sale.id, &RefundRequest::default()).is_err(),
+        t.refund(sale.id, &RefundRequest::default(), Some(&manager)).is_err(),
         "nothing left to refund"
     );
     assert!(
-        t.refund(refund.id, &RefundRequest::default()).is_err(),
+        t.refund(refund.id, &RefundRequest::default(), Some(&manager)).is_err(),
         "a refund cannot be refunded"
     );
     let x = t.x_report(None).expect("x");

@@ -6,7 +6,7 @@
 mod common;
 mod terminal_sim;
 
-use common::{json, tillguard};
+use common::{json, json_approved, tillguard, tillguard_approved};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -68,7 +68,7 @@ fn a_void_and_a_card_refund_are_journaled_with_the_terminals_numbers() {
         ],
     );
     let id = first["sale_id"].to_string();
-    let void = json(d, &["void", &id, "--json"]);
+    let void = json_approved(d, &["void", &id, "--json"]);
     assert_eq!(
         (&void["kind"], &void["refund_of"], &void["total"]),
         (&"refund".into(), &first["sale_id"], &"-19.80".into())
@@ -97,7 +97,7 @@ fn a_void_and_a_card_refund_are_journaled_with_the_terminals_numbers() {
     );
     let id = second["sale_id"].to_string();
     // Paid by card, so the refund goes back to the card by default.
-    let refund = json(d, &["refund", &id, "--line", "1x1", "--json"]);
+    let refund = json_approved(d, &["refund", &id, "--line", "1x1", "--json"]);
     assert_eq!(
         (&refund["total"], &refund["refund_of"]),
         (&"-3.50".into(), &second["sale_id"])
@@ -109,7 +109,7 @@ fn a_void_and_a_card_refund_are_journaled_with_the_terminals_numbers() {
     assert_eq!(row.refers_to, Some(card_row(d, &second["sale_id"]).id));
     assert_eq!(row.fields.trace.map(u64::from), back["trace"].as_u64());
     assert_eq!(row.fields.receipt_no.map(u64::from), back["receipt_no"].as_u64());
-    let cash = json(d, &["refund", &id, "--line", "2", "--tender", "cash", "--json"]);
+    let cash = json_approved(d, &["refund", &id, "--line", "2", "--tender", "cash", "--json"]);
     assert_eq!(cash["total"], "-12.80");
     let x = json(d, &["report", "x", "--json"]);
     // The void counts nowhere; 19.80 - 3.50 stays on the card; 12.80 left the drawer.
@@ -117,7 +117,7 @@ fn a_void_and_a_card_refund_are_journaled_with_the_terminals_numbers() {
         (&x["tenders"]["card"], &x["tenders"]["cash"]),
         (&"16.30".into(), &"-12.80".into())
     );
-    let out = tillguard(d, &["void", &id]);
+    let out = tillguard_approved(d, &["void", &id]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("partly refunded"), "{err}");

@@ -12,9 +12,31 @@ use tillguard::ui::{App, Message};
 
 use ui_harness::*;
 
+/// F6, then the demo manager's PIN (the demo cashier is logged in; refunds need a manager).
 fn open_refund(app: &mut App) {
     deliver(app, vec![key(Shortcut::Refund)]);
     assert!(matches!(app.screen(), Screen::Refund(_)), "F6 opens the refund screen");
+    assert_shows(app, "退款和撤销需要经理：请输入经理 PIN。");
+    type_and_enter(app, refund::PIN_ID, "1234");
+    assert!(refund_state(app).gate.is_none(), "{:?}", refund_state(app).gate);
+}
+
+#[test]
+fn a_cashier_meets_the_manager_prompt_and_cannot_get_past_it() {
+    let mut app = demo_app();
+    type_and_enter(&mut app, SCAN_ID, COLA);
+    pay_exact_cash(&mut app);
+    deliver(&mut app, vec![key(Shortcut::Refund)]);
+    // The cashier's own PIN is not a manager's: refused, the prompt stays.
+    type_and_enter(&mut app, refund::PIN_ID, "1111");
+    let gate = refund_state(&app).gate.clone().expect("still asking");
+    assert!(gate.1.is_some_and(|e| e.contains("PIN")), "says why");
+    // Nothing behind the prompt answers: the sale cannot be looked up, let alone refunded.
+    deliver(&mut app, vec![Message::Refund(refund::Message::LookupChanged("1".into()))]);
+    deliver(&mut app, vec![Message::Refund(refund::Message::LookupSubmitted)]);
+    assert!(refund_state(&app).found.is_none());
+    let events = till(&app).store().audit_tail(5).expect("audit");
+    assert!(events.iter().any(|e| e.kind == "manager_pin"), "the wrong PIN is audited: {events:?}");
 }
 
 fn refund_state(app: &App) -> &refund::State {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{failure, json, tillguard};
+use common::{failure, json, json_approved, tillguard};
 use serde_json::Value;
 
 /// A terminal that cannot be reached: a serial port that does not exist.
@@ -153,7 +153,7 @@ fn settlement_matches_the_terminal_alone_and_lists_manual_payments_apart() {
     assert_eq!(settled["manual_card"]["payments"][0]["auth_code"], "654321");
 
     // A refund of the manual sale is manual too: no terminal, and it is listed with it.
-    let refund = json(
+    let refund = json_approved(
         d,
         &["--terminal", NO_TERMINAL, "refund", &manual_id.to_string(), "--json"],
     );

@@ -65,7 +65,6 @@ tools-error-discount-empty = The cart is empty: scan an item before giving a dis
 tools-error-cart-changed = The cart changed: close the panel and choose the line again
 tools-error-over-limit = A discount of { $share }% is above the cashier limit of { $limit }%: a manager must approve it
 tools-error-remove-needs-manager = Removing a line needs a manager's approval
-tools-error-not-manager = { $name } is not a manager and cannot approve this
 tools-error-park-empty = The cart is empty: there is nothing to park
 tools-error-cart-open = A sale is open: pay or park it (F3) before recalling a parked one
 tools-error-no-parked = Parked sale no. { $number } is not there any more (recalled already?)

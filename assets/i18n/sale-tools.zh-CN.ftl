@@ -65,7 +65,6 @@ tools-error-discount-empty = 购物车为空：请先扫码再给折扣
 tools-error-cart-changed = 购物车已变动：请关闭面板后重新选择商品行
 tools-error-over-limit = 折扣 { $share }% 超过收银员上限 { $limit }%：需经理批准
 tools-error-remove-needs-manager = 删除商品行需经理批准
-tools-error-not-manager = { $name } 不是经理，不能批准
 tools-error-park-empty = 购物车为空：没有可挂的单
 tools-error-cart-open = 当前有未结交易：请先收款或挂单（F3），再取回挂单
 tools-error-no-parked = 挂单 { $number } 已不存在（可能已被取回）

@@ -1,5 +1,6 @@
 //! The command line: `tillguard` opens the GUI; subcommands serve installers and scripts.
 
+mod backup;
 mod card_output;
 mod catalog;
 mod defer;
@@ -10,6 +11,7 @@ mod printer;
 mod recover;
 mod refund;
 mod report;
+mod restore;
 mod sell;
 mod settle;
 mod status;
@@ -67,6 +69,10 @@ pub enum Command {
     Terminal(terminal::Args),
     /// Receipt printer tools: test page, status, queue, reprint.
     Printer(printer::Args),
+    /// Back the ledger up now (checked, rotated); `backup list` shows the backups.
+    Backup(backup::Args),
+    /// Put a backup in place of the ledger (the replaced one is kept in replaced/).
+    Restore(restore::Args),
 }
 
 impl Cli {
@@ -151,6 +157,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         return Ok(false);
     };
     let spec = cli.terminal_spec()?;
+    // Listing and restoring backups must work when the ledger is damaged: no till opened here.
+    match command {
+        Command::Backup(args) => return backup::run(cli, args).map(|()| true),
+        Command::Restore(args) => return restore::run(cli, args).map(|()| true),
+        _ => {}
+    }
     if let Command::Terminal(args) = command {
         // Terminal tools work without opening the ledger.
         terminal::run(args, &cli.paths()?, spec.as_ref())?;
@@ -178,7 +190,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Report(args) => report::run(&mut till, args)?,
         Command::Printer(args) => printer::run(&mut till, args)?,
         Command::Catalog(args) => catalog::run(&mut till, args)?,
-        Command::Terminal(_) => {}
+        Command::Terminal(_) | Command::Backup(_) | Command::Restore(_) => {}
+    }
+    // The backup a Z-report triggers; on stderr, as stdout may be the report's JSON.
+    match till.take_backup_outcome() {
+        Some(crate::till::BackupOutcome::Made(done)) => {
+            eprintln!("backup written: {}", done.made.file.path.display())
+        }
+        Some(crate::till::BackupOutcome::Failed(why)) => {
+            eprintln!("warning: the Z-report is closed, but its backup failed: {why}")
+        }
+        None => {}
     }
     // What the till queued on its own (the claim list of a batch the guard found lost).
     if let Some(target) = till.print_target(None) {

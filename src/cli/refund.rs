@@ -1,7 +1,9 @@
 //! `tillguard refund SALE_ID`: gives back (part of) an earlier sale, in cash or through the
-//! card terminal.
+//! card terminal. A manager's PIN approves it (TILLGUARD_MANAGER_PIN or standard input).
 
+use super::defer::read_pin;
 use super::{card_output, print_out};
+use crate::permission::Action;
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, left_to_refund};
 use crate::till::{Till, split_quantity};
 
@@ -66,12 +68,17 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
         lines: (!lines.is_empty()).then_some(lines),
         method: Some(method),
     };
+    // Refunds need a manager (permission table): the PIN approves this one refund.
+    let manager = till.approve(Action::Refund, &read_pin()?)?;
+    let approval = Some(&manager);
     let refund = match method {
-        PaymentMethod::Cash => till.refund(args.sale, &request)?,
-        PaymentMethod::ManualCard => till.refund_manual_card(args.sale, &request, args.auth.as_deref())?,
+        PaymentMethod::Cash => till.refund(args.sale, &request, approval)?,
+        PaymentMethod::ManualCard => {
+            till.refund_manual_card(args.sale, &request, args.auth.as_deref(), approval)?
+        }
         PaymentMethod::Card => {
             card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
-                till.refund_card(args.sale, &request, terminal, cancel, progress)
+                till.refund_card(args.sale, &request, approval, terminal, cancel, progress)
             })?
         }
     };

@@ -1,6 +1,9 @@
-//! `tillguard void SALE_ID`: reverses a card sale of the current day on the terminal.
+//! `tillguard void SALE_ID`: reverses a card sale of the current day on the terminal. A
+//! manager's PIN approves it (TILLGUARD_MANAGER_PIN or standard input).
 
+use super::defer::read_pin;
 use super::{card_output, print_out};
+use crate::permission::Action;
 use crate::sale::PaymentMethod;
 use crate::till::Till;
 
@@ -17,8 +20,9 @@ pub struct Args {
 pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> anyhow::Result<()> {
     // Named before connecting: a sale that cannot be voided needs no terminal.
     till.sale(args.sale)?;
+    let manager = till.approve(Action::VoidSale, &read_pin()?)?;
     let refund = card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
-        till.void_card(args.sale, terminal, cancel, progress)
+        till.void_card(args.sale, Some(&manager), terminal, cancel, progress)
     })?;
     if print_out::receipt(till, &refund, args.json)? {
         return Ok(());

@@ -97,6 +97,28 @@ pub fn deferral_slip(
     d
 }
 
+/// What opening the drawer without a sale prints: when, who, who approved, why, so the
+/// drawer count at the end of the day can be explained.
+pub struct NoSale<'a> {
+    pub at: Timestamp,
+    pub cashier: &'a str,
+    pub approved_by: &'a str,
+    pub reason: &'a str,
+}
+
+pub fn no_sale_slip(h: &Header, tr: Tr<'_>, n: &NoSale<'_>, tz: &TimeZone, cols: usize) -> Doc {
+    let mut d = Doc::new(cols);
+    header_lines(&mut d, h, tr);
+    d.title(&tr("print-no-sale-title", &[]));
+    d.rule();
+    d.pair(&tr("print-no-sale-at", &[]), &local(n.at, tz));
+    d.pair(&tr("print-no-sale-cashier", &[]), n.cashier);
+    d.pair(&tr("print-no-sale-approved", &[]), n.approved_by);
+    d.wrap(&tr("print-no-sale-reason", &[("reason", n.reason.to_string())]));
+    d.rule();
+    d
+}
+
 /// The claim list of a lost batch: every card payment the acquirer must be asked for.
 pub fn claim_list(h: &Header, tr: Tr<'_>, batch_id: i64, terminal: &str, lines: &[ClaimLine], cols: usize) -> Doc {
     let mut d = Doc::new(cols);

@@ -35,7 +35,35 @@ pub struct ChainBreak {
     pub problem: String,
 }
 
+/// One event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub detail: String,
+}
+
 impl Store {
+    /// The last `n` events, oldest first.
+    pub fn audit_tail(&self, n: i64) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, kind, detail FROM
+               (SELECT * FROM audit_events ORDER BY seq DESC LIMIT ?1) ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([n], |r| {
+            Ok(AuditEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                kind: r.get(3)?,
+                detail: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn audit(&mut self, at: jiff::Timestamp, actor: &str, kind: &str, detail: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         append(&tx, &at.to_string(), actor, kind, detail)?;

@@ -162,6 +162,30 @@ impl Store {
         Ok(())
     }
 
+    /// The terminal has our acknowledgement of an approving result that `card_record` stored
+    /// as in doubt (the terminal books on that acknowledgement, which a crash can prevent): the
+    /// transaction is approved and joins its terminal's unsettled batch (opened on `day`, its
+    /// business day, if there is none), in one transaction.
+    pub fn card_acknowledged(&mut self, id: i64, day: Date, now: Timestamp) -> Result<(), StoreError> {
+        let at = now.to_string();
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE card_payments SET state = 'approved', note = NULL, updated_at = ?1
+             WHERE id = ?2 AND state = 'in_doubt'",
+            params![at, id],
+        )?;
+        if changed != 1 {
+            return Err(StoreError::Damaged(format!(
+                "card payment #{id} is not a result waiting for its acknowledgement"
+            )));
+        }
+        batches::assign(&tx, id, day, &at)?;
+        let detail = format!("card #{id} approved: the terminal has our acknowledgement");
+        audit::append(&tx, &at, "terminal", "card_acknowledged", &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Changes only the state (and a note saying why).
     pub fn card_set_state(&mut self, id: i64, state: CardState, note: &str, now: Timestamp) -> Result<(), StoreError> {
         let at = now.to_string();

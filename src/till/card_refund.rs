@@ -10,6 +10,8 @@ use crate::money::{Money, sum};
 use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund};
 use crate::store::{CardKind, JournaledSale};
 use crate::terminal::CardTerminal;
+use crate::permission::Action;
+use crate::users::Operator;
 use std::sync::atomic::AtomicBool;
 
 impl Till {
@@ -20,11 +22,13 @@ impl Till {
     pub fn void_card(
         &mut self,
         sale_id: i64,
+        approval: Option<&Operator>,
         terminal: &mut dyn CardTerminal,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<SaleRecord, TillError> {
         self.check_selling(true)?;
+        self.permit(Action::VoidSale, approval)?;
         let day = self.selling_day()?;
         let original = self.sale(sale_id)?;
         if original.draft.kind != Kind::Sale {
@@ -112,11 +116,13 @@ impl Till {
         &mut self,
         sale_id: i64,
         request: &RefundRequest,
+        approval: Option<&Operator>,
         terminal: &mut dyn CardTerminal,
         cancel: &AtomicBool,
         progress: &mut dyn FnMut(CardProgress),
     ) -> Result<SaleRecord, TillError> {
         self.check_selling(true)?;
+        self.permit(Action::Refund, approval)?;
         let day = self.selling_day()?;
         let original = self.sale(sale_id)?;
         let earlier = self.store.refunded_lines(sale_id)?;

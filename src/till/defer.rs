@@ -82,7 +82,7 @@ impl Till {
         {
             return Err(TillError::Defer("the reason 'other' needs a text saying why".into()));
         }
-        let manager = self.manager_approval(manager_pin)?;
+        let manager = self.approve(crate::permission::Action::DeferSettlement, manager_pin)?;
         self.tend_batches()?;
         let now = self.clock.now();
         let limit = self.deferral_limit()?;

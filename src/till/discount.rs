@@ -6,7 +6,8 @@
 use super::{Till, TillError};
 use crate::sale::{Cart, CartLine, Discount, DiscountKind, SaleError};
 use crate::store::StoreError;
-use crate::users::Operator;
+use crate::permission::Action;
+use crate::users::{Operator, Role};
 use rust_decimal::Decimal;
 
 /// What a discount is taken off.
@@ -27,8 +28,6 @@ pub enum ToolError {
     NoReason,
     #[error("removing a line needs a manager's approval")]
     RemoveNeedsManager,
-    #[error("{0} is not a manager and cannot approve this")]
-    NotAManager(String),
     #[error("the cart is empty: there is nothing to park")]
     NothingToPark,
     #[error("a sale is open: pay or park it before recalling a parked one")]
@@ -84,17 +83,12 @@ pub struct Removed {
 }
 
 impl Till {
-    /// The logged-in operator counts as a manager if they are one; nobody logged in is a cashier.
-    fn operator_is_manager(&self) -> bool {
-        self.operator().is_some_and(|o| o.role.is_manager())
-    }
-
-    /// Who approves: the manager given, else the logged-in operator if a manager.
-    fn approver(&self, approval: Option<&Operator>) -> Result<Option<Operator>, ToolError> {
+    /// Who approves `action`: the approver given (checked against the permission table, a
+    /// refusal audited), else the logged-in operator if the table lets them.
+    fn approver(&mut self, action: Action, approval: Option<&Operator>) -> Result<Option<Operator>, ToolError> {
         match approval {
-            Some(o) if o.role.is_manager() => Ok(Some(o.clone())),
-            Some(o) => Err(ToolError::NotAManager(o.name.clone())),
-            None => Ok(self.operator().filter(|o| o.role.is_manager()).cloned()),
+            Some(o) => Ok(Some(self.permit(action, Some(o))?)),
+            None => Ok(self.operator().filter(|_| self.may(action)).cloned()),
         }
     }
 
@@ -140,7 +134,7 @@ impl Till {
         target: DiscountTarget,
         discount: &Discount,
     ) -> Result<bool, ToolError> {
-        if self.operator_is_manager() {
+        if self.may(Action::DiscountOverLimit) {
             return Ok(false);
         }
         let mut next = cart.clone();
@@ -163,7 +157,7 @@ impl Till {
         if discount.reason.trim().is_empty() {
             return Err(ToolError::NoReason);
         }
-        let approver = self.approver(approval)?;
+        let approver = self.approver(Action::DiscountOverLimit, approval)?;
         discount.approved_by = None;
         let mut next = cart.clone();
         set_discount(&mut next, target, Some(discount))?;
@@ -173,6 +167,7 @@ impl Till {
             return Ok(());
         }
         let Some(manager) = approver else {
+            self.deny(Action::DiscountOverLimit)?;
             return Err(self.over_limit_error(&over));
         };
         // The manager approves the discounts as they now stand, this one and any other the
@@ -214,7 +209,7 @@ impl Till {
     pub fn set_quantity(&self, cart: &mut Cart, index: usize, quantity: i64) -> Result<(), ToolError> {
         let mut next = cart.clone();
         next.set_quantity(index, quantity)?;
-        if !self.operator_is_manager() {
+        if !self.may(Action::DiscountOverLimit) {
             let over = self.unapproved_over_limit(&next)?;
             if !over.is_empty() {
                 return Err(self.over_limit_error(&over));
@@ -226,7 +221,7 @@ impl Till {
 
     /// Whether removing a line needs a manager's PIN right now.
     pub fn remove_line_needs_manager(&self) -> bool {
-        self.config.sale.remove_line_needs_manager && !self.operator_is_manager()
+        !self.may(Action::RemoveLine)
     }
 
     /// Removes a cart line; with `remove_line_needs_manager` on only with a manager's
@@ -239,8 +234,11 @@ impl Till {
         approval: Option<&Operator>,
     ) -> Result<Removed, ToolError> {
         let line = cart.lines().get(index).ok_or(SaleError::NoSuchLine(index))?;
-        if self.config.sale.remove_line_needs_manager {
-            let manager = self.approver(approval)?.ok_or(ToolError::RemoveNeedsManager)?;
+        if self.needs(Action::RemoveLine) > Role::Cashier {
+            let Some(manager) = self.approver(Action::RemoveLine, approval)? else {
+                self.deny(Action::RemoveLine)?;
+                return Err(ToolError::RemoveNeedsManager);
+            };
             let detail = format!(
                 "line {} ({} x{}, {}); cashier {}",
                 index + 1,
@@ -254,7 +252,7 @@ impl Till {
         }
         let had_sale_discount = cart.sale_discount().is_some();
         let line = cart.remove(index)?;
-        if !self.operator_is_manager()
+        if !self.may(Action::DiscountOverLimit)
             && self
                 .unapproved_over_limit(cart)?
                 .iter()
@@ -285,6 +283,11 @@ mod tests {
     use crate::store::Store;
     use crate::users::Role;
     use std::sync::Arc;
+
+    fn last_kinds(till: &Till, n: i64) -> Vec<String> {
+        let events = till.store().audit_tail(n).expect("audit");
+        events.into_iter().map(|e| e.kind).collect()
+    }
 
     const COLA: &str = "2000000010106"; // 3.50
     const RICE: &str = "2000000080802"; // 39.90
@@ -354,7 +357,7 @@ mod tests {
         let cashier = person("Wang", Role::Cashier);
         assert!(matches!(
             till.apply_discount(&mut cart, line, percent(30, "dented"), Some(&cashier)),
-            Err(ToolError::NotAManager(name)) if name == "Wang"
+            Err(ToolError::Till(TillError::NotPermitted { who, .. })) if who == "Wang"
         ));
         let manager = till.manager_approval("1234").expect("demo manager PIN");
         till.apply_discount(&mut cart, line, percent(30, "dented"), Some(&manager))
@@ -369,11 +372,13 @@ mod tests {
         let totals = cart.totals().expect("totals");
         assert_eq!(totals.lines[0].line_discount, cny("1.05"));
         assert_eq!(totals.total, cny("42.35"));
+        // The cashier's own try, the refused cashier approver, the PIN's approval and the
+        // discount, each audited.
         assert_eq!(
-            till.store().audit_count().expect("audit"),
-            audited + 1,
-            "the approval is audited"
+            last_kinds(&till, 4),
+            ["permission.denied", "permission.denied", "permission.approved", "discount_approved"]
         );
+        assert_eq!(till.store().audit_count().expect("audit"), audited + 4);
 
         // An amount is measured against what it comes off: 4.00 of the 39.90 rice is 10.03 %.
         let four = Discount::amount(cny("4.00"), "scuffed bag").expect("discount");
@@ -508,7 +513,7 @@ mod tests {
         ));
         assert!(matches!(
             strict.remove_line(&mut cart, 0, Some(&person("Wang", Role::Cashier))),
-            Err(ToolError::NotAManager(_))
+            Err(ToolError::Till(TillError::NotPermitted { .. }))
         ));
         assert_eq!(cart.lines().len(), 2, "nothing removed");
         let manager = strict.manager_approval("1234").expect("PIN");
@@ -517,7 +522,12 @@ mod tests {
             (removed.line.sku.as_str(), removed.sale_discount_dropped),
             ("DRK-001", false)
         );
-        assert_eq!(strict.store().audit_count().expect("audit"), audited + 1);
+        // Two refusals (no approver; a cashier as approver), the approval, the removal.
+        assert_eq!(
+            last_kinds(&strict, 4),
+            ["permission.denied", "permission.denied", "permission.approved", "line_removed"]
+        );
+        assert_eq!(strict.store().audit_count().expect("audit"), audited + 4);
         // A manager logged in removes without a PIN.
         strict.set_operator(Some(person("Zhao", Role::Admin)));
         assert!(!strict.remove_line_needs_manager());

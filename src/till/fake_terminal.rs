@@ -196,6 +196,18 @@ pub fn till() -> (Till, Arc<ManualClock>) {
     (till, clock)
 }
 
+/// `till()` with the demo manager logged in (refunds and voids need one).
+pub fn manager_till() -> (Till, Arc<ManualClock>) {
+    let (mut till, clock) = till();
+    log_in_manager(&mut till);
+    (till, clock)
+}
+
+pub fn log_in_manager(till: &mut Till) {
+    let manager = till.manager_approval(crate::config::DEMO_MANAGER_PIN).expect("demo manager");
+    till.set_operator(Some(manager));
+}
+
 pub fn at(s: &str) -> jiff::Timestamp {
     s.parse().expect("timestamp")
 }

@@ -110,18 +110,21 @@ impl Observer for Journal<'_> {
             return Ok(());
         }
         let f = fields(info);
-        let state = if approves(info) {
-            CardState::Approved
+        let approved = approves(info);
+        // The terminal books an approval only when our acknowledgement reaches it, so until
+        // then the approval is stored in doubt (with its numbers): a crash before the
+        // acknowledgement leaves a row that recovery asks the terminal about, not a payment
+        // the terminal never booked. `run_journaled` approves it once acknowledged.
+        let state = if approved {
+            CardState::InDoubt
         } else {
             CardState::Declined
         };
         k.store
             .card_record(self.id, state, &f, self.day, now)
             .map_err(|e| e.to_string())?;
-        (k.progress)(CardProgress::Recorded {
-            approved: state == CardState::Approved,
-        });
-        if state == CardState::Approved {
+        (k.progress)(CardProgress::Recorded { approved });
+        if approved {
             self.approved = Some(f);
         } else {
             self.declined = info.result_code;
@@ -238,6 +241,13 @@ impl Till {
             // Once its Status-Information is acknowledged the transaction counts, even if the
             // Completion never arrives.
             (Some(fields), result) => {
+                if let Err(e) = self.store.card_acknowledged(id, intent.sale.day, now) {
+                    // Still in doubt with the terminal's numbers: recovery settles it.
+                    return Err(failed(
+                        format!("the terminal approved it, but the approval could not be stored: {e}"),
+                        true,
+                    ));
+                }
                 let slip = result.map(|e| e.print_lines).unwrap_or_default();
                 if !slip.is_empty() {
                     // The approval is already journaled; a slip that cannot be stored only

@@ -7,6 +7,8 @@
 use super::card::{CardTender, split};
 use super::{Till, TillError};
 use crate::money::Money;
+use crate::permission::Action;
+use crate::users::Operator;
 use crate::sale::manual_card;
 use crate::sale::{
     Cart, Kind, ManualCard, Payment, PaymentMethod, PaymentState, RefundRequest, SaleDraft, SaleRecord, build_refund,
@@ -55,7 +57,9 @@ impl Till {
         sale_id: i64,
         request: &RefundRequest,
         auth_code: Option<&str>,
+        approval: Option<&Operator>,
     ) -> Result<SaleRecord, TillError> {
+        self.permit(Action::Refund, approval)?;
         let auth_code = auth_code
             .filter(|a| !a.trim().is_empty())
             .map(manual_card::auth_code)

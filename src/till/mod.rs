@@ -5,6 +5,7 @@ use crate::catalog::{Catalog, LookupError, parse_csv};
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, Language};
 use crate::money::{Currency, Money};
+use crate::permission::Action;
 use crate::printer::layout::Header;
 use crate::sale::{Cart, PaymentMethod, RefundRequest, SaleDraft, SaleError, SaleRecord, build_refund, pay_cash};
 use crate::settlement::day::{DayRule, effective_day};
@@ -16,6 +17,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use std::sync::Arc;
 
+mod backup;
 pub mod card;
 mod card_refund;
 mod claim;
@@ -27,12 +29,15 @@ mod guard;
 pub mod history;
 mod journal;
 pub mod manual_card;
+mod drawer;
 pub mod park;
+mod permit;
 mod paths;
 mod poll;
 pub mod print;
 mod print_docs;
 pub mod recover;
+pub mod restore;
 #[cfg(test)]
 mod report_tests;
 pub mod settings;
@@ -40,6 +45,7 @@ mod settle;
 mod status;
 mod users;
 
+pub use backup::{BackupDone, BackupOutcome, REASON_MANUAL};
 pub use claim::ClaimLine;
 pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
 pub use guard::BatchSummary;
@@ -120,6 +126,15 @@ pub enum TillError {
     /// The terminal did not settle the batch; it stays unsettled and the guard stays on.
     #[error("settlement of batch #{batch_id} failed: {reason}; the batch is still unsettled - try again, or defer it")]
     SettleFailed { batch_id: i64, reason: String },
+    /// The permission table refused (see `permission::Action`); audited.
+    #[error("{who} may not {} alone: it needs {}'s PIN", action.describe(), if *needs == crate::users::Role::Admin { "an admin" } else { "a manager" })]
+    NotPermitted {
+        action: Action,
+        needs: crate::users::Role,
+        who: String,
+    },
+    #[error("cash drawer: {0}")]
+    Drawer(String),
     #[error("cannot defer: {0}")]
     Defer(String),
     #[error("wrong manager PIN{}", if *left == 0 { String::new() } else { format!(" ({left} more attempt(s) before deferral is locked)") })]
@@ -132,6 +147,9 @@ pub enum TillError {
     Print(String),
     #[error("export: {0}")]
     Export(String),
+    /// Making or checking a backup of the ledger.
+    #[error("backup: {0}")]
+    Backup(#[from] crate::backup::BackupError),
 }
 
 pub struct Till {
@@ -156,6 +174,8 @@ pub struct Till {
     /// The config file the Settings screen saves to; `None` for a till not opened from its
     /// folders (tests), which cannot save settings.
     config_file: Option<std::path::PathBuf>,
+    /// The backup the last Z-report triggered, until the caller takes it.
+    last_backup: Option<BackupOutcome>,
 }
 
 impl Till {
@@ -198,6 +218,7 @@ impl Till {
             printout_text: std::sync::OnceLock::new(),
             operator: None,
             config_file: None,
+            last_backup: None,
         })
     }
 
@@ -325,15 +346,22 @@ impl Till {
 
     /// Refunds (part of) an earlier sale in cash; the refund references the original.
     /// Card refunds go through the terminal: `refund_card`.
-    pub fn refund(&mut self, sale_id: i64, request: &RefundRequest) -> Result<SaleRecord, TillError> {
+    /// Needs a manager (`permission::Action::Refund`): the logged-in one or `approval`.
+    pub fn refund(
+        &mut self,
+        sale_id: i64,
+        request: &RefundRequest,
+        approval: Option<&Operator>,
+    ) -> Result<SaleRecord, TillError> {
         if request.method == Some(PaymentMethod::Card) {
             return Err(TillError::Tender(
                 "a card refund goes through the card terminal (refund_card)".into(),
             ));
         }
         if request.method == Some(PaymentMethod::ManualCard) {
-            return self.refund_manual_card(sale_id, request, None);
+            return self.refund_manual_card(sale_id, request, None, approval);
         }
+        self.permit(Action::Refund, approval)?;
         let original = self.sale(sale_id)?;
         let earlier = self.store.refunded_lines(sale_id)?;
         let draft = build_refund(&original, &earlier, request)?;
@@ -370,7 +398,8 @@ impl Till {
             .unwrap_or(today))
     }
 
-    /// Closes a day with its Z-report after the cash was counted.
+    /// Closes a day with its Z-report after the cash was counted, then backs the ledger up
+    /// (`take_backup_outcome` tells how that went).
     pub fn close_day(&mut self, day: Option<Date>, counted: Money) -> Result<Report, TillError> {
         let (today, _) = self.business_day()?;
         let day = match day {
@@ -384,7 +413,10 @@ impl Till {
         // made a batch Lost, a deferral that ran out is no longer in force.
         self.tend_batches()?;
         let now = self.clock.now();
-        Ok(self.store.close_day(day, counted, now, &self.cashier())?)
+        let report = self.store.close_day(day, counted, now, &self.cashier())?;
+        // Committed: whatever the backup does now, the Z-report stands.
+        self.backup_after_z(report.z_number);
+        Ok(report)
     }
 
     /// A closed day's Z-report as stored.

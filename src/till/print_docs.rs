@@ -7,7 +7,7 @@ use crate::printer::pages;
 use crate::settlement::batch::{BatchState, Deferral};
 
 impl Till {
-    fn page(&self, build: impl FnOnce(Tr<'_>) -> Doc) -> Doc {
+    pub(super) fn page(&self, build: impl FnOnce(Tr<'_>) -> Doc) -> Doc {
         let i18n = self.i18n();
         let tr = |key: &str, args: &[(&str, String)]| i18n.t_args(key, args);
         build(&tr)

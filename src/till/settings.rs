@@ -9,6 +9,8 @@ use super::{Till, TillError};
 use crate::config::edit::{Field, LedgerCurrency, SaveError, SettingsForm};
 use crate::config::{Config, PrinterConfig};
 use crate::money::Currency;
+use crate::permission::Action;
+use crate::users::Operator;
 use crate::printer::doc::Doc;
 use crate::printer::encode::encode;
 use crate::printer::link::{self, LinkOptions};
@@ -90,9 +92,11 @@ impl Till {
         })
     }
 
-    /// Saves the form into the config file, audits which keys changed (by `by`, the manager),
-    /// and takes on at once what a running till can.
-    pub fn save_settings(&mut self, form: &SettingsForm, by: &str) -> Result<Applied, SettingsError> {
+    /// Saves the form into the config file, audits which keys changed (by the logged-in
+    /// manager or `approval`), and takes on at once what a running till can.
+    pub fn save_settings(&mut self, form: &SettingsForm, approval: Option<&Operator>) -> Result<Applied, SettingsError> {
+        let by = self.permit(Action::ChangeSettings, approval)?.name;
+        let by = by.as_str();
         let path = self.config_file.clone().ok_or(SettingsError::NoFile)?;
         let changed = form.changed();
         if changed.is_empty() && path.exists() {
@@ -274,6 +278,14 @@ mod tests {
         Till::open(&paths, Arc::new(ManualClock::new(noon))).expect("till")
     }
 
+    /// A manager to save with: the demo's, or a first admin for a configured till.
+    fn boss(till: &mut Till) -> Operator {
+        if till.needs_first_admin().expect("users") {
+            return till.create_first_admin("Li", "5678").expect("first admin");
+        }
+        till.manager_approval(crate::config::DEMO_MANAGER_PIN).expect("demo manager")
+    }
+
     fn last_audit(till: &Till) -> (String, String, String) {
         till.store.audit_rows().last().cloned().expect("an audit event")
     }
@@ -294,7 +306,8 @@ mod tests {
         form.set(Field::TerminalKind, TERMINAL_TCP);
         form.set(Field::TerminalHost, "10.0.0.5");
         form.set(Field::TerminalPassword, "987654");
-        let applied = till.save_settings(&form, "Li").expect("saved");
+        let approver = boss(&mut till);
+        let applied = till.save_settings(&form, Some(&approver)).expect("saved");
         assert!(!applied.created);
         assert_eq!(
             applied.after_restart,
@@ -327,7 +340,8 @@ mod tests {
         assert!(till.is_demo());
         let (mut form, _) = till.settings_form().expect("form");
         form.set(Field::TimeZone, "Asia/Shanghai");
-        let applied = till.save_settings(&form, "Li").expect("saved");
+        let approver = boss(&mut till);
+        let applied = till.save_settings(&form, Some(&approver)).expect("saved");
         assert!(applied.created);
         assert!(till.is_demo(), "demo mode lasts until the restart");
         assert!(last_audit(&till).2.contains("demo mode ends"));
@@ -350,7 +364,8 @@ mod tests {
         let mut cart = till.new_cart();
         till.scan(&mut cart, "2000000010106").expect("scan");
         till.pay_cash(&cart, None).expect("sale");
-        let e = till.save_settings(&form, "Li").expect_err("refused");
+        let approver = boss(&mut till);
+        let e = till.save_settings(&form, Some(&approver)).expect_err("refused");
         assert!(matches!(e, SettingsError::CurrencyFixed { .. }), "{e}");
         let (form, _) = till.settings_form().expect("form");
         assert_eq!(form.currency_fixed(), Some("CNY"));
@@ -362,7 +377,8 @@ mod tests {
         let clock = Arc::new(ManualClock::new("2026-03-14T04:00:00Z".parse().expect("t")));
         let mut till = Till::with_store(store, Config::demo(), clock).expect("till");
         let (form, _) = till.settings_form().expect("form");
-        assert!(matches!(till.save_settings(&form, "Li"), Err(SettingsError::NoFile)));
+        let approver = boss(&mut till);
+        assert!(matches!(till.save_settings(&form, Some(&approver)), Err(SettingsError::NoFile)));
     }
 
     #[test]

@@ -154,7 +154,7 @@ impl Till {
                 "acknowledging a mismatch needs a note saying what was found".into(),
             ));
         }
-        let manager = self.manager_approval(manager_pin)?;
+        let manager = self.approve(crate::permission::Action::AcknowledgeMismatch, manager_pin)?;
         let now = self.clock.now();
         Ok(self
             .store

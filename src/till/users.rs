@@ -7,6 +7,7 @@
 
 use super::{Till, TillError};
 use crate::config::Config;
+use crate::permission::Action;
 use crate::store::{NewUser, Store, StoreError, UserRow};
 use crate::users::{
     LOGIN_ATTEMPTS, LOGIN_LOCK_MINUTES, Operator, Role, UserError, check_name, check_pin, needed_to_manage,
@@ -339,7 +340,8 @@ impl Till {
     }
 
     /// The logged-in user as the ledger has them now, if their role is at least `needs`.
-    fn acting(&self, needs: Role) -> Result<UserRow, TillError> {
+    /// A refusal is audited like every other permission check (`permit`).
+    fn acting(&mut self, needs: Role) -> Result<UserRow, TillError> {
         let op = self.operator.as_ref().ok_or(UserError::NotLoggedIn)?;
         let row = self
             .store
@@ -347,6 +349,8 @@ impl Till {
             .filter(|u| u.active)
             .ok_or_else(|| UserError::Inactive(op.name.clone()))?;
         if row.role < needs {
+            let detail = format!("{} needs {}", Action::ManageUsers.as_str(), needs.as_str());
+            self.store.audit(self.clock.now(), &row.name, "permission.denied", &detail)?;
             return Err(UserError::NotAllowed { needs }.into());
         }
         Ok(row)

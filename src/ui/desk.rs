@@ -13,6 +13,7 @@ use crate::terminal::{CardTerminal, TerminalInfo};
 use crate::till::card::{CardProgress, CardTender};
 use crate::till::recover::RecoveryReport;
 use crate::till::{Settlement, Till, TillError};
+use crate::users::Operator;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -170,11 +171,11 @@ impl Desk {
 
 impl Desk {
     /// Money back to the card through the terminal (Refund 06 31), on a worker thread.
-    pub fn refund_card(mut self, sale: i64, request: RefundRequest) -> Job<Event> {
+    pub fn refund_card(mut self, sale: i64, request: RefundRequest, approval: Option<Operator>) -> Job<Event> {
         Job::new(move |send: &mut dyn FnMut(Event)| {
             let cancel = AtomicBool::new(false);
             let result = self.with_terminal(|till, terminal| {
-                till.refund_card(sale, &request, terminal, &cancel, &mut |p| send(Event::Progress(p)))
+                till.refund_card(sale, &request, approval.as_ref(), terminal, &cancel, &mut |p| send(Event::Progress(p)))
             });
             send(Event::Returned(Parcel::new((
                 self,
@@ -184,11 +185,11 @@ impl Desk {
     }
 
     /// A card sale of today voided: the terminal reverses its payment (06 30).
-    pub fn void_card(mut self, sale: i64) -> Job<Event> {
+    pub fn void_card(mut self, sale: i64, approval: Option<Operator>) -> Job<Event> {
         Job::new(move |send: &mut dyn FnMut(Event)| {
             let cancel = AtomicBool::new(false);
             let result = self.with_terminal(|till, terminal| {
-                till.void_card(sale, terminal, &cancel, &mut |p| send(Event::Progress(p)))
+                till.void_card(sale, approval.as_ref(), terminal, &cancel, &mut |p| send(Event::Progress(p)))
             });
             send(Event::Returned(Parcel::new((
                 self,

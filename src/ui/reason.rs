@@ -5,7 +5,9 @@ use crate::catalog::{BarcodeError, LookupError};
 use crate::i18n::I18n;
 use crate::money::MoneyError;
 use crate::sale::SaleError;
+use crate::permission::Action;
 use crate::till::TillError;
+use crate::users::Role;
 
 pub fn till_error(i18n: &I18n, e: &TillError) -> String {
     match e {
@@ -26,8 +28,19 @@ pub fn till_error(i18n: &I18n, e: &TillError) -> String {
             &[("day", day.to_string()), ("today", today.to_string())],
         ),
         TillError::User(e) => crate::ui::screen::login::user_error(i18n, e),
+        TillError::NotPermitted { action, needs, who } => not_permitted(i18n, *action, *needs, who),
         other => other.to_string(),
     }
+}
+
+/// "X may not ... alone", with the act named in the window's language.
+fn not_permitted(i18n: &I18n, action: Action, needs: Role, who: &str) -> String {
+    let act = i18n.t(&format!("permission-{}", action.as_str()));
+    let needs = i18n.t(if needs == Role::Admin { "role-needed-admin" } else { "role-needed-manager" });
+    i18n.t_args(
+        "reason-not-permitted",
+        &[("who", who.to_string()), ("action", act), ("needs", needs)],
+    )
 }
 
 pub fn lookup_error(i18n: &I18n, e: &LookupError) -> String {

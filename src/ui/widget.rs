@@ -183,3 +183,51 @@ mod tests {
         assert_eq!(pieces("可乐 330ml"), vec![(0, "可乐 330ml".to_string())]);
     }
 }
+
+/// The words of a manager PIN prompt.
+pub struct GateText {
+    pub why: String,
+    pub placeholder: String,
+    pub unlock: String,
+}
+
+/// A screen's "a manager must type their PIN" prompt (settings, refunds): a secure field
+/// that submits on Enter, its button, and why the last PIN was refused.
+pub fn pin_gate<'a, Message: Clone + 'a>(
+    id: &'static str,
+    words: GateText,
+    pin: &'a str,
+    error: Option<&'a str>,
+    on_input: impl Fn(String) -> Message + 'a,
+    submit: Message,
+) -> Element<'a, Message> {
+    let field = iced::widget::text_input(&words.placeholder, pin)
+        .id(iced::widget::Id::new(id))
+        .secure(true)
+        .on_input(on_input)
+        .on_submit(submit.clone())
+        .size(theme::LARGE)
+        .padding(10)
+        .width(Length::Fixed(260.0));
+    let mut prompt = Column::new()
+        .push(text(words.why).size(theme::TEXT))
+        .push(
+            iced::widget::row![
+                field,
+                touch_button(words.unlock, Length::Shrink)
+                    .style(button::primary)
+                    .on_press(submit),
+            ]
+            .spacing(theme::SPACING)
+            .align_y(Center),
+        )
+        .spacing(theme::SPACING);
+    if let Some(error) = error {
+        prompt = prompt.push(text(error).size(theme::TEXT).style(text::danger));
+    }
+    container(prompt)
+        .style(theme::panel)
+        .padding(theme::SPACING * 2.0)
+        .width(Fill)
+        .into()
+}

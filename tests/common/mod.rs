@@ -6,7 +6,33 @@ use std::process::{Command, Output};
 
 /// Runs `tillguard --data-dir DIR ARGS...`, isolated from the caller's environment.
 pub fn tillguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tillguard"))
+    base(dir, args).output().expect("run tillguard")
+}
+
+/// The demo manager's PIN, for the commands that need one (refund, void, defer).
+#[allow(dead_code)] // not every CLI test file refunds
+pub const DEMO_MANAGER_PIN: &str = "1234";
+
+/// `tillguard` with the demo manager's PIN in TILLGUARD_MANAGER_PIN.
+#[allow(dead_code)] // not every CLI test file refunds
+pub fn tillguard_approved(dir: &Path, args: &[&str]) -> Output {
+    base(dir, args)
+        .env("TILLGUARD_MANAGER_PIN", DEMO_MANAGER_PIN)
+        .output()
+        .expect("run tillguard")
+}
+
+/// `tillguard_approved`'s JSON on success.
+#[allow(dead_code)] // not every CLI test file refunds
+pub fn json_approved(dir: &Path, args: &[&str]) -> Value {
+    let out = tillguard_approved(dir, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn base(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tillguard"));
+    command
         .arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -14,8 +40,8 @@ pub fn tillguard(dir: &Path, args: &[&str]) -> Output {
         .env_remove("TILLGUARD_CONFIG")
         .env_remove("TILLGUARD_TERMINAL")
         .env_remove("TILLGUARD_PRINTER")
-        .output()
-        .expect("run tillguard")
+        .env_remove("TILLGUARD_MANAGER_PIN");
+    command
 }
 
 /// Runs a command that must succeed and print JSON.

@@ -5,7 +5,7 @@ use crate::sale::{PaymentMethod, PaymentState, RefundRequest, SaleRecord};
 use crate::store::{CardKind, CardState};
 use crate::terminal::zvt::messages::StatusInformation;
 use crate::till::card::CardTender;
-use crate::till::fake_terminal::{FakeTerminal, Step, approval, till};
+use crate::till::fake_terminal::{FakeTerminal, Step, approval, manager_till as till};
 use crate::till::recover::RecoveryOutcome;
 use crate::till::{Till, TillError};
 use std::sync::atomic::AtomicBool;
@@ -43,7 +43,7 @@ fn a_void_reverses_the_card_part_and_hands_back_the_cash() {
     let sale = split_sale(&mut till, &mut t);
     let auth = sale.draft.payments[1].card.clone().expect("card");
     t.transactions.push_back(Step::Status(reversal(200, 2, 2, 1)));
-    let void = till.void_card(sale.id, &mut t, &NO, &mut |_| {}).expect("void");
+    let void = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect("void");
     assert_eq!(t.calls.last().map(String::as_str), Some("reverse 1"));
     assert_eq!(
         (void.draft.refund_of, void.draft.total.plain()),
@@ -78,7 +78,7 @@ fn a_void_reverses_the_card_part_and_hands_back_the_cash() {
     assert_eq!(tender(&till, PaymentMethod::Card), None);
     assert_eq!(tender(&till, PaymentMethod::Cash), Some("0.00".into()));
 
-    let again = till.void_card(sale.id, &mut t, &NO, &mut |_| {}).expect_err("twice");
+    let again = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("twice");
     assert!(matches!(again, TillError::Void(_)), "{again}");
     assert_eq!(t.calls.len(), 2, "the terminal was not asked again");
 }
@@ -89,7 +89,7 @@ fn a_refused_reversal_leaves_only_its_journal_row() {
     let mut t = FakeTerminal::default();
     let sale = split_sale(&mut till, &mut t);
     t.transactions.push_back(Step::Abort(0xB5));
-    let err = till.void_card(sale.id, &mut t, &NO, &mut |_| {}).expect_err("refused");
+    let err = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("refused");
     assert!(matches!(err, TillError::NotDone { code: 0xB5, .. }), "{err}");
     assert!(err.to_string().contains("reversal"), "{err}");
     let status = till.status().expect("status");
@@ -103,7 +103,7 @@ fn a_refused_reversal_leaves_only_its_journal_row() {
     till.scan(&mut cart, "COLA").expect("scan");
     let cash = till.pay_cash(&cart, None).expect("cash sale");
     assert!(matches!(
-        till.void_card(cash.id, &mut t, &NO, &mut |_| {}),
+        till.void_card(cash.id, None, &mut t, &NO, &mut |_| {}),
         Err(TillError::Void(_))
     ));
 }
@@ -114,7 +114,7 @@ fn an_unknown_reversal_is_judged_by_its_kind() {
     let mut t = FakeTerminal::default();
     let sale = split_sale(&mut till, &mut t);
     t.transactions.push_back(Step::Silent);
-    let err = till.void_card(sale.id, &mut t, &NO, &mut |_| {}).expect_err("silent");
+    let err = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("silent");
     assert!(matches!(err, TillError::CardReturn { in_doubt: true, .. }), "{err}");
     // Same amount, unknown numbers, but a payment rather than a reversal.
     t.repeats.push_back(Step::Status(approval(200, 7, 7)));
@@ -127,7 +127,7 @@ fn an_unknown_reversal_is_judged_by_its_kind() {
     );
     // A reversal of the right payment is booked, and the void is committed from the journal.
     t.transactions.push_back(Step::Silent);
-    till.void_card(sale.id, &mut t, &NO, &mut |_| {})
+    till.void_card(sale.id, None, &mut t, &NO, &mut |_| {})
         .expect_err("silent again");
     t.repeats.push_back(Step::Status(reversal(200, 8, 8, 1)));
     let report = till.recover_cards(&mut t, &mut |_| {}).expect("recover");
@@ -154,7 +154,7 @@ fn a_card_refund_gives_back_lines_up_to_the_card_part() {
         method: None,
     };
     let err = till
-        .refund_card(sale.id, &both, &mut t, &NO, &mut |_| {})
+        .refund_card(sale.id, &both, None, &mut t, &NO, &mut |_| {})
         .expect_err("7.00 > 2.00");
     assert!(err.to_string().contains("2.00 left"), "{err}");
     assert_eq!(t.calls.len(), 1, "the terminal was not asked");
@@ -173,7 +173,7 @@ fn a_card_refund_gives_back_lines_up_to_the_card_part() {
     };
     t.transactions.push_back(Step::Status(approval(350, 3, 3)));
     let refund = till
-        .refund_card(sale.id, &one, &mut t, &NO, &mut |_| {})
+        .refund_card(sale.id, &one, None, &mut t, &NO, &mut |_| {})
         .expect("refund");
     assert_eq!(t.calls.last().map(String::as_str), Some("refund 3.50"));
     assert_eq!(refund.draft.total.plain(), "-3.50");
@@ -197,7 +197,7 @@ fn a_card_refund_gives_back_lines_up_to_the_card_part() {
     // A declined refund leaves no record.
     t.transactions.push_back(Step::Abort(0x05));
     let err = till
-        .refund_card(sale.id, &one, &mut t, &NO, &mut |_| {})
+        .refund_card(sale.id, &one, None, &mut t, &NO, &mut |_| {})
         .expect_err("declined");
     assert!(matches!(err, TillError::NotDone { code: 0x05, .. }), "{err}");
     assert_eq!(till.status().expect("status").refunds_count, 1);

@@ -60,6 +60,7 @@ fn cny(s: &str) -> Money {
 #[test]
 fn approved_transactions_join_one_batch_per_terminal_and_a_reversal_nets_out() {
     let (mut till, _) = till();
+    crate::till::fake_terminal::log_in_manager(&mut till);
     let mut t = FakeTerminal::default();
     assert!(
         till.unsettled_batches().expect("batches").is_empty(),
@@ -79,7 +80,7 @@ fn approved_transactions_join_one_batch_per_terminal_and_a_reversal_nets_out() {
     let mut reversal = approval(350, 3, 3);
     reversal.card_type = Some(6);
     t.transactions.push_back(Step::Status(reversal));
-    till.void_card(second.id, &mut t, &AtomicBool::new(false), &mut |_| {})
+    till.void_card(second.id, None, &mut t, &AtomicBool::new(false), &mut |_| {})
         .expect("void");
     let b = &till.unsettled_batches().expect("batches")[0];
     assert_eq!((b.payments, b.amount), (1, cny("3.50")));

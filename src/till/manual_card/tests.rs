@@ -26,7 +26,10 @@ fn till() -> (Till, Arc<ManualClock>) {
     config.time_zone = jiff::tz::TimeZone::UTC;
     config.language = crate::config::Language::En;
     let store = Store::open_in_memory(config.currency).expect("store");
-    (Till::with_store(store, config, clock.clone()).expect("till"), clock)
+    let mut till = Till::with_store(store, config, clock.clone()).expect("till");
+    // Refunds need a manager; the payments themselves do not care who is logged in.
+    crate::till::fake_terminal::log_in_manager(&mut till);
+    (till, clock)
 }
 
 fn cny(s: &str) -> Money {
@@ -289,13 +292,13 @@ fn a_manual_card_sale_is_refunded_by_hand_never_through_the_terminal() {
     };
     // The terminal never had it.
     let err = till
-        .refund_card(sale.id, &one, &mut t, &AtomicBool::new(false), &mut |_| {})
+        .refund_card(sale.id, &one, None, &mut t, &AtomicBool::new(false), &mut |_| {})
         .expect_err("no terminal payment");
     assert!(matches!(err, TillError::Tender(_)), "{err}");
     assert!(t.calls.is_empty(), "{:?}", t.calls);
     // One unit back on the device, with its refund code.
     let refund = till
-        .refund_manual_card(sale.id, &one, Some("r00001"))
+        .refund_manual_card(sale.id, &one, Some("r00001"), None)
         .expect("refunded");
     let [p] = refund.draft.payments.as_slice() else {
         panic!("{:?}", refund.draft.payments)
@@ -312,7 +315,7 @@ fn a_manual_card_sale_is_refunded_by_hand_never_through_the_terminal() {
         lines: None,
         method: Some(PaymentMethod::ManualCard),
     };
-    let second = till.refund(sale.id, &rest).expect("the rest");
+    let second = till.refund(sale.id, &rest, None).expect("the rest");
     assert_eq!(
         second.draft.payments[0]
             .manual
@@ -343,16 +346,16 @@ fn a_refund_beyond_the_manual_part_is_refused() {
     let sale = till.pay_manual_card(&cart(&till), &split).expect("split");
     let everything = RefundRequest::default();
     let err = till
-        .refund_manual_card(sale.id, &everything, None)
+        .refund_manual_card(sale.id, &everything, None, None)
         .expect_err("7.00 is more than the 3.00 card part")
         .to_string();
     assert!(err.contains("more than the 3.00 left"), "{err}");
     let err = till
-        .refund_manual_card(sale.id, &everything, Some("x"))
+        .refund_manual_card(sale.id, &everything, Some("x"), None)
         .expect_err("bad code");
     assert!(err.to_string().contains("authorisation code 'x'"), "{err}");
     // A cash sale has no manual card part to refund.
     let cash = till.pay_cash(&cart(&till), None).expect("cash sale");
-    let err = till.refund_manual_card(cash.id, &everything, None).expect_err("cash");
+    let err = till.refund_manual_card(cash.id, &everything, None, None).expect_err("cash");
     assert!(err.to_string().contains("not paid by a manual card payment"), "{err}");
 }

@@ -143,8 +143,13 @@ impl App {
         if !self.may_leave_checkout() {
             return Task::none().into();
         }
-        self.screen = Screen::Refund(Box::default());
-        iced::widget::operation::focus(iced::widget::Id::new(refund::LOOKUP_ID)).into()
+        let Some(desk) = self.desk.as_ref() else {
+            return Task::none().into();
+        };
+        let state = refund::State::new(&desk.till);
+        let field = if state.gate.is_some() { refund::PIN_ID } else { refund::LOOKUP_ID };
+        self.screen = Screen::Refund(Box::new(state));
+        iced::widget::operation::focus(iced::widget::Id::new(field)).into()
     }
 
     pub(super) fn refund_message(&mut self, message: refund::Message) -> Step {
@@ -160,11 +165,13 @@ impl App {
                 self.screen = Screen::Checkout;
                 return self.checkout.refocus().map(Message::Checkout).into();
             }
-            refund::Request::RefundCard { sale, request } => self
+            refund::Request::RefundCard { sale, request, approval } => self
                 .desk
                 .take()
-                .map(|d| d.refund_card(sale, request).map(Message::Desk)),
-            refund::Request::Void { sale } => self.desk.take().map(|d| d.void_card(sale).map(Message::Desk)),
+                .map(|d| d.refund_card(sale, request, approval).map(Message::Desk)),
+            refund::Request::Void { sale, approval } => {
+                self.desk.take().map(|d| d.void_card(sale, approval).map(Message::Desk))
+            }
         };
         Step {
             task: Task::none(),

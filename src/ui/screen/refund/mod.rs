@@ -14,10 +14,14 @@ use crate::printer::layout::sale_code_number;
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund, left_to_refund};
 use crate::till::card::CardProgress;
 use crate::till::{Till, TillError};
+use crate::permission::Action;
 use crate::ui::reason;
+use crate::users::Operator;
 
 /// The sale-number field (a scanner types the receipt's code into it).
 pub const LOOKUP_ID: &str = "refund-lookup";
+/// The manager PIN field.
+pub const PIN_ID: &str = "refund-pin";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -34,6 +38,9 @@ pub enum Message {
     Void,
     /// Start over with another sale.
     Another,
+    /// The manager PIN field (shown until someone who may refund is known).
+    Pin(String),
+    SubmitPin,
 }
 
 /// What the screen asks of the app (it lends the till to the terminal).
@@ -41,8 +48,15 @@ pub enum Message {
 pub enum Request {
     None,
     Back,
-    RefundCard { sale: i64, request: RefundRequest },
-    Void { sale: i64 },
+    RefundCard {
+        sale: i64,
+        request: RefundRequest,
+        approval: Option<Operator>,
+    },
+    Void {
+        sale: i64,
+        approval: Option<Operator>,
+    },
 }
 
 /// A line of the found sale: what is left to give back and what the cashier chose.
@@ -79,11 +93,44 @@ pub struct State {
     pub done: Option<(SaleRecord, String)>,
     /// What the chosen refund gives back (positive), as the ledger computes it.
     pub amount: Option<Money>,
+    /// Until someone who may refund is known: the PIN typed so far, and why the last one
+    /// was refused (refunds and voids need a manager; see `permission`).
+    pub gate: Option<(String, Option<String>)>,
+    /// The manager whose PIN opened the screen; `None` when the logged-in user may refund.
+    approval: Option<Operator>,
 }
 
 impl State {
-    pub fn new() -> State {
-        State::default()
+    /// The screen for whoever is logged in: a cashier first meets the manager PIN prompt.
+    pub fn new(till: &Till) -> State {
+        State {
+            gate: (!till.may(Action::Refund)).then(|| (String::new(), None)),
+            ..State::default()
+        }
+    }
+
+    /// The manager PIN prompt: digits only, checked against the permission table.
+    fn unlock(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Request {
+        let Some((pin, error)) = &mut self.gate else {
+            return Request::None;
+        };
+        match message {
+            Message::Back => return Request::Back,
+            Message::Pin(typed) => {
+                *pin = typed.chars().filter(char::is_ascii_digit).take(crate::users::PIN_MAX).collect();
+                *error = None;
+            }
+            Message::SubmitPin => match till.approve(Action::Refund, &std::mem::take(pin)) {
+                Ok(manager) => {
+                    self.approval = Some(manager);
+                    self.gate = None;
+                }
+                Err(e) => *error = Some(reason::till_error(i18n, &e)),
+            },
+            // Nothing else before a manager is known.
+            _ => {}
+        }
+        Request::None
     }
 
     pub fn is_working(&self) -> bool {
@@ -93,6 +140,9 @@ impl State {
     pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Request {
         if self.is_working() {
             return Request::None;
+        }
+        if self.gate.is_some() {
+            return self.unlock(till, i18n, message);
         }
         let request = self.apply(till, i18n, message);
         self.amount = self.compute_amount(till);
@@ -112,13 +162,22 @@ impl State {
                 }
             }
             Message::Method(m) => self.method = Some(m),
-            Message::Another => *self = State::new(),
+            Message::Another => {
+                *self = State {
+                    approval: self.approval.take(),
+                    ..State::default()
+                }
+            }
+            Message::Pin(_) | Message::SubmitPin => {}
             Message::Refund => return self.refund(till, i18n),
             Message::Void => {
                 if let Some(f) = &self.found {
                     self.error = None;
                     self.working = Some(Vec::new());
-                    return Request::Void { sale: f.sale.id };
+                    return Request::Void {
+                        sale: f.sale.id,
+                        approval: self.approval.clone(),
+                    };
                 }
             }
         }
@@ -195,9 +254,13 @@ impl State {
         let sale = f.sale.id;
         if request.method == Some(PaymentMethod::Card) {
             self.working = Some(Vec::new());
-            return Request::RefundCard { sale, request };
+            return Request::RefundCard {
+                sale,
+                request,
+                approval: self.approval.clone(),
+            };
         }
-        let result = till.refund(sale, &request);
+        let result = till.refund(sale, &request, self.approval.as_ref());
         self.finished(till, i18n, result);
         Request::None
     }

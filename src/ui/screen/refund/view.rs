@@ -1,12 +1,14 @@
 //! Layout of the refund screen: the sale and its lines on the left, the tender, the amount
 //! and the buttons (or the terminal's status, or the refund receipt) on the right.
 
-use super::{Found, LOOKUP_ID, Message, State};
+use super::{Found, LOOKUP_ID, Message, PIN_ID, State};
 use crate::i18n::I18n;
 use crate::sale::PaymentMethod;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, monospace_block, page, panel, screen_header, touch_button};
+use crate::ui::widget::{
+    GateText, message_line, monospace_block, page, panel, pin_gate, screen_header, touch_button,
+};
 use iced::widget::{Column, Id, button, column, container, radio, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Length};
 
@@ -22,6 +24,15 @@ impl State {
             .on_submit(Message::LookupSubmitted)
             .size(theme::TEXT)
             .padding(10);
+        if let Some((pin, error)) = &self.gate {
+            let words = GateText {
+                why: i18n.t("refund-manager-needed"),
+                placeholder: i18n.t("settings-pin-placeholder"),
+                unlock: i18n.t("settings-unlock"),
+            };
+            let gate = pin_gate(PIN_ID, words, pin, error.as_deref(), Message::Pin, Message::SubmitPin);
+            return page(header, message_line(None, None), vec![panel(gate, 1)]);
+        }
         let left = match &self.found {
             Some(found) => self.lines(found, i18n),
             None => column![text(i18n.t("refund-how")).size(theme::TEXT)],

@@ -13,6 +13,8 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::config::edit::{Field, SettingsForm};
 use crate::i18n::I18n;
+use crate::permission::Action;
+use crate::users::Operator;
 use crate::terminal::check::{CheckReport, check_device, same_device};
 use crate::terminal::session::Observer;
 use crate::terminal::spec::TerminalSpec;
@@ -99,8 +101,8 @@ impl Test {
 pub struct State {
     /// Until a manager is known: the PIN typed so far, and why the last one was refused.
     gate: Option<(String, Option<String>)>,
-    /// Who opened the form (named in the audit log).
-    manager: String,
+    /// The manager whose PIN opened the form (else the logged-in one saves).
+    approval: Option<Operator>,
     /// A manager is logged in, who may go on to the users screen.
     users_allowed: bool,
     pub form: SettingsForm,
@@ -126,7 +128,7 @@ pub struct State {
 impl State {
     /// The screen for `till`; `live_terminal` and `data_dir` are the desk's.
     pub fn new(till: &Till, i18n: &I18n, live_terminal: Option<TerminalSpec>, data_dir: PathBuf) -> State {
-        let manager = till.operator().filter(|o| o.role.is_manager()).map(|o| o.name.clone());
+        let allowed = till.may(Action::ChangeSettings);
         let (form, load_error) = match till.settings_form() {
             Ok(loaded) => loaded,
             Err(e) => (
@@ -136,9 +138,9 @@ impl State {
         };
         let config_file = till.config_file().map(PathBuf::from);
         let mut state = State {
-            gate: manager.is_none().then(|| (String::new(), None)),
-            users_allowed: manager.is_some(),
-            manager: manager.unwrap_or_default(),
+            gate: (!allowed).then(|| (String::new(), None)),
+            users_allowed: allowed,
+            approval: None,
             form,
             creates_file: config_file.as_ref().is_some_and(|f| !f.exists()),
             config_file,
@@ -190,9 +192,9 @@ impl State {
                 }
                 Message::SubmitPin => {
                     let typed = std::mem::take(pin);
-                    match till.manager_approval(&typed) {
+                    match till.approve(Action::ChangeSettings, &typed) {
                         Ok(manager) => {
-                            self.manager = manager.name;
+                            self.approval = Some(manager);
                             self.gate = None;
                         }
                         Err(e) => *error = Some(reason::till_error(i18n, &e)),
@@ -237,7 +239,7 @@ impl State {
             self.error = Some(i18n.t("settings-confirm-needed"));
             return Request::None;
         }
-        match till.save_settings(&self.form, &self.manager) {
+        match till.save_settings(&self.form, self.approval.as_ref()) {
             Ok(applied) => {
                 // The texts come in the language just chosen.
                 let i18n = I18n::new(till.language());

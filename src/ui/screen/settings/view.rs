@@ -5,8 +5,8 @@ use super::{CONFIRM_ID, Message, PIN_ID, SAVE_ID, State, USERS_ID};
 use crate::i18n::I18n;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{message_line, touch_button};
-use iced::widget::{Id, button, checkbox, column, container, row, scrollable, text, text_input};
+use crate::ui::widget::{GateText, message_line, pin_gate, touch_button};
+use iced::widget::{Id, button, checkbox, column, container, row, scrollable, text};
 use iced::{Center, Element, Fill, Length};
 
 /// The settings screen's id, for tests.
@@ -55,34 +55,12 @@ impl State {
     }
 
     fn pin_prompt<'a>(&'a self, pin: &'a str, error: Option<&'a str>, i18n: &'a I18n) -> Element<'a, Message> {
-        let field = text_input(&i18n.t("settings-pin-placeholder"), pin)
-            .id(Id::new(PIN_ID))
-            .secure(true)
-            .on_input(Message::Pin)
-            .on_submit(Message::SubmitPin)
-            .size(theme::LARGE)
-            .padding(10)
-            .width(Length::Fixed(260.0));
-        let mut prompt = column![
-            text(i18n.t("settings-manager-needed")).size(theme::TEXT),
-            row![
-                field,
-                touch_button(i18n.t("settings-unlock"), Length::Shrink)
-                    .style(button::primary)
-                    .on_press(Message::SubmitPin),
-            ]
-            .spacing(theme::SPACING)
-            .align_y(Center),
-        ]
-        .spacing(theme::SPACING);
-        if let Some(error) = error {
-            prompt = prompt.push(text(error).size(theme::TEXT).style(text::danger));
-        }
-        container(prompt)
-            .style(theme::panel)
-            .padding(theme::SPACING * 2.0)
-            .width(Fill)
-            .into()
+        let words = GateText {
+            why: i18n.t("settings-manager-needed"),
+            placeholder: i18n.t("settings-pin-placeholder"),
+            unlock: i18n.t("settings-unlock"),
+        };
+        pin_gate(PIN_ID, words, pin, error, Message::Pin, Message::SubmitPin)
     }
 
     /// Save, and what saving will do: the demo's new file (confirmed first), the restart.

@@ -177,7 +177,6 @@ pub(super) fn tool_error(i18n: &I18n, e: &ToolError) -> String {
         ),
         ToolError::NoReason => i18n.t("tools-error-reason"),
         ToolError::RemoveNeedsManager => i18n.t("tools-error-remove-needs-manager"),
-        ToolError::NotAManager(name) => i18n.t_args("tools-error-not-manager", &[("name", name.clone())]),
         ToolError::NothingToPark => i18n.t("tools-error-park-empty"),
         ToolError::CartOpen => i18n.t("tools-error-cart-open"),
         ToolError::NoSuchParked(id) => i18n.t_args("tools-error-no-parked", &[("number", id.to_string())]),

@@ -1,0 +1,20 @@
+# Permissions, the audit chain, backups and restore.
+reason-not-permitted = { $who } may not { $action } alone: a { $needs } must type their PIN.
+role-needed-manager = manager
+role-needed-admin = admin
+permission-remove_line = remove a line
+permission-void_sale = void a card sale
+permission-refund = give a refund
+permission-discount_over_limit = give a discount above the limit
+permission-open_drawer = open the drawer without a sale
+permission-defer_settlement = defer the settlement
+permission-acknowledge_mismatch = acknowledge a settlement mismatch
+permission-change_settings = change the settings
+permission-manage_users = manage users
+permission-restore = restore a backup
+refund-manager-needed = Refunds and voids need a manager: type a manager PIN.
+print-no-sale-title = NO SALE - DRAWER OPENED
+print-no-sale-at = Time
+print-no-sale-cashier = Cashier
+print-no-sale-approved = Approved by
+print-no-sale-reason = Reason: { $reason }

@@ -1,0 +1,20 @@
+# 权限、审计链、备份与恢复。
+reason-not-permitted = { $who } 无权单独{ $action }：需要{ $needs }输入 PIN。
+role-needed-manager = 经理
+role-needed-admin = 管理员
+permission-remove_line = 删除商品行
+permission-void_sale = 撤销刷卡交易
+permission-refund = 退款
+permission-discount_over_limit = 给出超过限额的折扣
+permission-open_drawer = 无销售开钱箱
+permission-defer_settlement = 推迟结算
+permission-acknowledge_mismatch = 确认结算差异
+permission-change_settings = 修改设置
+permission-manage_users = 管理用户
+permission-restore = 恢复备份
+refund-manager-needed = 退款和撤销需要经理：请输入经理 PIN。
+print-no-sale-title = 无销售 - 已开钱箱
+print-no-sale-at = 时间
+print-no-sale-cashier = 收银员
+print-no-sale-approved = 批准人
+print-no-sale-reason = 原因：{ $reason }

@@ -1,0 +1,87 @@
+//! The permission table applied: every act in `permission::Action` passes through `permit`
+//! before the till does it, whoever asks (window, CLI, tests). Refusals are audited.
+
+use super::{Till, TillError};
+use crate::permission::{Action, allowed};
+use crate::users::{Operator, Role};
+
+impl Till {
+    /// Whether the logged-in operator may do `action` alone (nobody logged in counts as a
+    /// cashier). The screens use it to decide when to ask for a manager's PIN; `permit`
+    /// decides.
+    pub fn may(&self, action: Action) -> bool {
+        let role = self.operator.as_ref().map_or(Role::Cashier, |o| o.role);
+        allowed(role, action, &self.config.sale)
+    }
+
+    /// The least role `action` needs in this shop.
+    pub fn needs(&self, action: Action) -> Role {
+        action.needs(&self.config.sale)
+    }
+
+    /// Who does `action`: the approver when one is given (a manager whose PIN was typed),
+    /// else the logged-in operator. Their role is read again from the ledger, so a user
+    /// demoted or deactivated since logging in is refused. A refusal is audited.
+    pub fn permit(&mut self, action: Action, approval: Option<&Operator>) -> Result<Operator, TillError> {
+        let who = approval.or(self.operator.as_ref()).cloned();
+        let current = match &who {
+            Some(o) => self.store.user(o.id)?.filter(|u| u.active).map(|u| Operator {
+                id: u.id,
+                name: u.name,
+                role: u.role,
+            }),
+            None => None,
+        };
+        let needs = self.needs(action);
+        match current {
+            Some(op) if op.role >= needs => {
+                let logged_in = self.operator.as_ref().map(|o| o.id);
+                if approval.is_some() && logged_in != Some(op.id) {
+                    let detail = format!("{} for {}", action.as_str(), self.cashier());
+                    self.store.audit(self.clock.now(), &op.name, "permission.approved", &detail)?;
+                }
+                Ok(op)
+            }
+            _ => {
+                let name = self.deny_as(action, who.as_ref())?;
+                Err(TillError::NotPermitted {
+                    action,
+                    needs,
+                    who: name,
+                })
+            }
+        }
+    }
+
+    /// Audits that the logged-in operator tried `action` without the right to (the caller
+    /// then refuses with an error of its own, e.g. one that brings up a PIN prompt).
+    pub(super) fn deny(&mut self, action: Action) -> Result<(), TillError> {
+        let who = self.operator.clone();
+        self.deny_as(action, who.as_ref()).map(|_| ())
+    }
+
+    fn deny_as(&mut self, action: Action, who: Option<&Operator>) -> Result<String, TillError> {
+        let name = who.map_or_else(|| "nobody logged in".to_string(), |o| o.name.clone());
+        let detail = format!("{} needs {}", action.as_str(), self.needs(action).as_str());
+        self.store.audit(self.clock.now(), &name, "permission.denied", &detail)?;
+        Ok(name)
+    }
+
+    /// A PIN typed to approve `action`: the manager (or admin) it belongs to, if their role
+    /// suffices. Wrong PINs count towards the approval lock (`manager_approval`).
+    pub fn approve(&mut self, action: Action, pin: &str) -> Result<Operator, TillError> {
+        let approver = self.manager_approval(pin)?;
+        self.permit(action, Some(&approver))
+    }
+
+    /// `permit` with the logged-in operator, or a PIN's owner when a PIN is given.
+    pub fn permit_or_approve(&mut self, action: Action, pin: Option<&str>) -> Result<Operator, TillError> {
+        match pin {
+            Some(pin) => self.approve(action, pin),
+            None => self.permit(action, None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
