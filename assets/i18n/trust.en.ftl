@@ -18,3 +18,5 @@ print-no-sale-at = Time
 print-no-sale-cashier = Cashier
 print-no-sale-approved = Approved by
 print-no-sale-reason = Reason: { $reason }
+audit-broken = The audit log is broken at event { $seq }: { $problem }. Records may have been altered: run "tillguard audit verify" and restore a backup if needed.
+audit-unreadable = The audit log could not be checked at start-up: { $reason }

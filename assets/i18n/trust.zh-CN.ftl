@@ -18,3 +18,5 @@ print-no-sale-at = 时间
 print-no-sale-cashier = 收银员
 print-no-sale-approved = 批准人
 print-no-sale-reason = 原因：{ $reason }
+audit-broken = 审计记录在第 { $seq } 条处断开：{ $problem }。记录可能被改动过：请运行 "tillguard audit verify"，必要时恢复备份。
+audit-unreadable = 启动时无法检查审计记录：{ $reason }

@@ -1,11 +1,13 @@
 //! The command line: `tillguard` opens the GUI; subcommands serve installers and scripts.
 
+mod audit;
 mod backup;
 mod card_output;
 mod catalog;
 mod defer;
 mod guard_json;
 mod json;
+mod pipe;
 mod print_out;
 mod printer;
 mod recover;
@@ -73,6 +75,8 @@ pub enum Command {
     Backup(backup::Args),
     /// Put a backup in place of the ledger (the replaced one is kept in replaced/).
     Restore(restore::Args),
+    /// The tamper-evident audit log: `verify` checks the whole chain, `show` lists events.
+    Audit(audit::Args),
 }
 
 impl Cli {
@@ -159,13 +163,15 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     let spec = cli.terminal_spec()?;
     // Listing and restoring backups must work when the ledger is damaged: no till opened here.
     match command {
-        Command::Backup(args) => return backup::run(cli, args).map(|()| true),
-        Command::Restore(args) => return restore::run(cli, args).map(|()| true),
+        Command::Backup(args) => return pipe::quiet_on_closed_pipe(|| backup::run(cli, args)).map(|_| true),
+        Command::Restore(args) => return pipe::quiet_on_closed_pipe(|| restore::run(cli, args)).map(|_| true),
+        // Read-only: opening the till would add events (logins, clock checks) to what is checked.
+        Command::Audit(args) => return pipe::quiet_on_closed_pipe(|| audit::run(cli, args)).map(|_| true),
         _ => {}
     }
     if let Command::Terminal(args) = command {
         // Terminal tools work without opening the ledger.
-        terminal::run(args, &cli.paths()?, spec.as_ref())?;
+        pipe::quiet_on_closed_pipe(|| terminal::run(args, &cli.paths()?, spec.as_ref()))?;
         return Ok(true);
     }
     let paths = cli.paths()?;
@@ -179,19 +185,23 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
             clock()?,
         )?)
     };
-    match command {
-        Command::Status(args) => status::run(&mut till, args)?,
-        Command::Sell(args) => sell::run(&mut till, args, &connect)?,
-        Command::Refund(args) => refund::run(&mut till, args, &connect)?,
-        Command::Void(args) => void::run(&mut till, args, &connect)?,
-        Command::Recover(args) => recover::run(&mut till, args, &connect)?,
-        Command::Settle(args) => settle::run(&mut till, args, &connect)?,
-        Command::Defer(args) => defer::run(&mut till, args)?,
-        Command::Report(args) => report::run(&mut till, args)?,
-        Command::Printer(args) => printer::run(&mut till, args)?,
-        Command::Catalog(args) => catalog::run(&mut till, args)?,
-        Command::Terminal(_) | Command::Backup(_) | Command::Restore(_) => {}
-    }
+    // Human text uses println!: a reader gone (`| head`) ends the command's output quietly.
+    pipe::quiet_on_closed_pipe(|| -> anyhow::Result<()> {
+        match command {
+            Command::Status(args) => status::run(&mut till, args)?,
+            Command::Sell(args) => sell::run(&mut till, args, &connect)?,
+            Command::Refund(args) => refund::run(&mut till, args, &connect)?,
+            Command::Void(args) => void::run(&mut till, args, &connect)?,
+            Command::Recover(args) => recover::run(&mut till, args, &connect)?,
+            Command::Settle(args) => settle::run(&mut till, args, &connect)?,
+            Command::Defer(args) => defer::run(&mut till, args)?,
+            Command::Report(args) => report::run(&mut till, args)?,
+            Command::Printer(args) => printer::run(&mut till, args)?,
+            Command::Catalog(args) => catalog::run(&mut till, args)?,
+            Command::Terminal(_) | Command::Backup(_) | Command::Restore(_) | Command::Audit(_) => {}
+        }
+        Ok(())
+    })?;
     // The backup a Z-report triggers; on stderr, as stdout may be the report's JSON.
     match till.take_backup_outcome() {
         Some(crate::till::BackupOutcome::Made(done)) => {
@@ -213,8 +223,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Prints a JSON value on stdout, pretty, with a final newline.
+/// Prints a JSON value on stdout, pretty, with a final newline (a closed pipe is no error).
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+    pipe::write_out(&format!("{}\n", serde_json::to_string_pretty(value)?))
 }

@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_manual_card.sql",
         include_str!("../../migrations/0010_manual_card.sql"),
     ),
+    (
+        "0011_audit_head.sql",
+        include_str!("../../migrations/0011_audit_head.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

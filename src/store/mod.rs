@@ -21,7 +21,7 @@ mod sales;
 mod totals;
 mod users;
 
-pub use audit::{AuditEvent, ChainBreak};
+pub use audit::{AuditEvent, ChainBreak, ChainReport};
 pub use batch_settle::terminal_side;
 pub use batches::{Acknowledgement, BatchRow};
 pub use card::{CardJournal, CardKind, CardResultFields, CardState};

@@ -150,6 +150,59 @@ fn an_edited_audit_chain_is_detected() {
     assert_eq!(broken.seq, 2);
 }
 
+/// A ledger of five audit events whose delete guard someone dropped.
+fn five_events_unguarded(dir: &std::path::Path) -> Store {
+    let mut store = Store::open(&dir.join(FILE_NAME), Currency::CNY).expect("open");
+    for i in 0..5 {
+        store
+            .audit(at("2026-11-26T01:00:00Z"), "a", "test", &format!("event {i}"))
+            .expect("audit");
+    }
+    let report = store.check_audit().expect("check");
+    assert_eq!((report.events, report.first_break), (5, None));
+    store
+        .conn
+        .execute_batch("DROP TRIGGER audit_no_delete")
+        .expect("drop the guard");
+    store
+}
+
+#[test]
+fn events_deleted_from_the_end_or_the_middle_are_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = five_events_unguarded(dir.path());
+    // The last two go: what is left still links, but stops short of the recorded head.
+    store
+        .conn
+        .execute("DELETE FROM audit_events WHERE seq > 3", [])
+        .expect("delete");
+    let report = store.check_audit().expect("check");
+    assert_eq!(report.events, 3);
+    let broken = report.first_break.expect("break found");
+    assert_eq!((broken.seq, broken.problem.as_str()), (4, "events 4 to 5 were deleted"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = five_events_unguarded(dir.path());
+    store
+        .conn
+        .execute("DELETE FROM audit_events WHERE seq = 2", [])
+        .expect("delete");
+    let broken = store.verify_audit().expect("verify").expect("break found");
+    assert_eq!((broken.seq, broken.problem.as_str()), (2, "event 2 is missing"));
+}
+
+#[test]
+fn a_removed_head_record_is_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = five_events_unguarded(dir.path());
+    store
+        .conn
+        .execute("DELETE FROM meta WHERE key = 'audit_head'", [])
+        .expect("delete");
+    let broken = store.verify_audit().expect("verify").expect("break found");
+    assert_eq!(broken.problem, "the recorded head of the chain is gone");
+}
+
 #[test]
 fn a_file_that_is_not_sqlite_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");

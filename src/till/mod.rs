@@ -23,23 +23,23 @@ mod card_refund;
 mod claim;
 mod defer;
 pub mod discount;
+mod drawer;
 #[cfg(test)]
 mod fake_terminal;
 mod guard;
 pub mod history;
 mod journal;
 pub mod manual_card;
-mod drawer;
 pub mod park;
-mod permit;
 mod paths;
+mod permit;
 mod poll;
 pub mod print;
 mod print_docs;
 pub mod recover;
-pub mod restore;
 #[cfg(test)]
 mod report_tests;
+pub mod restore;
 pub mod settings;
 mod settle;
 mod status;
@@ -264,6 +264,12 @@ impl Till {
     /// transactions of its terminal were unresolved), once; None when none ran.
     pub fn take_recovery(&mut self) -> Option<recover::RecoveryReport> {
         self.last_recovery.take()
+    }
+
+    /// Appends an event to the audit log at the till's time (what a screen found, such as
+    /// a broken chain at start-up).
+    pub fn audit(&mut self, actor: &str, kind: &str, detail: &str) -> Result<(), TillError> {
+        Ok(self.store.audit(self.clock.now(), actor, kind, detail)?)
     }
 
     pub fn store(&self) -> &Store {

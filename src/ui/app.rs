@@ -4,6 +4,7 @@
 //! a queue. Tests drive `App` through `step` and `view` exactly like iced does, running the
 //! step's job themselves.
 
+pub mod audit_check;
 mod guard;
 mod lock;
 mod look;
@@ -62,6 +63,8 @@ pub enum Message {
     Lock,
     OpenUsers,
     Settings(settings::Message),
+    /// The start-up check of the audit chain: the first break, or why it could not run.
+    AuditChecked(Result<Option<crate::store::ChainBreak>, String>),
 }
 
 /// The quit dialog's buttons.
@@ -134,6 +137,8 @@ pub struct App {
     /// The last keyboard or pointer input, by the till's clock (the idle lock).
     last_input: jiff::Timestamp,
     clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// The start-up check found the audit chain broken (shown to managers).
+    audit_alarm: Option<String>,
 }
 
 impl App {
@@ -159,6 +164,7 @@ impl App {
         let lock = login::State::new(&till, None, &i18n);
         let focus = lock.focus();
         let clock = till.clock();
+        let audit = audit_check::job(till.store().path().to_path_buf(), till.currency());
         let unfinished = till
             .status()
             .is_ok_and(|s| s.card_in_doubt.count > 0 || s.card_without_sale.count > 0);
@@ -182,6 +188,7 @@ impl App {
             who: None,
             last_input: clock.now(),
             clock,
+            audit_alarm: None,
         };
         app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
@@ -190,7 +197,11 @@ impl App {
             app.refresh_guard(true);
             None
         };
-        (app, Step { task: focus, job })
+        let task = match audit {
+            Some(check) => Task::batch([focus, check.spawn()]),
+            None => focus,
+        };
+        (app, Step { task, job })
     }
 
     /// Starts holding off OS shutdown whenever the guard says a batch holds payments.
@@ -283,6 +294,10 @@ impl App {
             Message::Lock => self.lock_till(None),
             Message::OpenUsers => self.open_users(),
             Message::Settings(message) => self.settings_message(message),
+            Message::AuditChecked(result) => {
+                self.audit_checked(result);
+                Task::none().into()
+            }
         }
     }
 
@@ -316,7 +331,11 @@ impl App {
             .print_backlog
             .as_ref()
             .map(|(count, reason)| super::banner::print_backlog(*count, reason, &self.i18n, Message::ResendPrints));
-        let page: Element<'_, Message> = column![banner].push(backlog).push(screen).into();
+        let page: Element<'_, Message> = column![banner]
+            .push(self.audit_alarm_view())
+            .push(backlog)
+            .push(screen)
+            .into();
         match &self.quit {
             Some(verdict) => super::quit::dialog(page, verdict, &self.i18n),
             None => page,
