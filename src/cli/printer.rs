@@ -1,4 +1,5 @@
-//! `tillguard printer test|status|queue|reprint`: the installer's and the manager's printer tools.
+//! `tillguard printer test|status|queue|reprint|drawer`: the installer's and the manager's
+//! printer tools.
 
 use super::print_json;
 use super::print_out::{self, Outcome};
@@ -42,11 +43,31 @@ enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Open the cash drawer without a sale ("no sale"): a manager's PIN (TILLGUARD_MANAGER_PIN
+    /// or standard input) and a reason; audited, and a slip prints with the kick.
+    Drawer {
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     match &args.action {
         Action::Queue { json } => queue(till, *json),
+        Action::Drawer { reason, json } => {
+            let target = target(till)?;
+            let manager = till.approve(crate::permission::Action::OpenDrawer, &super::defer::read_pin()?)?;
+            let job = till.open_drawer(reason, Some(&manager))?;
+            let outcome = print_out::send(till, job, &target)?;
+            if *json {
+                print_json(&json!({ "approved_by": manager.name, "print": outcome.to_json() }))?;
+            } else {
+                outcome.report("no-sale slip and drawer kick");
+            }
+            finish(&outcome)
+        }
         Action::Status { json } => status(till, *json),
         Action::Test { json } => {
             let target = target(till)?;

@@ -9,7 +9,7 @@ use crate::settlement::guard::deferral_limit;
 use crate::users::Operator;
 use jiff::{SignedDuration, Timestamp};
 
-/// Wrong PINs in a row before deferral is locked.
+/// Wrong manager PINs in a row before approvals (deferral, refunds, overrides) are locked.
 pub const PIN_ATTEMPTS: u32 = 3;
 /// How long the lock lasts.
 pub const PIN_LOCK_MINUTES: i64 = 5;

@@ -15,10 +15,14 @@ impl Till {
     pub fn open_drawer(&mut self, reason: &str, approval: Option<&Operator>) -> Result<i64, TillError> {
         let reason: String = reason.trim().chars().filter(|c| !c.is_control()).collect();
         if reason.is_empty() {
-            return Err(TillError::Drawer("opening the drawer without a sale needs a reason".into()));
+            return Err(TillError::Drawer(
+                "opening the drawer without a sale needs a reason".into(),
+            ));
         }
         if reason.chars().count() > REASON_MAX {
-            return Err(TillError::Drawer(format!("the reason is longer than {REASON_MAX} characters")));
+            return Err(TillError::Drawer(format!(
+                "the reason is longer than {REASON_MAX} characters"
+            )));
         }
         if self.print_target(None).is_none() {
             return Err(TillError::Drawer(
@@ -55,14 +59,21 @@ mod tests {
         let clock = Arc::new(ManualClock::new("2026-03-02T10:00:00Z".parse().expect("time")));
         let mut till = Till::open(&paths, clock).expect("demo till");
         let users = till.users().expect("users");
-        let first_cashier = users.iter().find(|u| u.role == crate::users::Role::Cashier).expect("demo cashier");
+        let first_cashier = users
+            .iter()
+            .find(|u| u.role == crate::users::Role::Cashier)
+            .expect("demo cashier");
         let cashier = till.login(first_cashier.id, "1111").expect("cashier logs in");
         assert_eq!(cashier.role, crate::users::Role::Cashier);
-        let refused = till.open_drawer("change for the float", None).expect_err("a cashier alone");
+        let refused = till
+            .open_drawer("change for the float", None)
+            .expect_err("a cashier alone");
         assert!(matches!(refused, TillError::NotPermitted { .. }), "{refused}");
         assert!(matches!(till.open_drawer("  ", None), Err(TillError::Drawer(_))));
-        let manager = till.manager_approval("1234").expect("manager PIN");
-        let job = till.open_drawer("change for the float", Some(&manager)).expect("opened");
+        let manager = till.approve(crate::permission::Action::OpenDrawer, "1234").expect("manager PIN");
+        let job = till
+            .open_drawer("change for the float", Some(&manager))
+            .expect("opened");
         let queued = till.store().print_job(job).expect("read").expect("job");
         assert!(queued.open_drawer, "the job kicks the drawer");
         assert!(queued.doc.text().contains("change for the float"));

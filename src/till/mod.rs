@@ -137,9 +137,9 @@ pub enum TillError {
     Drawer(String),
     #[error("cannot defer: {0}")]
     Defer(String),
-    #[error("wrong manager PIN{}", if *left == 0 { String::new() } else { format!(" ({left} more attempt(s) before deferral is locked)") })]
+    #[error("wrong manager PIN{}", if *left == 0 { String::new() } else { format!(" ({left} more attempt(s) before manager approvals are locked)") })]
     WrongPin { left: u32 },
-    #[error("deferral is locked after {attempts} wrong manager PINs until {until}")]
+    #[error("manager approvals are locked after {attempts} wrong manager PINs until {until}")]
     PinLocked { attempts: u32, until: String },
     #[error("batch: {0}")]
     Batch(String),

@@ -34,14 +34,7 @@ impl Till {
         };
         let needs = self.needs(action);
         match current {
-            Some(op) if op.role >= needs => {
-                let logged_in = self.operator.as_ref().map(|o| o.id);
-                if approval.is_some() && logged_in != Some(op.id) {
-                    let detail = format!("{} for {}", action.as_str(), self.cashier());
-                    self.store.audit(self.clock.now(), &op.name, "permission.approved", &detail)?;
-                }
-                Ok(op)
-            }
+            Some(op) if op.role >= needs => Ok(op),
             _ => {
                 let name = self.deny_as(action, who.as_ref())?;
                 Err(TillError::NotPermitted {
@@ -63,15 +56,21 @@ impl Till {
     fn deny_as(&mut self, action: Action, who: Option<&Operator>) -> Result<String, TillError> {
         let name = who.map_or_else(|| "nobody logged in".to_string(), |o| o.name.clone());
         let detail = format!("{} needs {}", action.as_str(), self.needs(action).as_str());
-        self.store.audit(self.clock.now(), &name, "permission.denied", &detail)?;
+        self.store
+            .audit(self.clock.now(), &name, "permission.denied", &detail)?;
         Ok(name)
     }
 
     /// A PIN typed to approve `action`: the manager (or admin) it belongs to, if their role
-    /// suffices. Wrong PINs count towards the approval lock (`manager_approval`).
+    /// suffices; the approval is audited. Wrong PINs count towards the approval lock
+    /// (`manager_approval`).
     pub fn approve(&mut self, action: Action, pin: &str) -> Result<Operator, TillError> {
         let approver = self.manager_approval(pin)?;
-        self.permit(action, Some(&approver))
+        let approver = self.permit(action, Some(&approver))?;
+        let detail = format!("{} for {}", action.as_str(), self.cashier());
+        self.store
+            .audit(self.clock.now(), &approver.name, "permission.approved", &detail)?;
+        Ok(approver)
     }
 
     /// `permit` with the logged-in operator, or a PIN's owner when a PIN is given.
