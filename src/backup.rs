@@ -334,7 +334,7 @@ pub fn list(folder: &Path) -> Result<Vec<BackupFile>, BackupError> {
             });
         }
     }
-    files.sort_by(|a, b| (b.taken_at, b.copy).cmp(&(a.taken_at, a.copy)));
+    files.sort_by_key(|f| std::cmp::Reverse((f.taken_at, f.copy)));
     Ok(files)
 }
 

@@ -27,7 +27,26 @@ fn main() -> ExitCode {
 fn open_gui(cli: &Cli) -> anyhow::Result<()> {
     // The window reads every page of the ledger first (PRAGMA quick_check): a damaged ledger
     // is reported before any sale is written into it.
-    let mut till = tillguard::till::restore::open_checked(&cli.paths()?, tillguard::cli::clock()?)?;
+    let paths = cli.paths()?;
+    let mut till = loop {
+        match tillguard::till::restore::open_checked(&paths, tillguard::cli::clock()?) {
+            Ok(till) => break till,
+            // A damaged ledger opens the restore window; after a restore the till starts on it.
+            Err(tillguard::till::TillError::Store(e)) if e.damaged_ledger() => {
+                let config = tillguard::config::Config::load(&paths.config_file)?;
+                let language = if config.language_chosen {
+                    config.language
+                } else {
+                    tillguard::config::Language::from_system().unwrap_or(config.language)
+                };
+                let i18n = tillguard::i18n::I18n::new(language);
+                if !tillguard::ui::restore::run(paths.clone(), tillguard::cli::clock()?, i18n, e.to_string())? {
+                    return Err(e.into());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     till.set_printer(cli.printer_spec()?);
     let terminal = tillguard::ui::TerminalSetup {
         spec: cli.terminal_spec()?.or_else(|| till.config().terminal.clone()),

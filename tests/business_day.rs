@@ -103,7 +103,9 @@ fn refunds_reference_the_sale_and_count_in_the_day() {
         .expect("refund one cola");
     assert_eq!(refund.draft.refund_of, Some(sale.id));
     assert_eq!(refund.draft.total.plain(), "-3.50");
-    let rest = t.refund(sale.id, &RefundRequest::default(), Some(&manager)).expect("refund the rest");
+    let rest = t
+        .refund(sale.id, &RefundRequest::default(), Some(&manager))
+        .expect("refund the rest");
     assert_eq!(rest.draft.total.plain(), "-19.80");
     assert!(
         t.refund(sale.id, &RefundRequest::default(), Some(&manager)).is_err(),

@@ -25,8 +25,9 @@
 //!   the cutoff with an unsettled batch: `settlement_cli.rs`
 //!   `past_the_cutoff_selling_is_refused_until_the_batch_is_settled_and_the_day_closed`.
 //!
-//! The disk-full tests mount a small tmpfs and so need root (or a user namespace:
-//! `.ci/diskfull.sh`); without it they fail and say so.
+//! The disk-full tests mount a small tmpfs and so need root: run by another user, each runs
+//! again inside a user namespace where that user is root (`unshare`); where user namespaces
+//! are refused they fail and say so.
 #![cfg(unix)]
 
 mod common;
@@ -37,6 +38,8 @@ mod terminal_sim;
 mod cable;
 #[path = "faults/clock.rs"]
 mod clock;
+#[path = "faults/closed_pipe.rs"]
+mod closed_pipe;
 #[path = "faults/disk_full.rs"]
 mod disk_full;
 #[path = "faults/in_process.rs"]

@@ -32,11 +32,17 @@ fn a_cashier_meets_the_manager_prompt_and_cannot_get_past_it() {
     let gate = refund_state(&app).gate.clone().expect("still asking");
     assert!(gate.1.is_some_and(|e| e.contains("PIN")), "says why");
     // Nothing behind the prompt answers: the sale cannot be looked up, let alone refunded.
-    deliver(&mut app, vec![Message::Refund(refund::Message::LookupChanged("1".into()))]);
+    deliver(
+        &mut app,
+        vec![Message::Refund(refund::Message::LookupChanged("1".into()))],
+    );
     deliver(&mut app, vec![Message::Refund(refund::Message::LookupSubmitted)]);
     assert!(refund_state(&app).found.is_none());
     let events = till(&app).store().audit_tail(5).expect("audit");
-    assert!(events.iter().any(|e| e.kind == "manager_pin"), "the wrong PIN is audited: {events:?}");
+    assert!(
+        events.iter().any(|e| e.kind == "manager_pin"),
+        "the wrong PIN is audited: {events:?}"
+    );
 }
 
 fn refund_state(app: &App) -> &refund::State {

@@ -102,7 +102,12 @@ fn rotation_keeps_the_newest_of_ours_and_nothing_else_is_touched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, store) = ledger(dir.path());
     let folder = dir.path().join("backups");
-    let foreign = ["notes.txt", "tillguard.sqlite", "tillguard-old.sqlite", "mine-20261127-093015.sqlite"];
+    let foreign = [
+        "notes.txt",
+        "tillguard.sqlite",
+        "tillguard-old.sqlite",
+        "mine-20261127-093015.sqlite",
+    ];
     std::fs::create_dir_all(&folder).expect("folder");
     for name in foreign {
         std::fs::write(folder.join(name), b"not ours").expect("write");
@@ -230,8 +235,14 @@ fn replace_keeps_the_old_ledger_and_its_wal_aside() {
     let result = replace(&path, staged, Some(&kept)).expect("replaced");
     assert_eq!(result.as_deref(), Some(kept.as_path()));
     assert_eq!(std::fs::read(&kept).expect("kept"), old);
-    assert_eq!(std::fs::read(suffixed(&kept, "-wal")).expect("wal kept"), b"left by a crash");
-    assert!(!suffixed(&path, "-wal").exists(), "no stale -wal beside the restored ledger");
+    assert_eq!(
+        std::fs::read(suffixed(&kept, "-wal")).expect("wal kept"),
+        b"left by a crash"
+    );
+    assert!(
+        !suffixed(&path, "-wal").exists(),
+        "no stale -wal beside the restored ledger"
+    );
     assert_eq!(
         std::fs::read(&path).expect("restored"),
         std::fs::read(&made.file.path).expect("backup")

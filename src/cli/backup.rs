@@ -3,7 +3,9 @@
 
 use super::{Cli, print_json};
 use crate::backup::BackupFile;
+use crate::config::Config;
 use crate::till::restore;
+use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
 #[derive(Debug, clap::Args)]
@@ -33,7 +35,7 @@ fn backup(cli: &Cli, as_json: bool) -> anyhow::Result<()> {
     let done = till.backup_now(crate::till::REASON_MANUAL)?;
     let made = &done.made;
     if as_json {
-        let mut value = file_json(&made.file);
+        let mut value = file_json(&made.file, &till.config().time_zone);
         if let Some(map) = value.as_object_mut() {
             map.insert("duration_ms".into(), json!(made.duration.as_millis() as u64));
             map.insert("integrity".into(), json!(made.integrity));
@@ -61,8 +63,9 @@ fn list(cli: &Cli, as_json: bool) -> anyhow::Result<()> {
     let paths = cli.paths()?;
     let files = restore::backups(&paths)?;
     if as_json {
+        let zone = Config::load(&paths.config_file)?.time_zone;
         return print_json(&json!({
-            "backups": files.iter().map(file_json).collect::<Vec<_>>(),
+            "backups": files.iter().map(|f| file_json(f, &zone)).collect::<Vec<_>>(),
         }));
     }
     if files.is_empty() {
@@ -80,11 +83,13 @@ fn list(cli: &Cli, as_json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One backup file as `backup --json` and `backup list --json` print it.
-fn file_json(f: &BackupFile) -> Value {
+/// One backup file as `backup --json` and `backup list --json` print it. Its name has the
+/// store's local time; the JSON, as everywhere, UTC.
+fn file_json(f: &BackupFile, zone: &TimeZone) -> Value {
+    let taken_at = zone.to_timestamp(f.taken_at).ok().map(|t| t.to_string());
     json!({
         "file": f.path.display().to_string(),
-        "taken_at": f.taken_at.strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        "taken_at": taken_at,
         "size": f.size,
         "reason": f.reason,
     })

@@ -73,9 +73,7 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
     let approval = Some(&manager);
     let refund = match method {
         PaymentMethod::Cash => till.refund(args.sale, &request, approval)?,
-        PaymentMethod::ManualCard => {
-            till.refund_manual_card(args.sale, &request, args.auth.as_deref(), approval)?
-        }
+        PaymentMethod::ManualCard => till.refund_manual_card(args.sale, &request, args.auth.as_deref(), approval)?,
         PaymentMethod::Card => {
             card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
                 till.refund_card(args.sale, &request, approval, terminal, cancel, progress)

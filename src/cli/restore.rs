@@ -69,7 +69,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         done.ledger.display(),
         done.backup.sales,
         done.backup.last_day.as_deref().unwrap_or("none"),
-        done.backup.last_z.map_or_else(|| "none".to_string(), |z| format!("#{z}"))
+        done.backup
+            .last_z
+            .map_or_else(|| "none".to_string(), |z| format!("#{z}"))
     );
     match &done.kept_aside {
         Some(kept) => println!("the replaced ledger is kept as {}", kept.display()),

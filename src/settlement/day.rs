@@ -1,8 +1,8 @@
 //! The business day: a calendar date in the store's time zone, starting at the cutoff.
 
-use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 
 #[derive(Debug, Clone)]
 pub struct DayRule {
@@ -64,6 +64,57 @@ pub fn effective_day(rule: &DayRule, now: Timestamp, latest_recorded: Option<Dat
     }
 }
 
+/// A clock this far behind the newest time recorded has been set back (NTP corrects by far less).
+pub const CLOCK_BACK_TOLERANCE: SignedDuration = SignedDuration::from_secs(60);
+/// A clock this far past the newest time recorded has been set forward, or the till stood
+/// unused that long (the audit event says both).
+pub const CLOCK_FORWARD_LIMIT: SignedDuration = SignedDuration::from_hours(24);
+
+/// A jump of the wall clock against the newest time the ledger recorded (DESIGN, guard rule 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockJump {
+    /// The newest time recorded.
+    pub from: Timestamp,
+    /// What the clock says now.
+    pub to: Timestamp,
+}
+
+impl ClockJump {
+    pub fn back(&self) -> bool {
+        self.to < self.from
+    }
+
+    /// The audit event kind.
+    pub fn kind(&self) -> &'static str {
+        if self.back() { "clock_back" } else { "clock_forward" }
+    }
+
+    /// "the clock went back 49 h 0 min: from ... (the newest time recorded) to ..."
+    pub fn describe(&self) -> String {
+        let by = self.to.duration_since(self.from).unsigned_abs().as_secs();
+        let how_far = format!("{} h {} min", by / 3600, by % 3600 / 60);
+        if self.back() {
+            format!(
+                "the clock went back {how_far}: from {} (the newest time recorded) to {}",
+                self.from, self.to
+            )
+        } else {
+            format!(
+                "the clock is {how_far} past the newest time recorded: from {} to {} (set forward, or the till \
+                 was not used for that long)",
+                self.from, self.to
+            )
+        }
+    }
+}
+
+/// The jump `now` makes from the newest time recorded, if it is one.
+pub fn clock_jump(now: Timestamp, newest_recorded: Option<Timestamp>) -> Option<ClockJump> {
+    let from = newest_recorded?;
+    let ahead = now.duration_since(from);
+    (ahead < -CLOCK_BACK_TOLERANCE || ahead > CLOCK_FORWARD_LIMIT).then_some(ClockJump { from, to: now })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +160,38 @@ mod tests {
             }
         );
         assert!(!effective_day(&r, at("2026-11-28T08:00:00Z"), None).clock_behind);
+    }
+
+    #[test]
+    fn a_clock_jump_is_a_minute_back_or_a_day_forward_from_the_newest_time_recorded() {
+        let newest = at("2026-11-26T10:00:00Z");
+        assert_eq!(
+            clock_jump(at("2026-11-24T09:00:00Z"), None),
+            None,
+            "nothing recorded yet"
+        );
+        for (now, jumped) in [
+            ("2026-11-26T09:59:01Z", false),
+            ("2026-11-26T09:58:59Z", true),
+            ("2026-11-27T10:00:00Z", false),
+            ("2026-11-27T10:00:01Z", true),
+        ] {
+            assert_eq!(clock_jump(at(now), Some(newest)).is_some(), jumped, "{now}");
+        }
+        let back = clock_jump(at("2026-11-24T09:00:00Z"), Some(newest)).expect("a jump");
+        assert_eq!(back.kind(), "clock_back");
+        assert_eq!(
+            back.describe(),
+            "the clock went back 49 h 0 min: from 2026-11-26T10:00:00Z (the newest time recorded) to \
+             2026-11-24T09:00:00Z"
+        );
+        let forward = clock_jump(at("2026-11-28T10:30:00Z"), Some(newest)).expect("a jump");
+        assert_eq!(forward.kind(), "clock_forward");
+        assert!(
+            forward.describe().starts_with("the clock is 48 h 30 min past"),
+            "{}",
+            forward.describe()
+        );
     }
 
     #[test]

@@ -14,6 +14,14 @@
 //! The receipt range is the first and last receipt number of the batch, reversals and
 //! refunds included; it may wrap past 9999. A terminal that counts otherwise shows up as a
 //! difference for the manager to acknowledge, never as a silent match.
+//!
+//! A terminal uses up a receipt number for a transaction it then does not book (the line died,
+//! the result was never acknowledged), so the range can have holes. A number in the range is
+//! known when a journal row of the batch's period carries it: approved, not booked, or (when
+//! every card type agrees) in doubt. A number no row carries is missing, unless the card types
+//! all agree and a row that was not booked, whose number the till never heard, was journaled
+//! between the rows holding the numbers on either side of the hole: that row took it. Agreeing
+//! counts and sums mean no such row was booked (else the terminal would count one more).
 
 use crate::money::{Currency, Money};
 use serde_json::{Value, json};
@@ -50,6 +58,18 @@ pub struct LedgerCard {
     pub receipt_no: Option<u32>,
     /// The card type as journaled ("mastercard", "type 12", ...).
     pub card_type: Option<String>,
+}
+
+/// A card transaction of the batch's period on the same terminal that the ledger does not count:
+/// the terminal declined or aborted it, recovery found it not booked, or it is still in doubt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UncountedCard {
+    /// The card journal id (journal order is the order the terminal was asked in).
+    pub id: i64,
+    /// The receipt number the terminal gave it, if the till heard one.
+    pub receipt_no: Option<u32>,
+    /// Still in doubt: its number counts as known only when every card type agrees.
+    pub in_doubt: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,15 +199,22 @@ fn range_numbers((start, end): (u32, u32)) -> Vec<u32> {
     }
 }
 
-pub fn reconcile(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Currency) -> Reconciliation {
+/// `uncounted`: the journal rows of the batch's period (same terminal) that are neither
+/// approved nor part of `ledger`, see `UncountedCard`.
+pub fn reconcile(
+    terminal: &TerminalSide,
+    ledger: &[LedgerCard],
+    uncounted: &[UncountedCard],
+    currency: Currency,
+) -> Reconciliation {
     let range = terminal.receipt_range.filter(|r| *r != (0, 0));
-    let mut d = Differences::default();
+    let mut d = Differences {
+        per_card: card_deltas(terminal, ledger, currency),
+        ..Differences::default()
+    };
+    let totals_agree = d.per_card.is_empty();
     if let Some(range) = range {
-        let known: Vec<u32> = ledger.iter().filter_map(|c| c.receipt_no).collect();
-        d.missing_in_ledger = range_numbers(range)
-            .into_iter()
-            .filter(|n| !known.contains(n))
-            .collect();
+        d.missing_in_ledger = missing(range, ledger, uncounted, totals_agree);
     }
     d.outside_range = ledger
         .iter()
@@ -197,7 +224,17 @@ pub fn reconcile(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Curre
         })
         .map(|c| (c.id, c.receipt_no))
         .collect();
+    if d == Differences::default() {
+        Reconciliation::Match
+    } else {
+        Reconciliation::Mismatch(d)
+    }
+}
+
+/// The card groups whose count or amount differ between the terminal and the ledger.
+fn card_deltas(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Currency) -> Vec<CardDelta> {
     let ours = ledger_totals(ledger, currency);
+    let mut out = Vec::new();
     for group in CARD_GROUPS {
         let find = |side: &[(String, u32, Money)]| {
             side.iter()
@@ -209,7 +246,7 @@ pub fn reconcile(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Curre
         let (terminal_count, terminal_amount) = find(&terminal.per_card);
         let (ledger_count, ledger_amount) = find(&ours);
         if terminal_count != ledger_count || terminal_amount != ledger_amount {
-            d.per_card.push(CardDelta {
+            out.push(CardDelta {
                 card_type: group.to_string(),
                 terminal_count,
                 ledger_count,
@@ -218,11 +255,55 @@ pub fn reconcile(terminal: &TerminalSide, ledger: &[LedgerCard], currency: Curre
             });
         }
     }
-    if d == Differences::default() {
-        Reconciliation::Match
-    } else {
-        Reconciliation::Mismatch(d)
+    out
+}
+
+/// The numbers of `range` no journal row accounts for (see the module comment).
+fn missing(range: (u32, u32), ledger: &[LedgerCard], uncounted: &[UncountedCard], totals_agree: bool) -> Vec<u32> {
+    let numbers = range_numbers(range);
+    let position = |n: u32| numbers.iter().position(|x| *x == n);
+    // Every row of the period in journal order, with the position of its number in the range.
+    let mut rows: Vec<(i64, Option<u32>, bool)> = ledger.iter().map(|c| (c.id, c.receipt_no, true)).collect();
+    rows.extend(
+        uncounted
+            .iter()
+            .map(|c| (c.id, c.receipt_no, !c.in_doubt || totals_agree)),
+    );
+    rows.sort_by_key(|r| r.0);
+    let known: Vec<u32> = rows.iter().filter(|r| r.2).filter_map(|r| r.1).collect();
+    let mut holes: Vec<usize> = (0..numbers.len()).filter(|i| !known.contains(&numbers[*i])).collect();
+    if !totals_agree || holes.is_empty() {
+        return holes.into_iter().map(|i| numbers[i]).collect();
     }
+    // For each uncounted row without a number: the positions strictly between the numbered rows
+    // journaled before and after it (the whole range when there is none on a side).
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let unnumbered = row.1.is_none() && uncounted.iter().any(|c| c.id == row.0);
+        if !unnumbered {
+            continue;
+        }
+        let before = rows[..i].iter().rev().find_map(|r| r.1.and_then(position));
+        let after = rows[i + 1..].iter().find_map(|r| r.1.and_then(position));
+        spans.push((before.map_or(0, |b| b + 1), after.unwrap_or(numbers.len())));
+    }
+    // Each such row took at most one number; spans move forward in journal order, so taking
+    // the first free span that holds a hole, hole by hole, explains as many as can be.
+    let mut used = vec![false; spans.len()];
+    holes.retain(|hole| {
+        let found = spans
+            .iter()
+            .enumerate()
+            .find(|(k, (from, to))| !used[*k] && (*from..*to).contains(hole));
+        match found {
+            Some((k, _)) => {
+                used[k] = true;
+                false
+            }
+            None => true,
+        }
+    });
+    holes.into_iter().map(|i| numbers[i]).collect()
 }
 
 impl Differences {

@@ -6,7 +6,7 @@ use super::totals::{self, TerminalTotals};
 use super::{Store, StoreError};
 use crate::money::{Currency, Money};
 use crate::settlement::batch::BatchState;
-use crate::settlement::reconcile::{LedgerCard, LedgerKind, Reconciliation, TerminalSide, reconcile};
+use crate::settlement::reconcile::{LedgerCard, LedgerKind, Reconciliation, TerminalSide, UncountedCard, reconcile};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -51,6 +51,59 @@ pub(super) fn ledger(conn: &Connection, batch_id: i64, currency: Currency) -> Re
     Ok(out)
 }
 
+/// The rows of the batch's period that the ledger does not count: declined (the terminal's
+/// word, or recovery's finding that it was not booked) or still in doubt. The period starts
+/// after the last row of the terminal's earlier batches; a row declined or in doubt has no batch.
+fn uncounted(conn: &Connection, batch_id: i64, terminal: &str) -> Result<Vec<UncountedCard>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, receipt_no, state = 'in_doubt' FROM card_payments
+         WHERE terminal = ?1 AND state IN ('declined', 'in_doubt')
+           AND id > COALESCE((SELECT MAX(c.id) FROM card_payments c JOIN batches b ON b.id = c.batch_id
+                              WHERE b.terminal = ?1 AND b.id < ?2), 0)
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![terminal, batch_id], |r| {
+        Ok(UncountedCard {
+            id: r.get(0)?,
+            receipt_no: r.get(1)?,
+            in_doubt: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Why a matching settlement cannot speak for the rows in doubt of its period, if it cannot:
+/// the terminal may have closed another batch since the previous one the ledger settled, and
+/// a row in doubt may sit in that one. Seen from the ledger: the previous batch did not
+/// reconcile (a row in doubt since before it may be in it), or end-of-day totals other than
+/// this settlement's arrived since (an automatic end-of-day with no batch in the ledger).
+fn other_batch_possible(conn: &Connection, batch_id: i64, terminal: &str, totals_id: i64) -> Result<bool, StoreError> {
+    let previous: Option<(String, Option<String>, Option<i64>)> = conn
+        .query_row(
+            "SELECT state, reconciliation, totals_id FROM batches WHERE terminal = ?1 AND id < ?2
+             ORDER BY id DESC LIMIT 1",
+            params![terminal, batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let mut since = 0;
+    if let Some((state, reconciliation, totals)) = previous {
+        let matched = reconciliation
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .is_some_and(|v| v["result"] == "match");
+        if state != "settled" || !matched {
+            return Ok(true);
+        }
+        since = totals.unwrap_or(0);
+    }
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM terminal_totals WHERE terminal = ?1 AND id > ?2 AND id != ?3
+           AND context != 'turnover_totals' AND COALESCE(result_code, 0) = 0)",
+        params![terminal, since, totals_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// The terminal's side of a reconciliation, from its stored totals.
 pub fn terminal_side(t: &TerminalTotals, currency: Currency) -> TerminalSide {
     TerminalSide {
@@ -75,9 +128,12 @@ fn settle_in(
     let totals = totals::read(conn, totals_id)?
         .ok_or_else(|| StoreError::Refused(format!("there are no terminal totals #{totals_id}")))?;
     move_to(conn, id, BatchState::Settled, at, "terminal", why)?;
+    let terminal: String = conn.query_row("SELECT terminal FROM batches WHERE id = ?1", [id], |r| r.get(0))?;
+    let others = uncounted(conn, id, &terminal)?;
     let result = reconcile(
         &terminal_side(&totals, currency),
         &ledger(conn, id, currency)?,
+        &others,
         currency,
     );
     conn.execute(
@@ -98,6 +154,30 @@ fn settle_in(
 }
 
 impl Store {
+    /// The rows still in doubt that the settlement of batch `id` shows were not booked: it was
+    /// settled and matched, so the terminal would have counted a row of its period that it booked
+    /// (one more, or one fewer for a reversal) and its receipt number would be in the range
+    /// unknown to the ledger; unless, as far as the ledger can see, another batch may hold it
+    /// (`other_batch_possible`). Empty when the settlement cannot speak for them.
+    pub fn batch_settled_doubts(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        let Some(batch) = self.batch(id)? else {
+            return Ok(Vec::new());
+        };
+        let (BatchState::Settled, Some(Reconciliation::Match), Some(totals_id)) =
+            (batch.state, &batch.reconciliation, batch.totals_id)
+        else {
+            return Ok(Vec::new());
+        };
+        if other_batch_possible(&self.conn, id, &batch.terminal, totals_id)? {
+            return Ok(Vec::new());
+        }
+        Ok(uncounted(&self.conn, id, &batch.terminal)?
+            .into_iter()
+            .filter(|c| c.in_doubt)
+            .map(|c| c.id)
+            .collect())
+    }
+
     /// The ledger's card transactions of a batch, as reconciliation counts them.
     pub fn batch_ledger(&self, id: i64) -> Result<Vec<LedgerCard>, StoreError> {
         ledger(&self.conn, id, self.currency)

@@ -25,7 +25,10 @@ pub(super) fn header(path: &Path) -> Result<(), StoreError> {
     }
     let mut head = [0u8; 100];
     if file.read_exact(&mut head).is_err() {
-        return Err(corrupt(path, format!("the file is only {len} bytes, shorter than an SQLite header")));
+        return Err(corrupt(
+            path,
+            format!("the file is only {len} bytes, shorter than an SQLite header"),
+        ));
     }
     if &head[..16] != MAGIC {
         return Ok(()); // Not SQLite at all: SQLite itself refuses it as NotADatabase.
@@ -66,5 +69,64 @@ fn corrupt(path: &Path, detail: String) -> StoreError {
     StoreError::Corrupt {
         path: path.to_path_buf(),
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FILE_NAME, Store, StoreError};
+    use crate::money::Currency;
+    use std::io::{Seek, SeekFrom, Write};
+
+    /// A closed ledger of some pages, and its length.
+    fn ledger(dir: &std::path::Path) -> (std::path::PathBuf, u64) {
+        let path = dir.join(FILE_NAME);
+        let mut store = Store::open(&path, Currency::CNY).expect("ledger");
+        for i in 0..200 {
+            let at: jiff::Timestamp = "2026-11-27T01:00:00Z".parse().expect("t");
+            store
+                .audit(at, "test", "test", &format!("event {i} {}", "x".repeat(200)))
+                .expect("audit");
+        }
+        drop(store);
+        let len = std::fs::metadata(&path).expect("meta").len();
+        (path, len)
+    }
+
+    #[test]
+    fn a_ledger_cut_short_is_refused_on_every_open_and_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, len) = ledger(dir.path());
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_len(len / 2))
+            .expect("truncate");
+        let e = Store::open(&path, Currency::CNY).err().expect("refused");
+        assert!(matches!(e, StoreError::Corrupt { .. }) && e.damaged_ledger(), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("cut short") && text.contains(FILE_NAME), "{text}");
+        assert!(text.contains("tillguard restore"), "{text}");
+        assert_eq!(std::fs::metadata(&path).expect("meta").len(), len / 2, "untouched");
+        // Shorter than a header.
+        std::fs::write(&path, b"SQLite format 3\0").expect("write");
+        let e = Store::open(&path, Currency::CNY).err().expect("refused");
+        assert!(e.to_string().contains("shorter than an SQLite header"), "{e}");
+    }
+
+    #[test]
+    fn pages_overwritten_with_garbage_are_found_by_the_start_up_check() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, len) = ledger(dir.path());
+        assert!(len > 4096 * 12, "{len}");
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+        f.seek(SeekFrom::Start(len - 4096 * 6)).expect("seek");
+        f.write_all(&[0xA5; 4096 * 4]).expect("scribble");
+        drop(f);
+        let e = Store::open_checked(&path, Currency::CNY).err().expect("refused");
+        assert!(e.damaged_ledger(), "{e}");
+        assert!(e.to_string().contains(FILE_NAME), "{e}");
+        let (path, _) = ledger(&dir.path().join("whole"));
+        Store::open_checked(&path, Currency::CNY).expect("a whole ledger opens");
     }
 }

@@ -16,6 +16,7 @@ mod manual_card;
 mod migrate;
 mod parked;
 mod print_jobs;
+mod private;
 mod products;
 mod sales;
 mod totals;
@@ -74,6 +75,8 @@ pub enum StoreError {
     DiskFull(#[source] rusqlite::Error),
     #[error("cannot create data folder {path}: {source}")]
     Folder { path: PathBuf, source: std::io::Error },
+    #[error("cannot create {path} readable by its owner only: {source}")]
+    Private { path: PathBuf, source: std::io::Error },
 }
 
 impl StoreError {
@@ -148,6 +151,10 @@ impl Store {
             })?;
         }
         check::header(path)?;
+        private::make_private(path).map_err(|source| StoreError::Private {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::classify(e, path))?;
         if checked {

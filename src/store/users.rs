@@ -71,13 +71,14 @@ fn existing(conn: &Connection, id: i64) -> Result<UserRow, StoreError> {
     user_in(conn, id)?.ok_or_else(|| StoreError::Refused(format!("no user number {id}")))
 }
 
-/// A second active user of the same name is refused by the index; say so in words.
+/// A second active user of the same name is refused by the index; say so in words. Any other
+/// failure (a full disk among them) is classified as every other ledger error is.
 fn name_taken(e: rusqlite::Error, name: &str) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::ConstraintViolation) => {
             StoreError::Refused(format!("an active user is already named '{name}'"))
         }
-        _ => StoreError::Sqlite(e),
+        _ => e.into(),
     }
 }
 
@@ -300,6 +301,16 @@ mod tests {
 
     fn audit_rows(store: &Store) -> Vec<(String, String, String)> {
         store.audit_rows()
+    }
+
+    #[test]
+    fn a_full_disk_while_adding_a_user_is_named_as_such() {
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
+        let e = name_taken(full, "王芳");
+        assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
+        let taken =
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE), None);
+        assert!(matches!(name_taken(taken, "王芳"), StoreError::Refused(m) if m.contains("王芳")));
     }
 
     #[test]

@@ -142,7 +142,9 @@ mod tests {
         // A file where the backups folder should be: the folder cannot be created.
         std::fs::write(dir.path().join("backups"), b"in the way").expect("block");
         let before = till.store().audit_count().expect("count");
-        let report = till.close_day(None, Money::zero(Currency::CNY)).expect("the Z-report stands");
+        let report = till
+            .close_day(None, Money::zero(Currency::CNY))
+            .expect("the Z-report stands");
         let Some(super::BackupOutcome::Failed(why)) = till.take_backup_outcome() else {
             panic!("a failure to report");
         };

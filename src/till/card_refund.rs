@@ -7,10 +7,10 @@ use super::card::CardProgress;
 use super::journal::Intent;
 use super::{Till, TillError};
 use crate::money::{Money, sum};
+use crate::permission::Action;
 use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund};
 use crate::store::{CardKind, JournaledSale};
 use crate::terminal::CardTerminal;
-use crate::permission::Action;
 use crate::users::Operator;
 use std::sync::atomic::AtomicBool;
 

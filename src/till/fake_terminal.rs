@@ -204,7 +204,9 @@ pub fn manager_till() -> (Till, Arc<ManualClock>) {
 }
 
 pub fn log_in_manager(till: &mut Till) {
-    let manager = till.manager_approval(crate::config::DEMO_MANAGER_PIN).expect("demo manager");
+    let manager = till
+        .manager_approval(crate::config::DEMO_MANAGER_PIN)
+        .expect("demo manager");
     till.set_operator(Some(manager));
 }
 

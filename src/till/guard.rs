@@ -137,8 +137,10 @@ impl Till {
         names.into_iter().map(|terminal| ClearTime { terminal, at }).collect()
     }
 
-    /// Brings the stored batches up to date with the clock; each change is audited.
+    /// Brings the stored batches up to date with the clock (a jump of the clock audited first);
+    /// each change is audited.
     pub(super) fn tend_batches(&mut self) -> Result<(), TillError> {
+        self.note_clock()?;
         let now = self.clock.now();
         for batch in self.store.unsettled_batches()? {
             if batch.state == BatchState::Settling

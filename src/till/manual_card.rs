@@ -8,11 +8,11 @@ use super::card::{CardTender, split};
 use super::{Till, TillError};
 use crate::money::Money;
 use crate::permission::Action;
-use crate::users::Operator;
 use crate::sale::manual_card;
 use crate::sale::{
     Cart, Kind, ManualCard, Payment, PaymentMethod, PaymentState, RefundRequest, SaleDraft, SaleRecord, build_refund,
 };
+use crate::users::Operator;
 
 /// A manual card payment as entered: the split with cash (as for a terminal payment; default
 /// the card pays what the cash does not), and the device's details as typed.

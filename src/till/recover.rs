@@ -2,8 +2,9 @@
 //!
 //! A pending or in-doubt row is judged by the terminal's last transaction (Repeat Receipt),
 //! which can speak only for the newest transaction started on that terminal; anything older
-//! stays in doubt for the manager rather than be guessed. An approved transaction whose sale
-//! never reached the ledger (a crash between the two) gets its journaled sale committed.
+//! stays in doubt for the manager rather than be guessed, until a settlement whose totals match
+//! the ledger shows it was not booked (store/batch_settle.rs). An approved transaction whose
+//! sale never reached the ledger (a crash between the two) gets its journaled sale committed.
 
 use super::card::CardProgress;
 use super::journal::{TotalsKeeper, card_details};

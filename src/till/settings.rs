@@ -10,7 +10,6 @@ use crate::config::edit::{Field, LedgerCurrency, SaveError, SettingsForm};
 use crate::config::{Config, PrinterConfig};
 use crate::money::Currency;
 use crate::permission::Action;
-use crate::users::Operator;
 use crate::printer::doc::Doc;
 use crate::printer::encode::encode;
 use crate::printer::link::{self, LinkOptions};
@@ -19,6 +18,7 @@ use crate::printer::status::PrinterStatus;
 use crate::terminal::CardTerminal;
 use crate::terminal::check::{CheckReport, check};
 use crate::till::card::CardProgress;
+use crate::users::Operator;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +94,11 @@ impl Till {
 
     /// Saves the form into the config file, audits which keys changed (by the logged-in
     /// manager or `approval`), and takes on at once what a running till can.
-    pub fn save_settings(&mut self, form: &SettingsForm, approval: Option<&Operator>) -> Result<Applied, SettingsError> {
+    pub fn save_settings(
+        &mut self,
+        form: &SettingsForm,
+        approval: Option<&Operator>,
+    ) -> Result<Applied, SettingsError> {
         let by = self.permit(Action::ChangeSettings, approval)?.name;
         let by = by.as_str();
         let path = self.config_file.clone().ok_or(SettingsError::NoFile)?;
@@ -283,7 +287,8 @@ mod tests {
         if till.needs_first_admin().expect("users") {
             return till.create_first_admin("Li", "5678").expect("first admin");
         }
-        till.manager_approval(crate::config::DEMO_MANAGER_PIN).expect("demo manager")
+        till.manager_approval(crate::config::DEMO_MANAGER_PIN)
+            .expect("demo manager")
     }
 
     fn last_audit(till: &Till) -> (String, String, String) {
@@ -378,7 +383,10 @@ mod tests {
         let mut till = Till::with_store(store, Config::demo(), clock).expect("till");
         let (form, _) = till.settings_form().expect("form");
         let approver = boss(&mut till);
-        assert!(matches!(till.save_settings(&form, Some(&approver)), Err(SettingsError::NoFile)));
+        assert!(matches!(
+            till.save_settings(&form, Some(&approver)),
+            Err(SettingsError::NoFile)
+        ));
     }
 
     #[test]

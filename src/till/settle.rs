@@ -8,8 +8,9 @@ use super::journal::{END_OF_DAY, TURNOVER, TotalsKeeper, totals_record};
 use super::{Till, TillError};
 use crate::config::Language;
 use crate::settlement::batch::BatchState;
+use crate::settlement::guard::cleared_since;
 use crate::settlement::reconcile::Reconciliation;
-use crate::store::TerminalTotals;
+use crate::store::{CardState, TerminalTotals};
 use crate::terminal::CardTerminal;
 use crate::terminal::session::{Exchange, SessionError};
 use crate::terminal::zvt::codes::result_text;
@@ -136,6 +137,9 @@ impl Till {
             ))
         })?;
         let reconciliation = self.store.batch_settle(batch_id, totals_id, now)?;
+        if reconciliation.is_match() {
+            self.settle_doubts(batch_id, totals_id)?;
+        }
         Ok(Settlement {
             batch_id,
             state: BatchState::Settled,
@@ -144,6 +148,31 @@ impl Till {
             reconciliation,
             receipt_lines: exchange.print_lines,
         })
+    }
+
+    /// Resolves as not booked the payments in doubt that the matching settlement of `batch_id`
+    /// speaks for (see `Store::batch_settled_doubts`), audited. One that the terminal's clear time
+    /// passed since may have gone with a batch the terminal cleared unnoticed: it stays in doubt.
+    fn settle_doubts(&mut self, batch_id: i64, totals_id: i64) -> Result<(), TillError> {
+        let now = self.clock.now();
+        let (day, _) = self.business_day()?;
+        for id in self.store.batch_settled_doubts(batch_id)? {
+            let Some(row) = self.store.card(id)? else {
+                continue;
+            };
+            if let Some(at) = self.config.terminal_auto_clear
+                && cleared_since(row.created_at, now, &self.rule, at)
+            {
+                continue;
+            }
+            let note = format!(
+                "not booked by the terminal: batch #{batch_id} settled with terminal totals #{totals_id} that match \
+                 the ledger's approved transactions without it"
+            );
+            self.store
+                .card_resolve(id, CardState::Declined, None, &note, day, now)?;
+        }
+        Ok(())
     }
 
     /// A manager acknowledges a settled batch's reconciliation mismatch, with a note saying
@@ -161,3 +190,6 @@ impl Till {
             .batch_acknowledge(batch_id, &manager.name, note.trim(), now)?)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,9 @@
 
 use super::{Till, TillError};
 use crate::money::{Currency, Money};
+use crate::settlement::day::clock_jump;
 use crate::store::{CardJournal, CardState};
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,3 +83,24 @@ impl Till {
         })
     }
 }
+
+impl Till {
+    /// Records a jump of the wall clock in the audit log (DESIGN, guard rule 6): back behind the
+    /// newest time recorded, or far past it. Once per jump: the event is then the newest time
+    /// recorded, which the next check compares with.
+    pub(super) fn note_clock(&mut self) -> Result<(), TillError> {
+        let now = self.clock.now();
+        let newest = self
+            .store
+            .audit_tail(1)?
+            .pop()
+            .and_then(|e| e.at.parse::<Timestamp>().ok());
+        if let Some(jump) = clock_jump(now, newest) {
+            self.store.audit(now, "till", jump.kind(), &jump.describe())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -350,7 +350,8 @@ impl Till {
             .ok_or_else(|| UserError::Inactive(op.name.clone()))?;
         if row.role < needs {
             let detail = format!("{} needs {}", Action::ManageUsers.as_str(), needs.as_str());
-            self.store.audit(self.clock.now(), &row.name, "permission.denied", &detail)?;
+            self.store
+                .audit(self.clock.now(), &row.name, "permission.denied", &detail)?;
             return Err(UserError::NotAllowed { needs }.into());
         }
         Ok(row)

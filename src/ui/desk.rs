@@ -175,7 +175,9 @@ impl Desk {
         Job::new(move |send: &mut dyn FnMut(Event)| {
             let cancel = AtomicBool::new(false);
             let result = self.with_terminal(|till, terminal| {
-                till.refund_card(sale, &request, approval.as_ref(), terminal, &cancel, &mut |p| send(Event::Progress(p)))
+                till.refund_card(sale, &request, approval.as_ref(), terminal, &cancel, &mut |p| {
+                    send(Event::Progress(p))
+                })
             });
             send(Event::Returned(Parcel::new((
                 self,
@@ -189,7 +191,9 @@ impl Desk {
         Job::new(move |send: &mut dyn FnMut(Event)| {
             let cancel = AtomicBool::new(false);
             let result = self.with_terminal(|till, terminal| {
-                till.void_card(sale, approval.as_ref(), terminal, &cancel, &mut |p| send(Event::Progress(p)))
+                till.void_card(sale, approval.as_ref(), terminal, &cancel, &mut |p| {
+                    send(Event::Progress(p))
+                })
             });
             send(Event::Returned(Parcel::new((
                 self,

@@ -8,6 +8,7 @@ pub mod job;
 pub mod keys;
 pub mod quit;
 pub mod reason;
+pub mod restore;
 pub mod screen;
 pub mod theme;
 pub mod widget;
@@ -91,6 +92,9 @@ mod tests {
             include_str!("screen/login/view.rs"),
             include_str!("screen/users/mod.rs"),
             include_str!("screen/users/view.rs"),
+            include_str!("restore.rs"),
+            include_str!("app/audit_check.rs"),
+            include_str!("screen/refund/view.rs"),
         ];
         let mut ids = Vec::new();
         for source in sources {

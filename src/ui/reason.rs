@@ -4,8 +4,8 @@
 use crate::catalog::{BarcodeError, LookupError};
 use crate::i18n::I18n;
 use crate::money::MoneyError;
-use crate::sale::SaleError;
 use crate::permission::Action;
+use crate::sale::SaleError;
 use crate::till::TillError;
 use crate::users::Role;
 
@@ -36,7 +36,11 @@ pub fn till_error(i18n: &I18n, e: &TillError) -> String {
 /// "X may not ... alone", with the act named in the window's language.
 fn not_permitted(i18n: &I18n, action: Action, needs: Role, who: &str) -> String {
     let act = i18n.t(&format!("permission-{}", action.as_str()));
-    let needs = i18n.t(if needs == Role::Admin { "role-needed-admin" } else { "role-needed-manager" });
+    let needs = i18n.t(if needs == Role::Admin {
+        "role-needed-admin"
+    } else {
+        "role-needed-manager"
+    });
     i18n.t_args(
         "reason-not-permitted",
         &[("who", who.to_string()), ("action", act), ("needs", needs)],

@@ -26,7 +26,11 @@ pub fn tillguard_approved(dir: &Path, args: &[&str]) -> Output {
 #[allow(dead_code)] // not every CLI test file refunds
 pub fn json_approved(dir: &Path, args: &[&str]) -> Value {
     let out = tillguard_approved(dir, args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 

@@ -1,6 +1,7 @@
 //! The disk full while committing, on a real filesystem: a 4 MB tmpfs holds the ledger and a
 //! filler file takes the last free page, so SQLite meets ENOSPC exactly as on a full disk.
-//! Mounting needs root (or a user namespace, see `.ci/diskfull.sh`).
+//! Mounting needs root: a test run by another user runs itself again inside a user and mount
+//! namespace where that user is root (`unshare`), and passes only if that run passes.
 
 use crate::in_process::{booked, sell, settle_matches, simulator, terminal, till};
 use std::io::Write;
@@ -18,15 +19,57 @@ struct SmallDisk {
     _dir: tempfile::TempDir,
 }
 
+/// Set in the run of a test inside the namespace.
+const INNER: &str = "TILLGUARD_DISK_FULL_INNER";
+
+fn is_root() -> bool {
+    let uid = Command::new("id").arg("-u").output().expect("id -u");
+    String::from_utf8_lossy(&uid.stdout).trim() == "0"
+}
+
+/// Whether the test `name` (its path in this test binary) goes on in this process: as root, yes;
+/// otherwise it has just run again as root in a user and mount namespace, and passed there.
+fn carry_on_as_root(name: &str) -> bool {
+    if is_root() {
+        return true;
+    }
+    assert!(
+        std::env::var_os(INNER).is_none(),
+        "inside the namespace and still not root: `unshare --map-root-user` did not map this user"
+    );
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let out = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount"])
+        .arg(test_binary)
+        .args(["--exact", name, "--nocapture", "--test-threads", "1"])
+        .env(INNER, "1")
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "the disk-full tests mount a small tmpfs: they need root, or `unshare` (util-linux) to run as root in \
+             a user namespace, and it cannot be run ({e})"
+        ),
+    };
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        !stderr.starts_with("unshare:"),
+        "the disk-full tests mount a small tmpfs: they need root, or user namespaces to run as root in one, and \
+         this machine refuses them (enable unprivileged user namespaces, or run as root): {stderr}"
+    );
+    assert!(
+        out.status.success() && stdout.contains("test result: ok. 1 passed"),
+        "{name}, run as root in a user namespace, failed:\n{stdout}\n{stderr}"
+    );
+    false
+}
+
 impl SmallDisk {
     fn new() -> SmallDisk {
-        let uid = Command::new("id").arg("-u").output().expect("id -u");
-        assert_eq!(
-            String::from_utf8_lossy(&uid.stdout).trim(),
-            "0",
-            "the disk-full tests mount a small tmpfs and need root: run them as root, or through \
-             .ci/diskfull.sh (which uses a user namespace)"
-        );
+        assert!(is_root(), "the disk-full tests mount a small tmpfs and need root");
         let dir = tempfile::tempdir().expect("tempdir");
         let mount = dir.path().join("disk");
         std::fs::create_dir(&mount).expect("mount point");
@@ -103,6 +146,11 @@ fn reopened_whole(path: &Path, sales: u64) {
 
 #[test]
 fn disk_full_a_running_till_refuses_the_sale_by_name_and_carries_on_when_space_returns() {
+    if !carry_on_as_root(
+        "disk_full::disk_full_a_running_till_refuses_the_sale_by_name_and_carries_on_when_space_returns",
+    ) {
+        return;
+    }
     let disk = SmallDisk::new();
     let mut till = till(&disk.mount.join("till"));
     let first = cash_sale(&mut till).expect("sale");
@@ -124,6 +172,9 @@ fn disk_full_a_running_till_refuses_the_sale_by_name_and_carries_on_when_space_r
 
 #[test]
 fn disk_full_the_command_line_names_the_full_disk_and_loses_nothing() {
+    if !carry_on_as_root("disk_full::disk_full_the_command_line_names_the_full_disk_and_loses_nothing") {
+        return;
+    }
     let disk = SmallDisk::new();
     let dir = disk.mount.join("till");
     let sell = [
@@ -137,6 +188,13 @@ fn disk_full_the_command_line_names_the_full_disk_and_loses_nothing() {
     assert!(out.stdout.is_empty(), "no sale reported");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("disk holding the ledger is full"), "{err}");
+    // SQLite cannot even make its shared-memory file: reading may fail too, but by name.
+    let status = crate::common::tillguard(&dir, &["status", "--json"]);
+    let err = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        status.status.success() || err.contains("disk holding the ledger is full"),
+        "{err}"
+    );
 
     disk.free();
     assert_eq!(crate::common::json(&dir, &["status", "--json"])["sales_count"], 2);
@@ -148,6 +206,9 @@ fn disk_full_the_command_line_names_the_full_disk_and_loses_nothing() {
 /// result cannot be stored, so it is not acknowledged and the terminal books nothing.
 #[test]
 fn disk_full_before_the_card_result_is_stored_withholds_the_acknowledgement() {
+    if !carry_on_as_root("disk_full::disk_full_before_the_card_result_is_stored_withholds_the_acknowledgement") {
+        return;
+    }
     let disk = SmallDisk::new();
     let dir = disk.mount.join("till");
     // The terminal's memory is its own, not on the full disk.

@@ -50,7 +50,7 @@ fn reversals_count_nowhere_and_refunds_are_netted_in_their_card_type() {
         (1, 7),
         &[("girocard", 1, "9.99"), ("mastercard", 3, "11.50"), ("visa", 1, "0.00")],
     );
-    assert_eq!(reconcile(&terminal, &ledger, CNY), Reconciliation::Match);
+    assert_eq!(reconcile(&terminal, &ledger, &[], CNY), Reconciliation::Match);
     assert_eq!(ledger_net(&ledger, CNY), (5, m("20.99")));
 }
 
@@ -153,7 +153,7 @@ fn each_kind_of_difference_is_named() {
     ];
     for c in cases {
         assert_eq!(
-            reconcile(&c.terminal, &c.ledger, CNY),
+            reconcile(&c.terminal, &c.ledger, &[], CNY),
             Reconciliation::Mismatch(c.want),
             "{}",
             c.name
@@ -168,12 +168,100 @@ fn a_receipt_range_that_wraps_past_9999_matches() {
         card(2, Payment, "1.00", 9999, "visa"),
         card(3, Payment, "1.00", 1, "visa"),
     ];
-    assert!(reconcile(&side((9998, 1), &[("visa", 3, "3.00")]), &ledger, CNY).is_match());
-    let r = reconcile(&side((9997, 1), &[("visa", 3, "3.00")]), &ledger, CNY);
+    assert!(reconcile(&side((9998, 1), &[("visa", 3, "3.00")]), &ledger, &[], CNY).is_match());
+    let r = reconcile(&side((9997, 1), &[("visa", 3, "3.00")]), &ledger, &[], CNY);
     assert!(
         matches!(&r, Reconciliation::Mismatch(d) if d.missing_in_ledger == vec![9997]),
         "{r:?}"
     );
+}
+
+fn uncounted(id: i64, receipt_no: Option<u32>, in_doubt: bool) -> UncountedCard {
+    UncountedCard {
+        id,
+        receipt_no,
+        in_doubt,
+    }
+}
+
+fn missing_of(r: &Reconciliation) -> Vec<u32> {
+    match r {
+        Reconciliation::Match => vec![],
+        Reconciliation::Mismatch(d) => d.missing_in_ledger.clone(),
+    }
+}
+
+/// A payment lost after the terminal gave it receipt 2: the terminal books 1 and 3 only.
+fn around_a_lost_payment() -> (TerminalSide, Vec<LedgerCard>) {
+    let ledger = vec![
+        card(1, Payment, "3.50", 1, "girocard"),
+        card(3, Payment, "3.50", 3, "mastercard"),
+    ];
+    let terminal = side((1, 3), &[("girocard", 1, "3.50"), ("mastercard", 1, "3.50")]);
+    (terminal, ledger)
+}
+
+#[test]
+fn a_number_the_journal_knows_as_not_booked_is_no_gap() {
+    let (terminal, ledger) = around_a_lost_payment();
+    // Without the row the terminal declined, 2 is a gap nobody can explain.
+    assert_eq!(missing_of(&reconcile(&terminal, &ledger, &[], CNY)), vec![2]);
+    let declined = [uncounted(2, Some(2), false)];
+    assert_eq!(reconcile(&terminal, &ledger, &declined, CNY), Reconciliation::Match);
+    // A row not booked under another number does not explain 2.
+    let elsewhere = [uncounted(2, Some(7), false)];
+    assert_eq!(missing_of(&reconcile(&terminal, &ledger, &elsewhere, CNY)), vec![2]);
+}
+
+#[test]
+fn a_row_not_booked_whose_number_was_never_heard_explains_one_hole_between_its_neighbours() {
+    let (terminal, ledger) = around_a_lost_payment();
+    // Journaled between receipts 1 and 3: it took 2.
+    assert!(reconcile(&terminal, &ledger, &[uncounted(2, None, false)], CNY).is_match());
+    // Journaled before receipt 1 or after receipt 3: it cannot have taken 2.
+    for id in [0, 4] {
+        let r = reconcile(&terminal, &ledger, &[uncounted(id, None, false)], CNY);
+        assert_eq!(missing_of(&r), vec![2], "row #{id}");
+    }
+    // One row explains one hole, not two.
+    let terminal = side((1, 4), &[("girocard", 1, "3.50"), ("mastercard", 1, "3.50")]);
+    let ledger = vec![
+        card(1, Payment, "3.50", 1, "girocard"),
+        card(4, Payment, "3.50", 4, "mastercard"),
+    ];
+    let r = reconcile(&terminal, &ledger, &[uncounted(2, None, false)], CNY);
+    assert_eq!(missing_of(&r), vec![3]);
+    let two = [uncounted(2, None, false), uncounted(3, None, true)];
+    assert!(reconcile(&terminal, &ledger, &two, CNY).is_match());
+}
+
+#[test]
+fn holes_stay_missing_when_a_card_type_differs_or_nothing_could_have_taken_them() {
+    let (_, ledger) = around_a_lost_payment();
+    // The terminal counts one more: the row in doubt (or "not booked") may be it.
+    let terminal = side((1, 3), &[("girocard", 2, "16.30"), ("mastercard", 1, "3.50")]);
+    for row in [
+        uncounted(2, None, false),
+        uncounted(2, None, true),
+        uncounted(2, Some(2), true),
+    ] {
+        let r = reconcile(&terminal, &ledger, &[row], CNY);
+        assert_eq!(missing_of(&r), vec![2], "{row:?}");
+    }
+    // A row the terminal declined keeps its number known even then.
+    let r = reconcile(&terminal, &ledger, &[uncounted(2, Some(2), false)], CNY);
+    assert!(matches!(&r, Reconciliation::Mismatch(d) if d.missing_in_ledger.is_empty() && d.per_card.len() == 1));
+}
+
+#[test]
+fn holes_across_the_wrap_are_placed_by_journal_order() {
+    let ledger = vec![
+        card(1, Payment, "1.00", 9999, "visa"),
+        card(3, Payment, "1.00", 2, "visa"),
+    ];
+    let terminal = side((9999, 2), &[("visa", 2, "2.00")]);
+    assert_eq!(missing_of(&reconcile(&terminal, &ledger, &[], CNY)), vec![1]);
+    assert!(reconcile(&terminal, &ledger, &[uncounted(2, None, false)], CNY).is_match());
 }
 
 #[test]
@@ -198,7 +286,7 @@ fn card_types_map_to_the_bmp_60_groups() {
 #[test]
 fn a_mismatch_reads_back_from_json_and_bad_json_is_an_error() {
     let ledger = vec![card(1, Payment, "3.50", 5, "visa")];
-    let r = reconcile(&side((4, 5), &[("visa", 2, "7.00")]), &ledger, CNY);
+    let r = reconcile(&side((4, 5), &[("visa", 2, "7.00")]), &ledger, &[], CNY);
     assert!(!r.is_match());
     assert_eq!(Reconciliation::from_json(&r.to_json(), CNY), Ok(r));
     assert_eq!(

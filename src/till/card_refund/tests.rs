@@ -78,7 +78,9 @@ fn a_void_reverses_the_card_part_and_hands_back_the_cash() {
     assert_eq!(tender(&till, PaymentMethod::Card), None);
     assert_eq!(tender(&till, PaymentMethod::Cash), Some("0.00".into()));
 
-    let again = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("twice");
+    let again = till
+        .void_card(sale.id, None, &mut t, &NO, &mut |_| {})
+        .expect_err("twice");
     assert!(matches!(again, TillError::Void(_)), "{again}");
     assert_eq!(t.calls.len(), 2, "the terminal was not asked again");
 }
@@ -89,7 +91,9 @@ fn a_refused_reversal_leaves_only_its_journal_row() {
     let mut t = FakeTerminal::default();
     let sale = split_sale(&mut till, &mut t);
     t.transactions.push_back(Step::Abort(0xB5));
-    let err = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("refused");
+    let err = till
+        .void_card(sale.id, None, &mut t, &NO, &mut |_| {})
+        .expect_err("refused");
     assert!(matches!(err, TillError::NotDone { code: 0xB5, .. }), "{err}");
     assert!(err.to_string().contains("reversal"), "{err}");
     let status = till.status().expect("status");
@@ -114,7 +118,9 @@ fn an_unknown_reversal_is_judged_by_its_kind() {
     let mut t = FakeTerminal::default();
     let sale = split_sale(&mut till, &mut t);
     t.transactions.push_back(Step::Silent);
-    let err = till.void_card(sale.id, None, &mut t, &NO, &mut |_| {}).expect_err("silent");
+    let err = till
+        .void_card(sale.id, None, &mut t, &NO, &mut |_| {})
+        .expect_err("silent");
     assert!(matches!(err, TillError::CardReturn { in_doubt: true, .. }), "{err}");
     // Same amount, unknown numbers, but a payment rather than a reversal.
     t.repeats.push_back(Step::Status(approval(200, 7, 7)));

@@ -356,6 +356,8 @@ fn a_refund_beyond_the_manual_part_is_refused() {
     assert!(err.to_string().contains("authorisation code 'x'"), "{err}");
     // A cash sale has no manual card part to refund.
     let cash = till.pay_cash(&cart(&till), None).expect("cash sale");
-    let err = till.refund_manual_card(cash.id, &everything, None, None).expect_err("cash");
+    let err = till
+        .refund_manual_card(cash.id, &everything, None, None)
+        .expect_err("cash");
     assert!(err.to_string().contains("not paid by a manual card payment"), "{err}");
 }

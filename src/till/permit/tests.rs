@@ -45,14 +45,20 @@ fn a_cashier_alone_may_not_refund_and_the_attempt_is_audited() {
     );
     assert_eq!(
         last_event(&till),
-        (cashier.name.clone(), "permission.denied".into(), "refund needs manager".into())
+        (
+            cashier.name.clone(),
+            "permission.denied".into(),
+            "refund needs manager".into()
+        )
     );
     // Nothing was refunded.
     assert!(till.store().refunded_lines(1).expect("lines").is_empty());
 
     // With a manager's PIN the same refund goes through; the approval is audited first.
     let manager = till.approve(Action::Refund, MANAGER_PIN).expect("manager approves");
-    let refund = till.refund(1, &RefundRequest::default(), Some(&manager)).expect("refund");
+    let refund = till
+        .refund(1, &RefundRequest::default(), Some(&manager))
+        .expect("refund");
     assert_eq!(refund.draft.refund_of, Some(1));
     let kinds: Vec<String> = till
         .store()
@@ -68,12 +74,23 @@ fn a_cashier_alone_may_not_refund_and_the_attempt_is_audited() {
 #[test]
 fn a_cashiers_pin_approves_nothing() {
     let mut till = cashier_till();
-    let e = till.approve(Action::Refund, CASHIER_PIN).expect_err("not a manager's PIN");
+    let e = till
+        .approve(Action::Refund, CASHIER_PIN)
+        .expect_err("not a manager's PIN");
     assert!(matches!(e, TillError::WrongPin { .. }), "{e}");
     // A cashier offered as the approver is refused by the table, not trusted.
     let cashier = till.operator().cloned().expect("logged in");
     let e = till.permit(Action::OpenDrawer, Some(&cashier)).expect_err("refused");
-    assert!(matches!(e, TillError::NotPermitted { action: Action::OpenDrawer, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            TillError::NotPermitted {
+                action: Action::OpenDrawer,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -84,7 +101,10 @@ fn the_role_is_read_from_the_ledger_not_from_the_callers_copy() {
     till.login(admin.id, "8888").expect("admin logs in");
     till.set_role(manager.id, Role::Cashier).expect("demoted");
     // The stale copy still says Manager; the till asks the ledger.
-    let stale = Operator { role: Role::Manager, ..manager };
+    let stale = Operator {
+        role: Role::Manager,
+        ..manager
+    };
     let e = till.permit(Action::Refund, Some(&stale)).expect_err("demoted");
     assert!(matches!(e, TillError::NotPermitted { .. }), "{e}");
     // A made-up user is nobody.
@@ -116,7 +136,14 @@ fn managing_users_above_ones_role_is_refused_and_audited() {
     till.login(manager.id, MANAGER_PIN).expect("manager logs in");
     assert!(till.add_user("New Boss", Role::Manager, "4321").is_err());
     let (actor, kind, detail) = last_event(&till);
-    assert_eq!((actor, kind, detail), (manager.name, "permission.denied".into(), "manage_users needs admin".into()));
+    assert_eq!(
+        (actor, kind, detail),
+        (
+            manager.name,
+            "permission.denied".into(),
+            "manage_users needs admin".into()
+        )
+    );
 }
 
 #[test]

@@ -147,7 +147,11 @@ impl App {
             return Task::none().into();
         };
         let state = refund::State::new(&desk.till);
-        let field = if state.gate.is_some() { refund::PIN_ID } else { refund::LOOKUP_ID };
+        let field = if state.gate.is_some() {
+            refund::PIN_ID
+        } else {
+            refund::LOOKUP_ID
+        };
         self.screen = Screen::Refund(Box::new(state));
         iced::widget::operation::focus(iced::widget::Id::new(field)).into()
     }
@@ -165,7 +169,11 @@ impl App {
                 self.screen = Screen::Checkout;
                 return self.checkout.refocus().map(Message::Checkout).into();
             }
-            refund::Request::RefundCard { sale, request, approval } => self
+            refund::Request::RefundCard {
+                sale,
+                request,
+                approval,
+            } => self
                 .desk
                 .take()
                 .map(|d| d.refund_card(sale, request, approval).map(Message::Desk)),

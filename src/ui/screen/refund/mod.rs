@@ -10,11 +10,11 @@ mod view;
 
 use crate::i18n::I18n;
 use crate::money::Money;
+use crate::permission::Action;
 use crate::printer::layout::sale_code_number;
 use crate::sale::{PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund, left_to_refund};
 use crate::till::card::CardProgress;
 use crate::till::{Till, TillError};
-use crate::permission::Action;
 use crate::ui::reason;
 use crate::users::Operator;
 
@@ -117,7 +117,11 @@ impl State {
         match message {
             Message::Back => return Request::Back,
             Message::Pin(typed) => {
-                *pin = typed.chars().filter(char::is_ascii_digit).take(crate::users::PIN_MAX).collect();
+                *pin = typed
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .take(crate::users::PIN_MAX)
+                    .collect();
                 *error = None;
             }
             Message::SubmitPin => match till.approve(Action::Refund, &std::mem::take(pin)) {

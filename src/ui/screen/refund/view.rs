@@ -6,9 +6,7 @@ use crate::i18n::I18n;
 use crate::sale::PaymentMethod;
 use crate::ui::desk::Shop;
 use crate::ui::theme;
-use crate::ui::widget::{
-    GateText, message_line, monospace_block, page, panel, pin_gate, screen_header, touch_button,
-};
+use crate::ui::widget::{GateText, message_line, monospace_block, page, panel, pin_gate, screen_header, touch_button};
 use iced::widget::{Column, Id, button, column, container, radio, row, scrollable, space, text, text_input};
 use iced::{Center, Element, Fill, Length};
 

@@ -14,7 +14,6 @@ use crate::config::Config;
 use crate::config::edit::{Field, SettingsForm};
 use crate::i18n::I18n;
 use crate::permission::Action;
-use crate::users::Operator;
 use crate::terminal::check::{CheckReport, check_device, same_device};
 use crate::terminal::session::Observer;
 use crate::terminal::spec::TerminalSpec;
@@ -25,6 +24,7 @@ use crate::till::settings::TestPrinted;
 use crate::till::{Till, TillError};
 use crate::ui::job::Job;
 use crate::ui::reason;
+use crate::users::Operator;
 use std::path::PathBuf;
 use std::sync::Arc;
 
