@@ -10,14 +10,21 @@
 //! Kill moments are drawn from a seeded generator (printed; CRASH_SEED=<seed> replays a run):
 //! a delay after the start, or after the terminal's result reached the till (seen by the relay
 //! in crash_support/proxy.rs), scaled by timings measured in warm-up runs. Where each kill
-//! landed is read back from the ledger and the relay and printed as a histogram.
+//! landed is read back from the ledger and the relay and printed as a histogram; the loop runs
+//! on (bounded) until every phase was hit.
+//!
+//! Two deterministic tests pin the narrowest windows: the relay drops the till's
+//! acknowledgement of a payment result, or of the end-of-day totals, and the till is killed
+//! right after sending it; the terminal books nothing, so neither may the ledger.
 
 #![cfg(unix)]
 
 mod crash_support;
 
+use crash_support::aim::{Aim, Timing};
 use crash_support::ledger::{self, Reported};
-use crash_support::proxy::{self, Message, Proxy};
+use crash_support::phase::{AUTHORIZATION, END_OF_DAY, Phase, sale_phase, settle_phase};
+use crash_support::proxy::{self, Proxy};
 use crash_support::rng::{self, Rng};
 use crash_support::shop::Shop;
 use crash_support::truth::Truth;
@@ -33,89 +40,8 @@ const MIN_KILLS: usize = 200;
 const MAX_ROUNDS: usize = 500;
 /// One settle round in this many, on average (percent).
 const SETTLE_PERCENT: u64 = 12;
-/// 06 01 Authorization, 06 50 End-of-Day.
-const AUTHORIZATION: u8 = 0x01;
-const END_OF_DAY: u8 = 0x50;
 /// How long anything may take before the test gives up on it (a hang is a failure).
 const PATIENCE: Duration = Duration::from_secs(20);
-
-/// Where a kill landed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Phase {
-    /// Sale: nothing journaled yet (start-up, catalog, connecting).
-    BeforeIntent,
-    /// Sale: intent journaled, the terminal's result not stored.
-    IntentNoResult,
-    /// Sale: the result stored, its acknowledgement not sent (the terminal has not booked).
-    ResultNotAcknowledged,
-    /// Sale: the result acknowledged (booked), the sale not committed.
-    AcknowledgedNoSale,
-    /// Sale: committed, not yet printed as done.
-    CommittedNotReported,
-    /// Sale: reported done, then killed (e.g. while exiting).
-    Reported,
-    /// Sale declined by the terminal, killed after the decline was stored.
-    DeclineStored,
-    /// Settle: killed before the terminal's end-of-day totals arrived.
-    SettleBeforeTotals,
-    /// Settle: totals stored, their acknowledgement not sent (the terminal has not settled).
-    SettleTotalsNotAcknowledged,
-    /// Settle: the terminal settled; the till had not finished.
-    SettleAcknowledged,
-}
-
-impl Phase {
-    /// The phases the loop must hit for its claims to mean anything.
-    const REQUIRED: [Phase; 7] = [
-        Phase::BeforeIntent,
-        Phase::IntentNoResult,
-        Phase::ResultNotAcknowledged,
-        Phase::AcknowledgedNoSale,
-        Phase::Reported,
-        Phase::SettleBeforeTotals,
-        Phase::SettleAcknowledged,
-    ];
-}
-
-/// When to kill, relative to what.
-#[derive(Debug, Clone, Copy)]
-enum Aim {
-    /// A delay after the process started, over its whole life.
-    Life,
-    /// A delay after the terminal's result reached the till, up to the end of the run.
-    AfterResult,
-    /// A delay after the result, shorter than the till takes to acknowledge it.
-    BeforeAcknowledgement,
-}
-
-/// Timings of undisturbed runs (the slowest of the warm-up runs).
-#[derive(Debug, Default, Clone, Copy)]
-struct Timing {
-    life: Duration,
-    result_to_exit: Duration,
-    result_to_ack: Duration,
-}
-
-impl Timing {
-    fn take(&mut self, started: Instant, ended: Instant, messages: &[Message], command: u8) {
-        self.life = self.life.max(ended - started);
-        if let Some(i) = proxy::result_after(messages, command) {
-            let result = messages[i].at;
-            self.result_to_exit = self.result_to_exit.max(ended.saturating_duration_since(result));
-            if let Some(ack) = messages.iter().skip(i + 1).find(|m| m.dir == proxy::Dir::ToTerminal) {
-                self.result_to_ack = self.result_to_ack.max(ack.at.saturating_duration_since(result));
-            }
-        }
-    }
-
-    fn delay(&self, aim: Aim, rng: &mut Rng) -> Duration {
-        match aim {
-            Aim::Life => rng.up_to(self.life + self.life / 10),
-            Aim::AfterResult => rng.up_to(self.result_to_exit),
-            Aim::BeforeAcknowledgement => rng.up_to(self.result_to_ack),
-        }
-    }
-}
 
 /// Items and tenders: card-only sales of several amounts, and some the terminal declines
 /// (the simulator declines card amounts ending in .13).
@@ -150,7 +76,10 @@ fn run_and_kill(round: Round<'_>, args: &[&str], command: u8, aim: Aim, timing: 
     let _ = child.kill();
     let out = child.wait_with_output().expect("reap tillguard");
     let killed = out.status.signal() == Some(9);
-    assert!(shop.proxy.wait_idle(PATIENCE), "the terminal did not let go of the killed till");
+    assert!(
+        shop.proxy.wait_idle(PATIENCE),
+        "the terminal did not let go of the killed till"
+    );
     (out, killed)
 }
 
@@ -185,60 +114,42 @@ fn sale_reported(v: &serde_json::Value) -> Option<Reported> {
     })
 }
 
-/// Where a killed sale run landed: the journal rows it left (before recovery) and the relay.
-fn sale_phase(shop: &Shop, newest_before: i64, messages: &[Message], printed: bool) -> Phase {
-    if printed {
-        return Phase::Reported;
-    }
-    let rows = shop
-        .store()
-        .cards_after(&shop.terminal_name(), newest_before)
-        .expect("journal");
-    let Some(row) = rows.last() else {
-        return Phase::BeforeIntent;
-    };
-    if row.sale_id.is_some() {
-        return Phase::CommittedNotReported;
-    }
-    let acknowledged = proxy::result_after(messages, AUTHORIZATION).is_some_and(|i| proxy::acknowledged(messages, i));
-    match row.state {
-        CardState::Pending => Phase::IntentNoResult,
-        CardState::Declined | CardState::Cancelled => Phase::DeclineStored,
-        CardState::Approved | CardState::InDoubt if acknowledged => Phase::AcknowledgedNoSale,
-        CardState::Approved | CardState::InDoubt => Phase::ResultNotAcknowledged,
-    }
+/// What the checks carry from round to round.
+#[derive(Default)]
+struct Checks {
+    terminal: Truth,
+    sales: ledger::SeenSales,
 }
 
-fn settle_phase(messages: &[Message]) -> Phase {
-    match proxy::result_after(messages, END_OF_DAY) {
-        Some(i) if proxy::acknowledged(messages, i) => Phase::SettleAcknowledged,
-        Some(_) => Phase::SettleTotalsNotAcknowledged,
-        None => Phase::SettleBeforeTotals,
-    }
-}
-
-fn newest_card(shop: &Shop) -> i64 {
-    shop.store()
-        .cards_after(&shop.terminal_name(), 0)
-        .expect("journal")
-        .last()
-        .map_or(0, |c| c.id)
-}
-
-/// Recovery after a run, then every invariant; panics naming the round, the seed and what broke.
-fn recover_and_check(shop: &mut Shop, truth: &mut Truth, reported: &[Reported], context: &str) -> ledger::Tally {
+/// Recovery after a killed run, then every invariant; panics naming the round, the seed and
+/// what broke.
+fn recover_and_check(shop: &mut Shop, truth: &mut Checks, reported: &[Reported], context: &str) -> ledger::Tally {
     let out = shop.run(&["recover", "--json"]);
     assert!(
         out.status.success(),
         "{context}: recover failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(shop.proxy.wait_idle(PATIENCE), "{context}: recovery left the terminal busy");
+    assert!(
+        shop.proxy.wait_idle(PATIENCE),
+        "{context}: recovery left the terminal busy"
+    );
+    check(shop, truth, reported, context)
+}
+
+/// Every invariant, without running recovery first (after a run that was not killed).
+fn check(shop: &mut Shop, truth: &mut Checks, reported: &[Reported], context: &str) -> ledger::Tally {
     shop.terminal_alive();
-    if let Err(e) = truth.observe(&shop.state_file) {
+    if let Err(e) = truth.terminal.observe(&shop.state_file) {
         panic!("{context}: the terminal's own record is inconsistent: {e}");
     }
-    let (tally, bad) = ledger::check(&shop.store(), &shop.terminal_name(), truth, reported);
+    let (tally, bad) = ledger::check(
+        &shop.store(),
+        &shop.terminal_name(),
+        &truth.terminal,
+        reported,
+        &mut truth.sales,
+    );
     assert!(bad.is_empty(), "{context}: invariants broken:\n  {}", bad.join("\n  "));
     tally
 }
@@ -250,13 +161,13 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
     eprintln!("crash loop seed {seed} (replay: CRASH_SEED={seed})");
     let mut rng = Rng::new(seed);
     let mut shop = Shop::open();
-    let mut truth = Truth::default();
+    let mut truth = Checks::default();
     let mut reported: Vec<Reported> = Vec::new();
 
     // Warm-up: undisturbed runs measure how long each step takes here, and give the
     // terminal a last transaction for Repeat Receipt.
     let (mut sell_timing, mut settle_timing) = (Timing::default(), Timing::default());
-    for (i, args) in SALES.iter().take(3).cycle().take(4).enumerate() {
+    for (i, args) in SALES.iter().take(3).cycle().take(6).enumerate() {
         let mark = shop.proxy.mark();
         let started = Instant::now();
         let v = shop.json(&[&["sell"], *args, &["--json"]].concat());
@@ -265,7 +176,7 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
         sell_timing.take(started, ended, &shop.proxy.since(mark), AUTHORIZATION);
         reported.push(sale_reported(&v).expect("a reported sale"));
         recover_and_check(&mut shop, &mut truth, &reported, "warm-up sale");
-        if i == 1 {
+        if i % 2 == 1 {
             let mark = shop.proxy.mark();
             let started = Instant::now();
             let s = shop.json(&["settle", "--json"]);
@@ -276,9 +187,16 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
             recover_and_check(&mut shop, &mut truth, &reported, "warm-up settle");
         }
     }
-    eprintln!("undisturbed sale: {sell_timing:?}\nundisturbed settle: {settle_timing:?}");
+    eprintln!(
+        "undisturbed sale: {}\nundisturbed settle: {}",
+        sell_timing.describe(),
+        settle_timing.describe()
+    );
 
+    let mut tally = recover_and_check(&mut shop, &mut truth, &reported, "after the warm-up");
     let mut phases: BTreeMap<Phase, usize> = BTreeMap::new();
+    // Where the time goes: the killed runs, and recovery with the checks.
+    let (mut running, mut checking) = (Duration::ZERO, Duration::ZERO);
     let (mut kills, mut finished, mut rounds) = (0usize, 0usize, 0usize);
     // The last few rounds, for the failure message: a kill's damage can surface a round later.
     let mut recent: Vec<String> = Vec::new();
@@ -293,8 +211,9 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
         rounds += 1;
         let aim = *rng.pick(&[Aim::Life, Aim::AfterResult, Aim::BeforeAcknowledgement]);
         let settle = rng.chance(SETTLE_PERCENT);
-        let newest_before = newest_card(&shop);
+        let newest_before = tally.newest_card;
         let mark = shop.proxy.mark();
+        let run_began = Instant::now();
         let round = Round {
             shop: &shop,
             rng: &mut rng,
@@ -312,6 +231,7 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
             let phase = sale_phase(&shop, newest_before, &shop.proxy.since(mark), printed);
             (out, killed, phase)
         };
+        running += run_began.elapsed();
         if killed {
             kills += 1;
             *phases.entry(phase).or_default() += 1;
@@ -320,34 +240,61 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
             if !out.status.success() && settle {
                 // A settle that ran to its end may still fail (e.g. after an interrupted one);
                 // that is for recovery and the invariants to judge, not a test failure.
-                eprintln!("round {rounds}: settle ended: {}", String::from_utf8_lossy(&out.stderr).trim());
+                eprintln!(
+                    "round {rounds}: settle ended: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
             }
         }
         let what = format!(
             "round {rounds}: {} {} (aim {aim:?})",
             if settle { "settle" } else { "sale" },
-            if killed { format!("killed at {phase:?}") } else { format!("ran to its end ({})", out.status) }
+            if killed {
+                format!("killed at {phase:?}")
+            } else {
+                format!("ran to its end ({})", out.status)
+            }
         );
         let context = format!("{what}, seed {seed}; the rounds before: {}", recent.join("; "));
         if recent.len() == 4 {
             recent.remove(0);
         }
         recent.push(what);
-        recover_and_check(&mut shop, &mut truth, &reported, &context);
+        let check_began = Instant::now();
+        // A run that was not killed needs no recovery; a killed one restarts with it.
+        tally = if killed {
+            recover_and_check(&mut shop, &mut truth, &reported, &context)
+        } else {
+            check(&mut shop, &mut truth, &reported, &context)
+        };
+        checking += check_began.elapsed();
     }
 
     // The end of the day: recover, settle what is left, and the terminal's totals must match.
     let context = format!("final settlement (seed {seed})");
     recover_and_check(&mut shop, &mut truth, &reported, &context);
-    let settled = shop.json(&["settle", "--json"]);
+    let out = shop.run(&["settle", "--json"]);
+    let settled: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{context}: settle printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     assert_eq!(settled["state"], "settled", "{context}: {settled}");
     assert_eq!(settled["reconciliation"], "match", "{context}: {settled}");
     let tally_end = recover_and_check(&mut shop, &mut truth, &reported, &context);
     let store = shop.store();
-    assert!(store.unsettled_batches().expect("batches").is_empty(), "{context}: a batch is left unsettled");
-    assert!(truth.open.is_empty(), "{context}: the terminal still holds {:?}", truth.open);
-    let booked: u64 = truth.payments().map(|t| t.amount_minor).sum();
-    let settled_total: u64 = truth.settlements.values().map(|s| s.totals.total_minor).sum();
+    assert!(
+        store.unsettled_batches().expect("batches").is_empty(),
+        "{context}: a batch is left unsettled"
+    );
+    assert!(
+        truth.terminal.open.is_empty(),
+        "{context}: the terminal still holds {:?}",
+        truth.terminal.open
+    );
+    let booked: u64 = truth.terminal.payments().map(|t| t.amount_minor).sum();
+    let settled_total: u64 = truth.terminal.settlements.values().map(|s| s.totals.total_minor).sum();
     assert_eq!(booked, settled_total, "{context}: every booked payment settled once");
     let status = shop.json(&["status", "--json"]);
     assert_eq!(
@@ -364,6 +311,11 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
         "crash loop: seed {seed}, {rounds} rounds, {kills} kills, {finished} runs finished before their kill, {:.1} s",
         began.elapsed().as_secs_f64()
     );
+    eprintln!(
+        "  time in killed or finished runs {:.1} s, in recovery and checks {:.1} s",
+        running.as_secs_f64(),
+        checking.as_secs_f64()
+    );
     for (phase, count) in &phases {
         eprintln!("  {phase:?}: {count}");
     }
@@ -375,9 +327,92 @@ fn sigkill_anywhere_in_card_sales_and_settlement_loses_and_doubles_nothing() {
         tally_end.approved,
         tally_end.flagged,
         tally_end.settled_batches,
-        truth.payments().count(),
-        truth.settlements.len()
+        truth.terminal.payments().count(),
+        truth.terminal.settlements.len()
     );
-    assert!(kills >= MIN_KILLS, "only {kills} kills landed in {rounds} rounds (seed {seed})");
+    assert!(
+        kills >= MIN_KILLS,
+        "only {kills} kills landed in {rounds} rounds (seed {seed})"
+    );
     assert!(missing.is_empty(), "no kill landed at {missing:?} (seed {seed})");
+}
+
+/// Runs `args` with the relay dropping the till's acknowledgement of the result of its command
+/// `06 command`, and kills the till once it has sent it: the till journaled the result, the
+/// terminal never got the acknowledgement it books on.
+fn kill_after_dropped_acknowledgement(shop: &Shop, args: &[&str], command: u8) {
+    let mark = shop.proxy.mark();
+    shop.proxy.swallow_result_acks(Some(command));
+    let mut child = shop.command(args).spawn().expect("start tillguard");
+    let dropped = shop.proxy.wait_for(mark, PATIENCE, |m| m.iter().any(|m| m.dropped));
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("reap tillguard");
+    shop.proxy.swallow_result_acks(None);
+    assert!(
+        dropped,
+        "{args:?} never acknowledged a result: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        shop.proxy.wait_idle(PATIENCE),
+        "the terminal did not let go of the killed till"
+    );
+}
+
+const SELL_COLA: [&str; 6] = ["sell", "--item", "COLA", "--tender", "card", "--json"];
+
+#[test]
+fn a_payment_whose_acknowledgement_never_reached_the_terminal_is_not_booked() {
+    let mut shop = Shop::open();
+    let (mut truth, mut reported) = (Checks::default(), Vec::new());
+    reported.extend(sale_reported(&shop.json(&SELL_COLA)));
+    recover_and_check(&mut shop, &mut truth, &reported, "the first sale");
+    kill_after_dropped_acknowledgement(&shop, &["sell", "--item", "FOD-002", "--tender", "card"], AUTHORIZATION);
+    let journal = shop.store().cards_after(&shop.terminal_name(), 0).expect("journal");
+    let row = journal.last().expect("the second payment is journaled").clone();
+    assert_eq!(
+        (row.state, row.fields.trace.is_some()),
+        (CardState::InDoubt, true),
+        "an approval the terminal may not have got is in doubt, with its numbers"
+    );
+    let tally = recover_and_check(&mut shop, &mut truth, &reported, "recovery");
+    let row = shop.store().card(row.id).expect("read").expect("row");
+    assert_eq!((row.state, row.sale_id), (CardState::Declined, None), "{:?}", row.note);
+    assert_eq!((tally.sales, truth.terminal.payments().count()), (1, 1));
+    // The till sells on, and the day reconciles.
+    reported.extend(sale_reported(&shop.json(&SELL_COLA)));
+    recover_and_check(&mut shop, &mut truth, &reported, "the next sale");
+    let settled = shop.json(&["settle", "--json"]);
+    assert_eq!(settled["reconciliation"], "match", "{settled}");
+    recover_and_check(&mut shop, &mut truth, &reported, "settled");
+}
+
+#[test]
+fn an_end_of_day_whose_acknowledgement_never_reached_the_terminal_settles_nothing() {
+    let mut shop = Shop::open();
+    let (mut truth, mut reported) = (Checks::default(), Vec::new());
+    reported.extend(sale_reported(&shop.json(&SELL_COLA)));
+    recover_and_check(&mut shop, &mut truth, &reported, "the first sale");
+    kill_after_dropped_acknowledgement(&shop, &["settle", "--json"], END_OF_DAY);
+    recover_and_check(&mut shop, &mut truth, &reported, "recovery");
+    assert_eq!(truth.terminal.open.len(), 1, "the terminal still holds its batch");
+    // Whatever looks at the batches next must not take the stored totals for a settlement.
+    shop.json(&["status", "--json"]);
+    recover_and_check(
+        &mut shop,
+        &mut truth,
+        &reported,
+        "status after the interrupted end-of-day",
+    );
+    reported.extend(sale_reported(&shop.json(&SELL_COLA)));
+    recover_and_check(
+        &mut shop,
+        &mut truth,
+        &reported,
+        "a sale after the interrupted end-of-day",
+    );
+    let settled = shop.json(&["settle", "--json"]);
+    assert_eq!(settled["reconciliation"], "match", "{settled}");
+    let tally = recover_and_check(&mut shop, &mut truth, &reported, "settled");
+    assert!(truth.terminal.open.is_empty() && tally.flagged == 0);
 }

@@ -264,7 +264,8 @@ impl Store {
             "SELECT EXISTS (SELECT 1 FROM card_payments WHERE state = 'approved' AND sale_id IS NULL
                               AND draft IS NOT NULL)
                  OR COALESCE((SELECT state IN ('pending', 'in_doubt') FROM card_payments
-                              WHERE terminal = ?1 AND state != 'cancelled' ORDER BY id DESC LIMIT 1), 0)",
+                              WHERE terminal = ?1 AND state != 'cancelled' ORDER BY id DESC LIMIT 1), 0)
+                 OR EXISTS (SELECT 1 FROM batches WHERE terminal = ?1 AND state = 'settling')",
             [terminal],
             |r| r.get(0),
         )?)

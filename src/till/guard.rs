@@ -143,12 +143,6 @@ impl Till {
         self.note_clock()?;
         let now = self.clock.now();
         for batch in self.store.unsettled_batches()? {
-            if batch.state == BatchState::Settling
-                && let Some(totals_id) = self.store.settling_totals(&batch)?
-            {
-                self.store.batch_settle(batch.id, totals_id, now)?;
-                continue;
-            }
             if let Some(at) = self.config.terminal_auto_clear
                 && cleared_since(batch.opened_at, now, &self.rule, at)
             {

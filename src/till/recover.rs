@@ -7,7 +7,7 @@
 //! sale never reached the ledger (a crash between the two) gets its journaled sale committed.
 
 use super::card::CardProgress;
-use super::journal::{TotalsKeeper, card_details};
+use super::journal::{TURNOVER, TotalsKeeper, card_details, totals_record};
 use super::{Till, TillError};
 use crate::config::Language;
 use crate::money::Money;
@@ -44,6 +44,7 @@ impl Till {
             terminal: name.clone(),
             ..RecoveryReport::default()
         };
+        self.resolve_interrupted_settlement(&name, terminal, progress, &mut report)?;
         let open: Vec<CardJournal> = self
             .store
             .unresolved_cards()?
@@ -78,6 +79,72 @@ impl Till {
             report.set(card);
         }
         Ok(report)
+    }
+
+    /// A batch a crash left Settling: the terminal closes its batch only on our acknowledgement
+    /// of the end-of-day totals, so stored totals prove nothing by themselves. Its turnover now
+    /// tells: if the stored totals' last receipt is still in its open batch, it did not settle.
+    fn resolve_interrupted_settlement(
+        &mut self,
+        name: &str,
+        terminal: &mut dyn CardTerminal,
+        progress: &mut dyn FnMut(CardProgress),
+        report: &mut RecoveryReport,
+    ) -> Result<(), TillError> {
+        let Some(batch) = self.store.current_batch(name)? else {
+            return Ok(());
+        };
+        if batch.state != crate::settlement::batch::BatchState::Settling {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let Some(totals_id) = self.store.settling_totals(&batch)? else {
+            self.store.batch_failed(
+                batch.id,
+                "the end-of-day was interrupted before the terminal sent its totals",
+                now,
+            )?;
+            return Ok(());
+        };
+        let stored_end = self
+            .store
+            .terminal_totals(totals_id)?
+            .and_then(|t| t.receipt_range)
+            .map_or(0, |r| r.1);
+        let mut keeper = TotalsKeeper {
+            store: &mut self.store,
+            clock: self.clock.clone(),
+            terminal: name.to_string(),
+            context: TURNOVER,
+            progress,
+        };
+        let current = match terminal.turnover_totals(&mut keeper) {
+            Ok(ex) => ex
+                .status
+                .iter()
+                .rev()
+                .find_map(|s| totals_record(name, TURNOVER, s))
+                .filter(|t| t.succeeded()),
+            Err(_) => None,
+        };
+        let Some(current) = current else {
+            report.terminal_error = Some("the terminal did not report its turnover after an interrupted end-of-day".into());
+            return Ok(());
+        };
+        let from = current.receipt_range.map_or(0, |r| r.0);
+        let now = self.clock.now();
+        // Settled only when provably so: the stored totals' last receipt has left the
+        // terminal's batch. Empty totals prove nothing; the next settle runs the end-of-day again.
+        if stored_end != 0 && (from == 0 || from > stored_end) {
+            self.store.batch_settle(batch.id, totals_id, now)?;
+        } else {
+            self.store.batch_failed(
+                batch.id,
+                "the end-of-day was interrupted before the terminal closed its batch",
+                now,
+            )?;
+        }
+        Ok(())
     }
 
     fn ask_last_transaction(

@@ -2,8 +2,9 @@
 //! through (direction, class, instruction, when). The crash loop uses it to aim kills at moments
 //! of the exchange (e.g. just after the terminal's result reached the till), to tell afterwards
 //! whether the till acknowledged that result, and to wait until the terminal has seen the
-//! killed till's connection close. It forwards bytes unchanged, so the till and the terminal
-//! behave exactly as if connected directly.
+//! killed till's connection close. It forwards every APDU unchanged, so the till and the
+//! terminal behave exactly as if connected directly, unless told to drop the till's
+//! acknowledgements of results (a cable pulled at the worst moment).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -24,6 +25,8 @@ pub struct Message {
     pub dir: Dir,
     pub class: u8,
     pub instr: u8,
+    /// Held back on purpose (`swallow_result_acks`): the other side never got it.
+    pub dropped: bool,
 }
 
 impl Message {
@@ -43,6 +46,9 @@ struct Log {
 struct Shared {
     log: Mutex<Log>,
     changed: Condvar,
+    /// Drop the till's acknowledgement of the result (04 0F) of its command `06 xx`, as a
+    /// cable pulled at that instant would.
+    swallow: Mutex<Option<u8>>,
 }
 
 impl Shared {
@@ -70,6 +76,13 @@ impl Proxy {
             }
         });
         Proxy { addr, shared }
+    }
+
+    /// From now on (until None) the till's acknowledgements of the results of its command
+    /// `06 instr` are not passed on: the till believes it sent them, the terminal waits in vain
+    /// and books nothing.
+    pub fn swallow_result_acks(&self, command: Option<u8>) {
+        *self.shared.swallow.lock().unwrap_or_else(|p| p.into_inner()) = command;
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -153,35 +166,50 @@ fn relay(till: TcpStream, terminal: SocketAddr, shared: &Arc<Shared>) {
     }
 }
 
-/// Copies `from` to `to` until either side fails, noting each complete APDU after it was
-/// passed on; then closes `to` for writing so its reader sees the end too.
+/// Copies `from` to `to` APDU by APDU until either side fails, noting each one once it was
+/// passed on (or dropped); then closes `to` for writing so its reader sees the end too.
 fn pump(mut from: TcpStream, mut to: TcpStream, dir: Dir, shared: &Shared) {
     let mut pending: Vec<u8> = Vec::new();
     let mut buf = [0u8; 4096];
-    loop {
+    'relay: loop {
         let n = match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        let Some(chunk) = buf.get(..n) else { break };
-        if to.write_all(chunk).is_err() {
-            break;
-        }
-        pending.extend_from_slice(chunk);
-        let at = Instant::now();
-        let mut noted = false;
+        pending.extend_from_slice(buf.get(..n).unwrap_or_default());
         while let Some(len) = Apdu::total_len(&pending).filter(|len| *len <= pending.len()) {
-            let (class, instr) = (pending[0], pending[1]);
-            shared.lock().messages.push(Message { at, dir, class, instr });
-            pending.drain(..len);
-            noted = true;
-        }
-        if noted {
+            let apdu: Vec<u8> = pending.drain(..len).collect();
+            let (class, instr) = (apdu[0], apdu[1]);
+            let swallow = *shared.swallow.lock().unwrap_or_else(|p| p.into_inner());
+            let dropped = dir == Dir::ToTerminal
+                && (class, instr) == (0x80, 0x00)
+                && swallow.is_some_and(|command| answers_result_of(&shared.lock().messages, command));
+            if !dropped && to.write_all(&apdu).is_err() {
+                break 'relay;
+            }
+            let at = Instant::now();
+            shared.lock().messages.push(Message {
+                at,
+                dir,
+                class,
+                instr,
+                dropped,
+            });
             shared.changed.notify_all();
         }
     }
     let _ = to.shutdown(Shutdown::Write);
     let _ = from.shutdown(Shutdown::Read);
+}
+
+/// Whether an acknowledgement sent now answers a result (04 0F) of the command `06 command`.
+fn answers_result_of(messages: &[Message], command: u8) -> bool {
+    let last_to_till = messages.iter().rev().find(|m| m.dir == Dir::ToTill);
+    let last_command = messages
+        .iter()
+        .rev()
+        .find(|m| m.dir == Dir::ToTerminal && m.class == 0x06);
+    last_to_till.is_some_and(|m| m.is(Dir::ToTill, 0x04, 0x0F)) && last_command.is_some_and(|m| m.instr == command)
 }
 
 /// The index of the terminal's first result (04 0F) after the till's command `06 instr`.
@@ -201,5 +229,5 @@ pub fn acknowledged(messages: &[Message], index: usize) -> bool {
         .iter()
         .skip(index + 1)
         .find(|m| m.dir == Dir::ToTerminal)
-        .is_some_and(|m| m.is(Dir::ToTerminal, 0x80, 0x00))
+        .is_some_and(|m| m.is(Dir::ToTerminal, 0x80, 0x00) && !m.dropped)
 }

@@ -56,7 +56,10 @@ impl Shop {
             .expect("start the simulated terminal");
         let start = Instant::now();
         while TcpStream::connect(terminal).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(10), "the terminal did not start listening");
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the terminal did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         let proxy = Proxy::start(terminal);

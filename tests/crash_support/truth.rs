@@ -26,7 +26,10 @@ impl Truth {
             if let Some(seen) = self.booked.get(&t.trace)
                 && seen != t
             {
-                return Err(format!("the terminal's transaction trace {} changed: {seen:?} -> {t:?}", t.trace));
+                return Err(format!(
+                    "the terminal's transaction trace {} changed: {seen:?} -> {t:?}",
+                    t.trace
+                ));
             }
             self.booked.insert(t.trace, t.clone());
         }

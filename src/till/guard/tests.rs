@@ -220,8 +220,9 @@ fn totals_the_terminal_sends_by_itself_settle_the_batch_once() {
     assert_eq!(till.store.terminal_totals_count().expect("count"), 2);
 }
 
-#[test]
-fn a_crash_after_the_totals_were_stored_is_settled_by_them() {
+/// A Settling batch whose end-of-day totals were stored when the process died: the
+/// terminal closes its batch only on our acknowledgement, so those totals prove nothing.
+fn settling_after_a_crash() -> (Till, FakeTerminal, i64) {
     let (mut till, _) = till();
     let mut t = FakeTerminal::default();
     paid(&mut till, &mut t, 1);
@@ -232,13 +233,34 @@ fn a_crash_after_the_totals_were_stored_is_settled_by_them() {
         crate::till::journal::totals_record(NAME, "end_of_day", &totals((1, 1), &[(Mastercard, 1, 350)], Some(3)))
             .expect("totals");
     till.store.record_terminal_totals(&stored, now).expect("stored");
-    // The process died here. The next look at the guard finishes the settlement.
-    assert_eq!(till.guard(false).expect("guard"), Verdict::Clear);
+    // The guard alone does not settle it from the stored totals.
+    let _ = till.guard(false).expect("guard");
+    let row = till.store.batch(id).expect("read").expect("batch");
+    assert_eq!(row.state, BatchState::Settling);
+    (till, t, id)
+}
+
+#[test]
+fn a_crash_after_the_totals_were_stored_settles_once_the_terminal_shows_its_batch_closed() {
+    let (mut till, mut t, id) = settling_after_a_crash();
+    // The terminal's open batch now starts after receipt 1: it did close the batch.
+    t.admin.push_back(Step::Status(totals((2, 2), &[(Mastercard, 1, 200)], None)));
+    till.recover_cards(&mut t, &mut |_| {}).expect("recover");
     let row = till.store.batch(id).expect("read").expect("batch");
     assert_eq!(
         (row.state, row.reconciliation),
         (BatchState::Settled, Some(Reconciliation::Match))
     );
+}
+
+#[test]
+fn a_crash_after_the_totals_were_stored_fails_the_settlement_while_the_terminal_still_holds_them() {
+    let (mut till, mut t, id) = settling_after_a_crash();
+    // Receipt 1 is still in the terminal's batch: the end-of-day never completed there.
+    t.admin.push_back(Step::Status(totals((1, 1), &[(Mastercard, 1, 350)], None)));
+    till.recover_cards(&mut t, &mut |_| {}).expect("recover");
+    let row = till.store.batch(id).expect("read").expect("batch");
+    assert_eq!(row.state, BatchState::Failed, "the next settle runs the end-of-day again");
 }
 
 #[test]
