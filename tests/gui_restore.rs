@@ -18,7 +18,8 @@ fn clock() -> Arc<ManualClock> {
 fn click(window: &mut Restore, label: &str) {
     let messages: Vec<Message> = {
         let mut ui = Simulator::with_settings(tillguard::ui::settings(), window.view());
-        ui.click(label).unwrap_or_else(|e| panic!("no clickable {label:?}: {e}"));
+        ui.click(label)
+            .unwrap_or_else(|e| panic!("no clickable {label:?}: {e}"));
         ui.into_messages().collect()
     };
     for m in messages {
@@ -61,6 +62,8 @@ fn a_damaged_ledger_is_restored_from_the_window_and_the_till_opens_again() {
     let till = restore::open_checked(&paths, clock()).expect("the restored ledger opens");
     assert_eq!(till.status().expect("status").sales_count, 1, "the sale in the backup");
     assert_eq!(till.store().verify_audit().expect("verify"), None);
-    let kept = std::fs::read_dir(dir.path().join("replaced")).expect("kept aside").count();
+    let kept = std::fs::read_dir(dir.path().join("replaced"))
+        .expect("kept aside")
+        .count();
     assert_eq!(kept, 1, "the damaged ledger was kept, not deleted");
 }

@@ -31,7 +31,12 @@ fn a_refund_needs_a_managers_pin() {
     let refund = json_approved(d, &["refund", "1", "--json"]);
     assert_eq!(refund["total"], "-3.50");
     let events = json(d, &["audit", "show", "--last", "3", "--json"]);
-    let kinds: Vec<&str> = events.as_array().expect("list").iter().filter_map(|e| e["kind"].as_str()).collect();
+    let kinds: Vec<&str> = events
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
     assert_eq!(kinds, ["manager_pin", "permission.approved", "refund"], "{events}");
 }
 
@@ -45,7 +50,10 @@ fn the_drawer_opens_without_a_sale_only_for_a_manager_with_a_reason() {
     let opened = json_approved(d, &["printer", "drawer", "--reason", "change for the float", "--json"]);
     assert_eq!(opened["print"]["state"], "done");
     let slip = std::fs::read_to_string(d.join("receipts/000001-no_sale.txt")).expect("the slip");
-    assert!(slip.contains("change for the float") && slip.contains("李经理"), "{slip}");
+    assert!(
+        slip.contains("change for the float") && slip.contains("李经理"),
+        "{slip}"
+    );
     let bytes = std::fs::read(d.join("receipts/000001-no_sale.escpos")).expect("the bytes");
     // ESC p: the drawer kick.
     assert!(bytes.windows(2).any(|w| w == [0x1B, b'p']), "the job kicks the drawer");

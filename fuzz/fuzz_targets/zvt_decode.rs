@@ -1,4 +1,12 @@
-//! Feeds arbitrary bytes to every ZVT decoder: none may panic, whatever arrives on the line.
+//! The whole-message target: feeds arbitrary bytes to every ZVT message decoder at once, as
+//! an APDU (`Apdu::decode`, then `PtMessage`, `EcrCommand`, the Status-Enquiry Completion and
+//! the log's `describe`) and as the data of each message kind the codec reads.
+//! The layers have targets of their own (zvt_frame, zvt_apdu, zvt_bmp, zvt_tlv); this one
+//! checks that they compose.
+//!
+//! Asserts: no panic; a message that decodes (other than one passed through unread) encodes
+//! to an APDU that decodes again, and an ECR command comes back equal (except the one
+//! ambiguous Registration form noted below).
 //! Run: `cargo +nightly fuzz run zvt_decode` (from the repository root).
 
 #![no_main]

@@ -376,11 +376,7 @@ mod tests {
         // audited.
         assert_eq!(
             last_kinds(&till, 3),
-            [
-                "permission.denied",
-                "permission.denied",
-                "discount_approved"
-            ]
+            ["permission.denied", "permission.denied", "discount_approved"]
         );
         assert_eq!(till.store().audit_count().expect("audit"), audited + 3);
 
@@ -529,11 +525,7 @@ mod tests {
         // Two refusals (no approver; a cashier as approver), then the approved removal.
         assert_eq!(
             last_kinds(&strict, 3),
-            [
-                "permission.denied",
-                "permission.denied",
-                "line_removed"
-            ]
+            ["permission.denied", "permission.denied", "line_removed"]
         );
         assert_eq!(strict.store().audit_count().expect("audit"), audited + 3);
         // A manager logged in removes without a PIN.

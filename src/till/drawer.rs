@@ -70,7 +70,9 @@ mod tests {
             .expect_err("a cashier alone");
         assert!(matches!(refused, TillError::NotPermitted { .. }), "{refused}");
         assert!(matches!(till.open_drawer("  ", None), Err(TillError::Drawer(_))));
-        let manager = till.approve(crate::permission::Action::OpenDrawer, "1234").expect("manager PIN");
+        let manager = till
+            .approve(crate::permission::Action::OpenDrawer, "1234")
+            .expect("manager PIN");
         let job = till
             .open_drawer("change for the float", Some(&manager))
             .expect("opened");

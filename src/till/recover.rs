@@ -128,7 +128,8 @@ impl Till {
             Err(_) => None,
         };
         let Some(current) = current else {
-            report.terminal_error = Some("the terminal did not report its turnover after an interrupted end-of-day".into());
+            report.terminal_error =
+                Some("the terminal did not report its turnover after an interrupted end-of-day".into());
             return Ok(());
         };
         let from = current.receipt_range.map_or(0, |r| r.0);

@@ -73,7 +73,11 @@ impl Restore {
                 self.error = None;
             }
             Message::Pin(pin) => {
-                self.pin = pin.chars().filter(char::is_ascii_digit).take(crate::users::PIN_MAX).collect();
+                self.pin = pin
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .take(crate::users::PIN_MAX)
+                    .collect();
             }
             Message::Restore if self.done.is_none() => self.restore(),
             Message::Close => return iced::exit(),
@@ -97,10 +101,10 @@ impl Restore {
             Ok(done) => {
                 let kept = done.kept_aside.map(|p| p.display().to_string()).unwrap_or_default();
                 self.error = None;
-                self.done = Some(self.i18n.t_args(
-                    "restore-done",
-                    &[("file", file.display().to_string()), ("kept", kept)],
-                ));
+                self.done = Some(
+                    self.i18n
+                        .t_args("restore-done", &[("file", file.display().to_string()), ("kept", kept)]),
+                );
             }
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -134,7 +138,11 @@ impl Restore {
                     b.size / 1024,
                     b.file_name()
                 );
-                let style = if self.chosen == Some(i) { button::primary } else { button::secondary };
+                let style = if self.chosen == Some(i) {
+                    button::primary
+                } else {
+                    button::secondary
+                };
                 list = list.push(
                     button(text(label).size(theme::TEXT))
                         .style(style)

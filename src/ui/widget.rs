@@ -164,26 +164,6 @@ pub fn page<'a, Message: 'a>(
         .into()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::segments;
-
-    #[test]
-    fn lines_are_cut_at_wide_gaps_and_columns_count_cjk_as_two() {
-        let pieces = |line: &str| segments(line);
-        assert_eq!(
-            pieces("合计          29.10"),
-            vec![(0, "合计".to_string()), (14, "29.10".to_string())]
-        );
-        assert_eq!(
-            pieces("  1 x 3.50     3.50"),
-            vec![(2, "1 x 3.50".to_string()), (15, "3.50".to_string())]
-        );
-        assert_eq!(pieces("   "), Vec::<(usize, String)>::new());
-        assert_eq!(pieces("可乐 330ml"), vec![(0, "可乐 330ml".to_string())]);
-    }
-}
-
 /// The words of a manager PIN prompt.
 pub struct GateText {
     pub why: String,
@@ -230,4 +210,24 @@ pub fn pin_gate<'a, Message: Clone + 'a>(
         .padding(theme::SPACING * 2.0)
         .width(Fill)
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments;
+
+    #[test]
+    fn lines_are_cut_at_wide_gaps_and_columns_count_cjk_as_two() {
+        let pieces = |line: &str| segments(line);
+        assert_eq!(
+            pieces("合计          29.10"),
+            vec![(0, "合计".to_string()), (14, "29.10".to_string())]
+        );
+        assert_eq!(
+            pieces("  1 x 3.50     3.50"),
+            vec![(2, "1 x 3.50".to_string()), (15, "3.50".to_string())]
+        );
+        assert_eq!(pieces("   "), Vec::<(usize, String)>::new());
+        assert_eq!(pieces("可乐 330ml"), vec![(0, "可乐 330ml".to_string())]);
+    }
 }

@@ -244,7 +244,8 @@ fn settling_after_a_crash() -> (Till, FakeTerminal, i64) {
 fn a_crash_after_the_totals_were_stored_settles_once_the_terminal_shows_its_batch_closed() {
     let (mut till, mut t, id) = settling_after_a_crash();
     // The terminal's open batch now starts after receipt 1: it did close the batch.
-    t.admin.push_back(Step::Status(totals((2, 2), &[(Mastercard, 1, 200)], None)));
+    t.admin
+        .push_back(Step::Status(totals((2, 2), &[(Mastercard, 1, 200)], None)));
     till.recover_cards(&mut t, &mut |_| {}).expect("recover");
     let row = till.store.batch(id).expect("read").expect("batch");
     assert_eq!(
@@ -257,10 +258,15 @@ fn a_crash_after_the_totals_were_stored_settles_once_the_terminal_shows_its_batc
 fn a_crash_after_the_totals_were_stored_fails_the_settlement_while_the_terminal_still_holds_them() {
     let (mut till, mut t, id) = settling_after_a_crash();
     // Receipt 1 is still in the terminal's batch: the end-of-day never completed there.
-    t.admin.push_back(Step::Status(totals((1, 1), &[(Mastercard, 1, 350)], None)));
+    t.admin
+        .push_back(Step::Status(totals((1, 1), &[(Mastercard, 1, 350)], None)));
     till.recover_cards(&mut t, &mut |_| {}).expect("recover");
     let row = till.store.batch(id).expect("read").expect("batch");
-    assert_eq!(row.state, BatchState::Failed, "the next settle runs the end-of-day again");
+    assert_eq!(
+        row.state,
+        BatchState::Failed,
+        "the next settle runs the end-of-day again"
+    );
 }
 
 #[test]

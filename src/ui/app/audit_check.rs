@@ -44,10 +44,10 @@ impl App {
             ),
         };
         tracing::error!("audit chain check at start-up: {detail}");
-        if let Some(desk) = self.desk.as_mut() {
-            if let Err(e) = desk.till.audit("till", "audit_broken", &detail) {
-                tracing::warn!("the broken chain could not be recorded: {e}");
-            }
+        if let Some(desk) = self.desk.as_mut()
+            && let Err(e) = desk.till.audit("till", "audit_broken", &detail)
+        {
+            tracing::warn!("the broken chain could not be recorded: {e}");
         }
         self.audit_alarm = Some(problem);
     }
