@@ -51,7 +51,13 @@ pub fn serve(link: &mut dyn Link, sim: &mut Simulator, stop: &AtomicBool) -> Res
                 continue;
             }
         };
-        tracing::debug!(?command, "simulated terminal: command");
+        // By class and instruction only: most commands carry the ECR password, which no log
+        // may show.
+        let apdu = command.to_apdu();
+        tracing::debug!(
+            command = format!("{:02X} {:02X}", apdu.class, apdu.instr),
+            "simulated terminal: command"
+        );
         let replies = sim.handle(&command);
         match run_sequence(link, sim, replies, stop)? {
             Flow::Continue => {}
