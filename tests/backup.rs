@@ -2,25 +2,19 @@
 //! backup command and its rotation, the backup after a Z-report, a restore refused over an
 //! unsettled card batch and forced by an admin, and a damaged ledger.
 
+mod common;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use tillguard::money::Currency;
 use tillguard::store::{FILE_NAME, Store};
 
 /// Runs `tillguard --data-dir DIR ARGS...` at `now` (TILLGUARD_FAKE_NOW), with a PIN on
 /// standard input when given.
 fn run_at(dir: &Path, now: &str, args: &[&str], stdin_pin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .env_remove("TILLGUARD_TERMINAL")
-        .env_remove("TILLGUARD_PRINTER")
-        .env_remove("TILLGUARD_MANAGER_PIN")
+    let mut child = common::command(dir, args)
         .env("TILLGUARD_FAKE_NOW", now)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

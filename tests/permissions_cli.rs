@@ -4,18 +4,10 @@
 mod common;
 
 use common::{json, json_approved};
-use std::process::Command;
 
 fn with_pin(dir: &std::path::Path, pin: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tillguard"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
+    common::command(dir, args)
         .env("TILLGUARD_MANAGER_PIN", pin)
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .env_remove("TILLGUARD_TERMINAL")
-        .env_remove("TILLGUARD_PRINTER")
         .output()
         .expect("run")
 }

@@ -4,23 +4,12 @@
 
 mod common;
 
-use std::process::Command;
-
 const PASSWORD: &str = "975318";
 const PIN: &str = "86420";
 
 fn run(dir: &std::path::Path, args: &[&str], pin: Option<&str>) -> (bool, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tillguard"));
-    command
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("TILLGUARD_LOG", "trace")
-        .env_remove("TILLGUARD_DATA_DIR")
-        .env_remove("TILLGUARD_CONFIG")
-        .env_remove("TILLGUARD_TERMINAL")
-        .env_remove("TILLGUARD_PRINTER")
-        .env_remove("TILLGUARD_MANAGER_PIN");
+    let mut command = common::command(dir, args);
+    command.env("TILLGUARD_LOG", "trace");
     if let Some(pin) = pin {
         command.env("TILLGUARD_MANAGER_PIN", pin);
     }

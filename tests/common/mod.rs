@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 /// Runs `tillguard --data-dir DIR ARGS...`, isolated from the caller's environment.
 pub fn tillguard(dir: &Path, args: &[&str]) -> Output {
-    base(dir, args).output().expect("run tillguard")
+    command(dir, args).output().expect("run tillguard")
 }
 
 /// The demo manager's PIN, for the commands that need one (refund, void, defer).
@@ -16,7 +16,7 @@ pub const DEMO_MANAGER_PIN: &str = "1234";
 /// `tillguard` with the demo manager's PIN in TILLGUARD_MANAGER_PIN.
 #[allow(dead_code)] // not every CLI test file refunds
 pub fn tillguard_approved(dir: &Path, args: &[&str]) -> Output {
-    base(dir, args)
+    command(dir, args)
         .env("TILLGUARD_MANAGER_PIN", DEMO_MANAGER_PIN)
         .output()
         .expect("run tillguard")
@@ -34,7 +34,9 @@ pub fn json_approved(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
-fn base(dir: &Path, args: &[&str]) -> Command {
+/// `tillguard --data-dir DIR ARGS...` as a command, isolated from the caller's environment
+/// (no data folder, config, terminal, printer or manager PIN from outside).
+pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tillguard"));
     command
         .arg("--data-dir")
@@ -49,6 +51,7 @@ fn base(dir: &Path, args: &[&str]) -> Command {
 }
 
 /// Runs a command that must succeed and print JSON.
+#[allow(dead_code)] // not every CLI test file reads JSON
 pub fn json(dir: &Path, args: &[&str]) -> Value {
     let out = tillguard(dir, args);
     assert!(
