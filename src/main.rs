@@ -25,14 +25,29 @@ fn main() -> ExitCode {
 }
 
 fn open_gui(cli: &Cli) -> anyhow::Result<()> {
-    // The window reads every page of the ledger first (PRAGMA quick_check): a damaged ledger
-    // is reported before any sale is written into it.
+    use tillguard::till::{Till, TillError, restore};
+    use tillguard::ui::app::audit_check::DAMAGED_MARK;
+    // The window checks every page of the ledger on a worker thread after it opens; a ledger
+    // found damaged there leaves a mark, and this start checks every page before anything
+    // else (PRAGMA quick_check), opening the restore window when they are damaged.
     let paths = cli.paths()?;
+    let mark = paths.data_dir.join(DAMAGED_MARK);
     let mut till = loop {
-        match tillguard::till::restore::open_checked(&paths, tillguard::cli::clock()?) {
-            Ok(till) => break till,
+        let opened = if mark.exists() {
+            restore::open_checked(&paths, tillguard::cli::clock()?)
+        } else {
+            Till::open(&paths, tillguard::cli::clock()?)
+        };
+        match opened {
+            Ok(till) => {
+                if mark.exists() {
+                    // Whole again (restored, or the damage was elsewhere): the mark has done its work.
+                    let _ = std::fs::remove_file(&mark);
+                }
+                break till;
+            }
             // A damaged ledger opens the restore window; after a restore the till starts on it.
-            Err(tillguard::till::TillError::Store(e)) if e.damaged_ledger() => {
+            Err(TillError::Store(e)) if e.damaged_ledger() => {
                 let config = tillguard::config::Config::load(&paths.config_file)?;
                 let language = if config.language_chosen {
                     config.language

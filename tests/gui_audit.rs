@@ -1,5 +1,6 @@
-//! The start-up check of the audit chain: a ledger whose audit log was edited warns every
-//! manager who logs in (not the cashier, who cannot act on it), and the finding is audited.
+//! The start-up check of the ledger: a ledger whose audit log was edited warns every
+//! manager who logs in (not the cashier, who cannot act on it), and the finding is audited;
+//! damaged pages stop the till and mark the folder for the restore window.
 
 mod ui_harness;
 
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use tillguard::clock::ManualClock;
 use tillguard::money::Currency;
 use tillguard::till::{Paths, Till};
-use tillguard::ui::app::audit_check;
+use tillguard::ui::app::audit_check::{self, DAMAGED_MARK, StartCheck};
 use tillguard::ui::desk::TerminalSetup;
 use tillguard::ui::{App, Message};
 
@@ -35,7 +36,7 @@ fn an_edited_audit_log_warns_managers_at_start_up() {
     drop(open(dir.path()));
     assert_eq!(
         audit_check::check(&ledger, Currency::CNY),
-        Ok(None),
+        StartCheck::Intact,
         "a new ledger is intact"
     );
     let conn = rusqlite::Connection::open(&ledger).expect("shell");
@@ -46,8 +47,8 @@ fn an_edited_audit_log_warns_managers_at_start_up() {
     let mut app = app_on(dir.path());
     // What the start-up job sends (run here: the test drives the app by messages).
     let found = audit_check::check(&ledger, Currency::CNY);
-    assert!(matches!(&found, Ok(Some(b)) if b.seq == 2), "{found:?}");
-    deliver(&mut app, vec![Message::AuditChecked(found)]);
+    assert!(matches!(&found, StartCheck::Broken(b) if b.seq == 2), "{found:?}");
+    deliver(&mut app, vec![Message::LedgerChecked(found)]);
     assert!(
         app.audit_alarm().is_some_and(|a| a.contains("第 2 条")),
         "{:?}",
@@ -64,5 +65,44 @@ fn an_edited_audit_log_warns_managers_at_start_up() {
         last.iter()
             .any(|e| e.kind == "audit_broken" && e.detail.starts_with("event 2:")),
         "{last:?}"
+    );
+}
+
+#[test]
+fn damaged_pages_found_after_the_window_opened_stop_the_till_and_mark_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("tillguard.sqlite");
+    // Made and closed first, so its pages are in the main file (not only in the WAL).
+    drop(open(dir.path()));
+    let mut app = app_on(dir.path());
+    log_in(&mut app, CASHIER);
+    scan_unfocused(&mut app, COLA);
+    assert_eq!(
+        app.checkout().cart().lines().len(),
+        1,
+        "the till works before the check"
+    );
+    // The disk goes bad under the running till: garbage over the pages after the first.
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new().write(true).open(&ledger).expect("open");
+        file.seek(SeekFrom::Start(4096)).expect("seek");
+        file.write_all(&[0xA5; 4096 * 16]).expect("scribble");
+    }
+    let found = audit_check::check(&ledger, Currency::CNY);
+    assert!(matches!(found, StartCheck::Damaged(_)), "{found:?}");
+    deliver(&mut app, vec![Message::LedgerChecked(found)]);
+    assert!(app.ledger_is_damaged());
+    assert_shows(&app, "账本已损坏 - 请恢复备份");
+    assert!(
+        dir.path().join(DAMAGED_MARK).exists(),
+        "the next start opens the restore window"
+    );
+    // Nothing reaches the till any more: a scan changes nothing.
+    scan_unfocused(&mut app, COLA);
+    assert_eq!(
+        app.checkout().cart().lines()[0].quantity,
+        1,
+        "the scan before the check"
     );
 }

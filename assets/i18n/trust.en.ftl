@@ -31,3 +31,4 @@ restore-button = Restore this backup
 restore-done = Restored from { $file }. The damaged ledger was kept at { $kept }. Sales made after this backup are not in it: check the card terminal's batch and the paper receipts.
 restore-start = Start Tillguard
 restore-quit = Close
+damaged-restart = Nothing more is written into it. Close Tillguard and start it again: it opens the restore window.

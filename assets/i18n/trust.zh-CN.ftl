@@ -31,3 +31,4 @@ restore-button = 恢复此备份
 restore-done = 已从 { $file } 恢复。损坏的账本另存在 { $kept }。此备份之后的销售不在其中：请核对刷卡终端的批次和纸质小票。
 restore-start = 启动 Tillguard
 restore-quit = 关闭
+damaged-restart = 不会再向其中写入任何内容。请关闭 Tillguard 并重新启动：它会打开恢复窗口。

@@ -63,8 +63,8 @@ pub enum Message {
     Lock,
     OpenUsers,
     Settings(settings::Message),
-    /// The start-up check of the audit chain: the first break, or why it could not run.
-    AuditChecked(Result<Option<crate::store::ChainBreak>, String>),
+    /// The start-up check of the ledger's pages and audit chain.
+    LedgerChecked(audit_check::StartCheck),
 }
 
 /// The quit dialog's buttons.
@@ -139,6 +139,8 @@ pub struct App {
     clock: std::sync::Arc<dyn crate::clock::Clock>,
     /// The start-up check found the audit chain broken (shown to managers).
     audit_alarm: Option<String>,
+    /// The start-up check found pages of the ledger damaged: the till stops (why).
+    ledger_damaged: Option<String>,
 }
 
 impl App {
@@ -189,6 +191,7 @@ impl App {
             last_input: clock.now(),
             clock,
             audit_alarm: None,
+            ledger_damaged: None,
         };
         app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
@@ -262,6 +265,13 @@ impl App {
     }
 
     fn route(&mut self, message: Message) -> Step {
+        if self.ledger_damaged.is_some() {
+            // Nothing more goes into a damaged ledger; the window only closes.
+            return match message {
+                Message::CloseRequested | Message::Quit(_) => iced::exit().into(),
+                _ => Task::none().into(),
+            };
+        }
         self.note_input(&message);
         if self.hidden_by_lock(&message) {
             return Task::none().into();
@@ -294,8 +304,8 @@ impl App {
             Message::Lock => self.lock_till(None),
             Message::OpenUsers => self.open_users(),
             Message::Settings(message) => self.settings_message(message),
-            Message::AuditChecked(result) => {
-                self.audit_checked(result);
+            Message::LedgerChecked(result) => {
+                self.ledger_checked(result);
                 Task::none().into()
             }
         }
@@ -307,6 +317,9 @@ impl App {
     }
 
     pub fn view(&self) -> Element<'_, Message> {
+        if let Some(damaged) = self.damaged_view() {
+            return damaged;
+        }
         let (level, words) = banner::describe(
             &self.guard.verdict,
             &self.guard.batches,
