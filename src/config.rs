@@ -156,6 +156,31 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
 }
 
+/// The config holds the terminal's password and may hold a manager PIN: on Unix it is made
+/// readable by its owner only (0600) when found open to others, with a warning (the
+/// settings screen writes it that way to begin with).
+fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        if meta.permissions().mode() & 0o077 != 0 {
+            match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+                Ok(()) => {
+                    tracing::warn!(file = %path.display(), "config file was readable by others; made private (0600)")
+                }
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), "config file is readable by others and could not be made private: {e}")
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 pub const FILE_NAME: &str = "tillguard.toml";
 
 /// The manager PIN of demo mode.
@@ -199,6 +224,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         match std::fs::read_to_string(path) {
             Ok(text) => {
+                keep_private(path);
                 let invalid = |message| ConfigError::Invalid {
                     path: path.to_path_buf(),
                     message,

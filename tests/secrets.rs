@@ -47,6 +47,11 @@ fn the_terminal_password_and_pins_stay_out_of_logs_and_the_audit_log() {
         "[store]\nname = \"Shop\"\ntime_zone = \"Asia/Shanghai\"\n\n[terminal]\nconnection = \"simulator\"\npassword = \"{PASSWORD}\"\n\n[guard]\nmanager_pin = \"{PIN}\"\n"
     );
     std::fs::write(d.join("tillguard.toml"), config).expect("config");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join("tillguard.toml"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
     std::fs::write(
         d.join("catalog.csv"),
         "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nTEA,,茶,Tea,5.00,13,true\n",
