@@ -15,7 +15,7 @@ use tillguard::till::Till;
 use tillguard::ui::app::Screen;
 use tillguard::ui::keys::Shortcut;
 use tillguard::ui::screen::checkout::{CASH_ID, Field, MANUAL_AUTH_ID, MANUAL_LAST4_ID, Manual, SCAN_ID};
-use tillguard::ui::screen::refund::LOOKUP_ID;
+use tillguard::ui::screen::refund::{LOOKUP_ID, PIN_ID};
 use tillguard::ui::{App, TerminalSetup};
 use ui_harness::*;
 
@@ -172,6 +172,8 @@ fn a_manual_card_sale_is_refunded_on_the_other_device_without_the_terminal() {
     let sale = app.checkout().completed().expect("sold").sale.id;
 
     deliver(&mut app, vec![key(Shortcut::Refund)]);
+    // Refunds need a manager: the demo manager's PIN opens the screen for the cashier.
+    type_and_enter(&mut app, PIN_ID, MANAGER.1);
     type_and_enter(&mut app, LOOKUP_ID, &sale.to_string());
     let Screen::Refund(state) = app.screen() else {
         panic!("F6 opens the refund screen")
