@@ -160,25 +160,13 @@ pub enum ConfigError {
 /// readable by its owner only (0600) when found open to others, with a warning (the
 /// settings screen writes it that way to begin with).
 fn keep_private(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        if meta.permissions().mode() & 0o077 != 0 {
-            match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-                Ok(()) => {
-                    tracing::warn!(file = %path.display(), "config file was readable by others; made private (0600)")
-                }
-                Err(e) => {
-                    tracing::warn!(file = %path.display(), "config file is readable by others and could not be made private: {e}")
-                }
-            }
+    match crate::platform::owner_only::tighten(path) {
+        Ok(false) => {}
+        Ok(true) => tracing::warn!(file = %path.display(), "config file was readable by others; made private (0600)"),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), "config file is readable by others and could not be made private: {e}")
         }
     }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 pub const FILE_NAME: &str = "tillguard.toml";

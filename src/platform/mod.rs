@@ -3,6 +3,7 @@
 //! this module only knows how, per platform.
 
 pub mod inhibit;
+pub mod owner_only;
 pub mod signals;
 
 pub use inhibit::{InhibitError, ShutdownBlock};

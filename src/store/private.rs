@@ -10,7 +10,7 @@ use std::path::Path;
 pub fn make_private(ledger: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        use std::os::unix::fs::OpenOptionsExt;
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -25,12 +25,8 @@ pub fn make_private(ledger: &Path) -> std::io::Result<()> {
             let mut name = ledger.as_os_str().to_owned();
             name.push(suffix);
             let file = Path::new(&name);
-            let Ok(meta) = std::fs::metadata(file) else {
-                continue;
-            };
-            if meta.permissions().mode() & 0o077 != 0 {
+            if crate::platform::owner_only::tighten(file)? {
                 tracing::warn!(file = %file.display(), "ledger file was readable by others; made private (0600)");
-                std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
             }
         }
     }

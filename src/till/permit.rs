@@ -55,10 +55,15 @@ impl Till {
 
     fn deny_as(&mut self, action: Action, who: Option<&Operator>) -> Result<String, TillError> {
         let name = who.map_or_else(|| "nobody logged in".to_string(), |o| o.name.clone());
-        let detail = format!("{} needs {}", action.as_str(), self.needs(action).as_str());
-        self.store
-            .audit(self.clock.now(), &name, "permission.denied", &detail)?;
+        self.audit_denied(action, &name, self.needs(action))?;
         Ok(name)
+    }
+
+    /// The one audit record of a refusal: who tried `action`, and the role it needs (which
+    /// for managing users depends on whom: see `users::needed_to_manage`).
+    pub(super) fn audit_denied(&mut self, action: Action, who: &str, needs: Role) -> Result<(), TillError> {
+        let detail = format!("{} needs {}", action.as_str(), needs.as_str());
+        Ok(self.store.audit(self.clock.now(), who, "permission.denied", &detail)?)
     }
 
     /// A PIN typed to approve `action`: the manager (or admin) it belongs to, if their role

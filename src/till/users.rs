@@ -349,9 +349,7 @@ impl Till {
             .filter(|u| u.active)
             .ok_or_else(|| UserError::Inactive(op.name.clone()))?;
         if row.role < needs {
-            let detail = format!("{} needs {}", Action::ManageUsers.as_str(), needs.as_str());
-            self.store
-                .audit(self.clock.now(), &row.name, "permission.denied", &detail)?;
+            self.audit_denied(Action::ManageUsers, &row.name, needs)?;
             return Err(UserError::NotAllowed { needs }.into());
         }
         Ok(row)
