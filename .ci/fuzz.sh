@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+# A fixed seed makes the run repeatable (the same commit meets the same inputs, so CI does not
+# fail at random); FUZZ_SEED=0 lets libFuzzer pick one, for longer exploratory runs.
+FUZZ_SEED="${FUZZ_SEED:-1}"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 export CARGO_TERM_COLOR=never
 # The fuzz build (instrumented, sanitizers) lives in fuzz/target, apart from the main build.
@@ -57,7 +60,7 @@ for target in "${targets[@]}"; do
     status=ok
     mkdir -p "fuzz/artifacts/$target"
     if ! "$bin/$target" "$corpus" -artifact_prefix="fuzz/artifacts/$target/" \
-        -max_total_time="$FUZZ_SECONDS" -timeout=30 -print_final_stats=1 >"$log" 2>&1; then
+        -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" -timeout=30 -print_final_stats=1 >"$log" 2>&1; then
         status=CRASH
         failed=1
         # libFuzzer's report: the panic, the stack and the file the input was saved to.
@@ -72,7 +75,7 @@ done
 echo
 printf '%-14s %12s %10s %8s %s\n' target executions exec/s corpus result
 printf '%s\n' "${rows[@]}"
-echo "build ${build_seconds} s, total $((SECONDS - started)) s, ${FUZZ_SECONDS} s per target"
+echo "build ${build_seconds} s, total $((SECONDS - started)) s, ${FUZZ_SECONDS} s per target, seed ${FUZZ_SEED}"
 if [ "$failed" -ne 0 ]; then
     echo "fuzzing found a crash: see the report above and fuzz/artifacts/" >&2
     exit 1

@@ -4,6 +4,7 @@
 //! the result must pass `Config::parse` before it atomically replaces the file.
 
 use super::backup;
+use file_style::FileStyle;
 use super::printer::{CHINESE, CODE_PAGES, CUTS, MAX_FEED, SALE_CODES, WIDTHS, name_of};
 use super::ui::MAX_LOCK_MINUTES;
 use super::{Config, PrinterConfig};
@@ -510,6 +511,7 @@ impl SettingsForm {
 
     /// The new text of the file that now holds `existing` (`None`: there is none yet, and
     /// every setting is written, since a demo's values are not the defaults of an empty file).
+    /// An existing file keeps its comments, order, line breaks and byte order mark.
     pub fn render(&self, existing: Option<&str>) -> Result<String, String> {
         let mut doc = match existing {
             Some(text) => text
@@ -524,7 +526,11 @@ impl SettingsForm {
         for entry in &write {
             set_entry(&mut doc, entry);
         }
-        Ok(doc.to_string())
+        let rendered = doc.to_string();
+        Ok(match existing {
+            Some(text) => FileStyle::of(text).apply(&rendered),
+            None => rendered,
+        })
     }
 
     /// Writes the form into the file at `path`: checked field by field, then the whole
@@ -957,6 +963,8 @@ fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
         file.sync_all()
     }
 }
+
+mod file_style;
 
 #[cfg(test)]
 mod tests;

@@ -408,3 +408,17 @@ fn a_preview_is_the_config_the_file_would_give() {
     form.set(Field::TimeZone, "Nowhere/Land");
     assert!(matches!(form.preview(&running), Err(SaveError::Invalid(_))));
 }
+
+#[test]
+fn a_windows_file_keeps_its_line_breaks_and_byte_order_mark() {
+    let windows = format!("\u{feff}{}", FILE.replace('\n', "\r\n"));
+    let running = Config::parse(&windows).expect("valid");
+    let mut form = SettingsForm::new(&running, PathBuf::from("."), None);
+    assert_eq!(form.render(Some(&windows)).expect("toml"), windows, "unchanged");
+    form.set(Field::StoreName, "Corner Shop");
+    let saved = form.render(Some(&windows)).expect("toml");
+    assert!(saved.starts_with('\u{feff}'), "{saved:?}");
+    assert_eq!(saved.matches('\n').count(), saved.matches("\r\n").count(), "{saved:?}");
+    assert!(saved.contains("Corner Shop"));
+    assert_eq!(Config::parse(&saved).expect("valid").store_name, "Corner Shop");
+}
