@@ -370,9 +370,13 @@ mod tests {
 
     #[test]
     fn ui_and_sale_sections_are_checked() {
-        let c = Config::parse("[ui]\ntheme = \"dark\"\nlock_after_minutes = 0\n[sale]\ncashier_discount_limit_percent = 5.5\nremove_line_needs_manager = true\n").expect("ok");
+        let c = Config::parse("[ui]\ntheme = \"dark\"\nlock_after_minutes = 0\nkiosk = true\n[sale]\ncashier_discount_limit_percent = 5.5\nremove_line_needs_manager = true\n").expect("ok");
         assert_eq!(c.ui.theme, ThemeChoice::Dark);
         assert_eq!(c.ui.lock_after_minutes, 0);
+        assert!(c.ui.kiosk);
+        assert!(!Config::parse("").expect("empty").ui.kiosk, "a window by default");
+        let e = Config::parse("[ui]\nkiosk = \"yes\"\n").expect_err("kiosk");
+        assert!(e.contains("kiosk"), "{e}");
         assert_eq!(c.sale.cashier_discount_limit_percent, rust_decimal::Decimal::new(55, 1));
         assert!(c.sale.remove_line_needs_manager);
         let e = Config::parse("[ui]\ntheme = \"blue\"\n").expect_err("theme");

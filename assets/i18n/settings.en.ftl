@@ -42,6 +42,7 @@ settings-theme-light = Light
 settings-theme-dark = Dark
 settings-lock-minutes = Lock after (minutes idle)
 settings-lock-minutes-hint = 0 = never
+settings-kiosk = Kiosk: full screen, no title bar (after a restart)
 settings-discount-limit = Cashier discount limit (%)
 settings-discount-limit-hint = Larger discounts need a manager; 0 = every discount does
 settings-remove-line = Removing a line needs a manager

@@ -42,6 +42,7 @@ settings-theme-light = 浅色
 settings-theme-dark = 深色
 settings-lock-minutes = 无操作自动锁定（分钟）
 settings-lock-minutes-hint = 0 = 从不锁定
+settings-kiosk = 自助终端模式：全屏、无标题栏（重启后生效）
 settings-discount-limit = 收银员折扣上限（%）
 settings-discount-limit-hint = 超过上限的折扣需经理批准；0 = 所有折扣都需批准
 settings-remove-line = 删除商品行需经理批准

@@ -1,6 +1,7 @@
 //! The command line: `tillguard` opens the GUI; subcommands serve installers and scripts.
 
 mod audit;
+mod autostart;
 mod backup;
 mod card_output;
 mod catalog;
@@ -77,6 +78,8 @@ pub enum Command {
     Restore(restore::Args),
     /// The tamper-evident audit log: `verify` checks the whole chain, `show` lists events.
     Audit(audit::Args),
+    /// Start the till window at sign-in: `autostart on|off|status`.
+    Autostart(autostart::Args),
 }
 
 impl Cli {
@@ -167,6 +170,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Restore(args) => return pipe::quiet_on_closed_pipe(|| restore::run(cli, args)).map(|_| true),
         // Read-only: opening the till would add events (logins, clock checks) to what is checked.
         Command::Audit(args) => return pipe::quiet_on_closed_pipe(|| audit::run(cli, args)).map(|_| true),
+        // A setting of the user's session, not of the ledger.
+        Command::Autostart(args) => return pipe::quiet_on_closed_pipe(|| autostart::run(cli, args)).map(|_| true),
         _ => {}
     }
     if let Command::Terminal(args) = command {
@@ -198,7 +203,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
             Command::Report(args) => report::run(&mut till, args)?,
             Command::Printer(args) => printer::run(&mut till, args)?,
             Command::Catalog(args) => catalog::run(&mut till, args)?,
-            Command::Terminal(_) | Command::Backup(_) | Command::Restore(_) | Command::Audit(_) => {}
+            Command::Terminal(_)
+            | Command::Backup(_)
+            | Command::Restore(_)
+            | Command::Audit(_)
+            | Command::Autostart(_) => {}
         }
         Ok(())
     })?;

@@ -33,6 +33,7 @@ pub enum Field {
     Language,
     Theme,
     LockMinutes,
+    Kiosk,
     DiscountLimit,
     RemoveLineNeedsManager,
     TerminalKind,
@@ -67,6 +68,7 @@ pub const FIELDS: &[Field] = &[
     Field::Language,
     Field::Theme,
     Field::LockMinutes,
+    Field::Kiosk,
     Field::DiscountLimit,
     Field::RemoveLineNeedsManager,
     Field::TerminalKind,
@@ -126,6 +128,7 @@ impl Field {
             Field::Language => ("store", "language"),
             Field::Theme => ("ui", "theme"),
             Field::LockMinutes => ("ui", "lock_after_minutes"),
+            Field::Kiosk => ("ui", "kiosk"),
             Field::DiscountLimit => ("sale", "cashier_discount_limit_percent"),
             Field::RemoveLineNeedsManager => ("sale", "remove_line_needs_manager"),
             Field::TerminalKind
@@ -161,6 +164,7 @@ impl Field {
             Field::Language => "settings-language",
             Field::Theme => "settings-theme",
             Field::LockMinutes => "settings-lock-minutes",
+            Field::Kiosk => "settings-kiosk",
             Field::DiscountLimit => "settings-discount-limit",
             Field::RemoveLineNeedsManager => "settings-remove-line",
             Field::TerminalKind => "settings-terminal-kind",
@@ -190,7 +194,7 @@ impl Field {
         Some(match self {
             Field::Language => LANGUAGES,
             Field::Theme => THEMES,
-            Field::RemoveLineNeedsManager | Field::PrinterDrawer | Field::PrinterStatus => BOOLS,
+            Field::RemoveLineNeedsManager | Field::Kiosk | Field::PrinterDrawer | Field::PrinterStatus => BOOLS,
             Field::TerminalKind => TERMINAL_KINDS,
             Field::TerminalBaud => BAUD_TEXTS,
             Field::PrinterKind => PRINTER_KINDS,
@@ -204,7 +208,7 @@ impl Field {
     }
 
     /// A change only takes effect when the till starts again: the ledger's currency, the
-    /// business day's rule and the terminal's connection are fixed for a run.
+    /// business day's rule, the terminal's connection and the window's mode are fixed for a run.
     pub fn needs_restart(self) -> bool {
         matches!(
             self,
@@ -218,6 +222,7 @@ impl Field {
                 | Field::TerminalTcpPort
                 | Field::TerminalPassword
                 | Field::AutoClear
+                | Field::Kiosk
         )
     }
 
@@ -747,6 +752,7 @@ fn values_of(config: &Config) -> BTreeMap<Field, String> {
         (Field::Language, config.language.code().to_string()),
         (Field::Theme, config.ui.theme.as_str().to_string()),
         (Field::LockMinutes, config.ui.lock_after_minutes.to_string()),
+        (Field::Kiosk, config.ui.kiosk.to_string()),
         (
             Field::DiscountLimit,
             config.sale.cashier_discount_limit_percent.normalize().to_string(),
@@ -858,6 +864,7 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
         entry(Field::Language, text(Field::Language)),
         entry(Field::Theme, text(Field::Theme)),
         entry(Field::LockMinutes, int(Field::LockMinutes)),
+        entry(Field::Kiosk, bool(Field::Kiosk)),
         entry(
             Field::DiscountLimit,
             Decimal::from_str(v(Field::DiscountLimit)).map_or(Typed::Absent, |d| Typed::Num(d.normalize())),

@@ -7,6 +7,7 @@ use serde::Deserialize;
 pub(super) struct UiSection {
     theme: Option<String>,
     lock_after_minutes: Option<i64>,
+    kiosk: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,9 @@ pub struct UiConfig {
     pub theme: ThemeChoice,
     /// Idle minutes before the till locks and asks for a PIN; 0 = never.
     pub lock_after_minutes: u32,
+    /// A full-screen window without title bar, for a till the cashier should not leave (the
+    /// desktop out of reach); closing it still goes through the settlement guard.
+    pub kiosk: bool,
 }
 
 impl Default for UiConfig {
@@ -41,6 +45,7 @@ impl Default for UiConfig {
         UiConfig {
             theme: ThemeChoice::Light,
             lock_after_minutes: DEFAULT_LOCK_MINUTES,
+            kiosk: false,
         }
     }
 }
@@ -64,6 +69,7 @@ impl UiSection {
         Ok(UiConfig {
             theme,
             lock_after_minutes,
+            kiosk: self.kiosk.unwrap_or(false),
         })
     }
 }

@@ -2,6 +2,8 @@
 //! shutdown while a card batch is unsettled, and recording a stop by signal. The UI decides when (from the guard's verdict);
 //! this module only knows how, per platform.
 
+pub mod autostart;
+pub mod console;
 pub mod inhibit;
 pub mod owner_only;
 pub mod signals;

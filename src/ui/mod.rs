@@ -12,9 +12,9 @@ pub mod restore;
 pub mod screen;
 pub mod theme;
 pub mod widget;
+pub mod window;
 
 use crate::till::Till;
-use iced::Size;
 use std::sync::Mutex;
 
 pub use app::{App, Message, Step};
@@ -39,6 +39,7 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
              the command line works without it (tillguard --help)"
         );
     }
+    let window = window::settings(&till.config().ui);
     // iced's boot hook is an `Fn`, but the till can only be handed over once.
     let slot = Mutex::new(Some(till));
     let boot = move || {
@@ -54,9 +55,7 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
         .subscription(App::subscription)
         .theme(App::theme)
         .settings(settings())
-        .window_size(Size::new(1280.0, 800.0))
-        // The app decides: not while the terminal is in the middle of a payment.
-        .exit_on_close_request(false)
+        .window(window)
         .run()?;
     Ok(())
 }

@@ -195,7 +195,7 @@ pub fn run(paths: Paths, clock: Arc<dyn Clock>, i18n: I18n, problem: String) -> 
     iced::application(boot, update, Restore::view)
         .title(Restore::title)
         .settings(super::settings())
-        .window_size(iced::Size::new(900.0, 640.0))
+        .window(super::window::plain(iced::Size::new(900.0, 640.0)))
         .run()?;
     Ok(restored.load(std::sync::atomic::Ordering::SeqCst))
 }

@@ -106,7 +106,7 @@ impl State {
             self.printer_section(i18n),
             section(
                 i18n.t("settings-section-look"),
-                rows(&[Field::Language, Field::Theme, Field::LockMinutes])
+                rows(&[Field::Language, Field::Theme, Field::LockMinutes, Field::Kiosk])
             ),
             section(i18n.t("settings-section-backup"), rows(&[Field::BackupFolder])),
         ]
