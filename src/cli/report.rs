@@ -3,6 +3,18 @@ use crate::money::Money;
 use crate::till::Till;
 use jiff::civil::Date;
 
+#[path = "report_month.rs"]
+mod month;
+
+/// `YYYY-MM` as the month's first day.
+fn parse_month(text: &str) -> Result<Date, String> {
+    let bad = || format!("'{text}' is not a month (YYYY-MM, e.g. 2026-11)");
+    let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+    let year: i16 = year.parse().map_err(|_| bad())?;
+    let month: i8 = month.parse().map_err(|_| bad())?;
+    Date::new(year, month, 1).map_err(|_| bad())
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
@@ -31,6 +43,14 @@ enum Kind {
         /// Cash counted in the drawer.
         #[arg(long, value_name = "AMOUNT")]
         counted: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A month's figures, its business days (with their Z-reports) and its best-selling products.
+    Month {
+        /// The month, YYYY-MM (default: the month of today's business day).
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Option<Date>,
         #[arg(long)]
         json: bool,
     },
@@ -63,6 +83,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let mut print = false;
     let (report, json) = match &args.kind {
         Kind::Claim { batch, json } => return claim(till, *batch, *json),
+        Kind::Month { month, json } => return month::run(till, *month, *json),
         Kind::Export { from, until, out } => return export(till, *from, *until, out.as_deref()),
         Kind::X { day, print: p, json } => {
             print = *p;

@@ -12,6 +12,7 @@ mod card;
 pub mod card_types;
 pub mod hourly;
 mod manual;
+pub mod month;
 pub mod tender_mix;
 pub use card::{BatchDays, CardSettlement, LostBatch, SettledBatch, SettledTotals, UnsettledBatch, on_report};
 pub use manual::{ManualCardLine, manual_json, manual_totals};

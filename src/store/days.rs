@@ -78,7 +78,7 @@ impl Store {
 
     /// Running figures for a day, aggregated in SQL (fast on large days).
     pub fn day_figures(&self, day: Date) -> Result<DayFigures, StoreError> {
-        figures(&self.conn, day, self.currency)
+        figures(&self.conn, day, day, self.currency)
     }
 
     /// Closes `day`: computes its figures and card settlement, numbers the Z-report (next in
@@ -108,7 +108,7 @@ impl Store {
             business_day: day,
             generated_at: now,
             currency,
-            figures: figures(&tx, day, currency)?,
+            figures: figures(&tx, day, day, currency)?,
             cash_counted: Some(counted),
             // Read in the closing transaction: the stored report matches the batches exactly.
             card_settlement: Some(super::day_batches::card_settlement(&tx, day, currency)?),
@@ -165,15 +165,21 @@ impl Store {
     }
 }
 
-fn figures(conn: &Connection, day: Date, currency: crate::money::Currency) -> Result<DayFigures, StoreError> {
+/// The figures of the business days `from..=until` (one day for X- and Z-reports).
+pub(super) fn figures(
+    conn: &Connection,
+    from: Date,
+    until: Date,
+    currency: crate::money::Currency,
+) -> Result<DayFigures, StoreError> {
     let m = |minor: i64| Money::from_minor(minor, currency);
-    let day_text = day.to_string();
+    let days = [from.to_string(), until.to_string()];
     let mut f = DayFigures::empty(currency);
     let mut stmt = conn.prepare_cached(
         "SELECT kind, COUNT(*), COALESCE(SUM(total_minor), 0), COALESCE(SUM(discount_minor), 0)
-         FROM sales WHERE business_day = ?1 GROUP BY kind",
+         FROM sales WHERE business_day BETWEEN ?1 AND ?2 GROUP BY kind",
     )?;
-    let rows = stmt.query_map([&day_text], |r| {
+    let rows = stmt.query_map(days.clone(), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
@@ -199,9 +205,9 @@ fn figures(conn: &Connection, day: Date, currency: crate::money::Currency) -> Re
     f.discounts_total = m(discounts);
     let mut stmt = conn.prepare_cached(
         "SELECT t.tax_bp, SUM(t.gross_minor), SUM(t.tax_minor) FROM sale_taxes t JOIN sales s ON s.id = t.sale_id
-         WHERE s.business_day = ?1 GROUP BY t.tax_bp ORDER BY t.tax_bp",
+         WHERE s.business_day BETWEEN ?1 AND ?2 GROUP BY t.tax_bp ORDER BY t.tax_bp",
     )?;
-    for row in stmt.query_map([&day_text], |r| {
+    for row in stmt.query_map(days.clone(), |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
     })? {
         let (bp, gross, tax) = row?;
@@ -213,9 +219,9 @@ fn figures(conn: &Connection, day: Date, currency: crate::money::Currency) -> Re
     }
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, SUM(p.amount_minor) FROM payments p JOIN sales s ON s.id = p.sale_id
-         WHERE s.business_day = ?1 AND p.state = 'approved' GROUP BY p.method",
+         WHERE s.business_day BETWEEN ?1 AND ?2 AND p.state = 'approved' GROUP BY p.method",
     )?;
-    for row in stmt.query_map([&day_text], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+    for row in stmt.query_map(days.clone(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (method, amount) = row?;
         let method = PaymentMethod::parse(&method)
             .ok_or_else(|| StoreError::Damaged(format!("unknown payment method '{method}'")))?;

@@ -14,6 +14,7 @@ mod deferrals;
 mod history;
 mod manual_card;
 mod migrate;
+mod month;
 mod parked;
 mod print_jobs;
 mod private;

@@ -392,6 +392,25 @@ impl Till {
         })
     }
 
+    /// The month report of the month holding `day` (default: today's business day).
+    pub fn month_report(&self, day: Option<Date>) -> Result<crate::settlement::report::month::MonthReport, TillError> {
+        let day = match day {
+            Some(d) => d,
+            None => self.business_day()?.0,
+        };
+        let (first, last) = crate::settlement::report::month::MonthReport::bounds(day);
+        let parts = self.store.month_parts(first, last)?;
+        Ok(crate::settlement::report::month::MonthReport {
+            first,
+            last,
+            generated_at: self.clock.now(),
+            currency: self.config.currency,
+            figures: parts.figures,
+            days: parts.days,
+            top: parts.top,
+        })
+    }
+
     /// The day `report z` closes by default: the oldest day without a Z-report, else today.
     pub fn day_to_close(&self) -> Result<Date, TillError> {
         let (today, _) = self.business_day()?;
