@@ -21,5 +21,6 @@ pub mod settlement;
 pub mod store;
 pub mod terminal;
 pub mod till;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod users;
