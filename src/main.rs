@@ -1,8 +1,13 @@
+// Release builds on Windows open the till window without a console window behind it.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
 use clap::Parser;
 use std::process::ExitCode;
 use tillguard::cli::{Cli, exit_code, run};
 
 fn main() -> ExitCode {
+    // Typed in cmd or PowerShell, a command prints there all the same (Windows; src/platform/console.rs).
+    tillguard::platform::console::attach_parent_for_cli();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("TILLGUARD_LOG"))
         .with_writer(std::io::stderr)

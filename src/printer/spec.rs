@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn windows_com_ports_are_kept_as_written() {
+        // The serial library opens `COMn` as `\\.\COMn` itself, which COM10 and above need;
+        // a name already in that form goes through unchanged.
+        assert_eq!(PrinterSpec::parse("serial:COM10"), Ok(serial("COM10", 9600)));
+        assert_eq!(PrinterSpec::parse(r"serial:\\.\COM10"), Ok(serial(r"\\.\COM10", 9600)));
+        assert_eq!(
+            PrinterSpec::parse(r"serial:\\.\COM10@38400"),
+            Ok(serial(r"\\.\COM10", 38400))
+        );
+        let spec = PrinterSpec::parse(r"serial:\\.\COM10@38400").unwrap();
+        assert_eq!(spec.to_string(), r"serial:\\.\COM10@38400");
+        assert_eq!(PrinterSpec::parse(&spec.to_string()), Ok(spec));
+    }
+
+    #[test]
     fn tcp_forms() {
         assert_eq!(PrinterSpec::parse("tcp:192.168.1.50"), Ok(tcp("192.168.1.50", 9100)));
         assert_eq!(

@@ -87,6 +87,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn windows_com_ports_are_kept_as_written() {
+        // The serial library opens `COMn` as `\\.\COMn` itself, which COM10 and above need;
+        // a name already in that form goes through unchanged.
+        for (text, path, baud) in [
+            ("zvt+serial:COM3", "COM3", 9600),
+            ("zvt+serial:COM3@115200", "COM3", 115200),
+            (r"zvt+serial:\\.\COM10", r"\\.\COM10", 9600),
+            (r"zvt+serial:\\.\COM10@19200", r"\\.\COM10", 19200),
+        ] {
+            let spec = TerminalSpec::parse(text).unwrap();
+            assert_eq!(
+                spec,
+                TerminalSpec::Serial {
+                    path: path.into(),
+                    baud
+                },
+                "{text}"
+            );
+            assert_eq!(TerminalSpec::parse(&spec.to_string()), Ok(spec));
+        }
+        assert!(TerminalSpec::parse(r"zvt+serial:\\.\COM10@9601").is_err());
+    }
+
+    #[test]
     fn parses_every_form_and_names_mistakes() {
         assert_eq!(
             TerminalSpec::parse("zvt+serial:/dev/ttyUSB0@115200"),
