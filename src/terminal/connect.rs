@@ -1,5 +1,6 @@
 //! Opening the configured terminal: a serial port, a TCP address, or the built-in simulator
-//! (spoken to through the real serial code over a pseudo-terminal pair).
+//! (spoken to through the real serial code over a pseudo-terminal pair; on Windows, which has
+//! none, over a loopback TCP port).
 
 use super::CardTerminal;
 use super::session::Session;
@@ -97,13 +98,7 @@ pub fn connect_paced(
                 },
                 password: config.terminal_password,
             };
-            let (port, pty, handle, stop) =
-                simulator::spawn_pty_pair(sim_config, clock).map_err(|e| ConnectError::Simulator(e.to_string()))?;
-            tracing::debug!(%pty, "built-in simulator started");
-            // Named without its pty, which differs on every run: the card journal finds a
-            // terminal's unresolved transactions again by this name.
-            let link = SerialLink::from_port(port, SIMULATOR_NAME.to_string());
-            (Box::new(link), Some((stop, handle)))
+            simulator_link(sim_config, clock)?
         }
     };
     let terminal = ZvtTerminal::new(Session::new(link), config.terminal_password, currency);
@@ -111,4 +106,27 @@ pub fn connect_paced(
         terminal: Box::new(terminal),
         simulator,
     })
+}
+
+type Started = (Box<dyn Link>, Option<(Arc<AtomicBool>, JoinHandle<()>)>);
+
+/// The built-in simulator on a pseudo-terminal pair, spoken to through the real serial code.
+#[cfg(unix)]
+fn simulator_link(sim_config: SimConfig, clock: Arc<dyn Clock>) -> Result<Started, ConnectError> {
+    let (port, pty, handle, stop) =
+        simulator::spawn_pty_pair(sim_config, clock).map_err(|e| ConnectError::Simulator(e.to_string()))?;
+    tracing::debug!(%pty, "built-in simulator started");
+    // Named without its pty, which differs on every run (the card journal's terminal name
+    // comes from the spec, this one is for the logs).
+    let link = SerialLink::from_port(port, SIMULATOR_NAME.to_string());
+    Ok((Box::new(link), Some((stop, handle))))
+}
+
+/// Without pseudo-terminals (Windows) the built-in simulator listens on a loopback port.
+#[cfg(not(unix))]
+fn simulator_link(sim_config: SimConfig, clock: Arc<dyn Clock>) -> Result<Started, ConnectError> {
+    let (link, handle, stop) =
+        simulator::spawn_loopback(sim_config, clock).map_err(|e| ConnectError::Simulator(e.to_string()))?;
+    tracing::debug!("built-in simulator started on loopback");
+    Ok((Box::new(link), Some((stop, handle))))
 }

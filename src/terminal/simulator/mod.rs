@@ -35,7 +35,7 @@ pub use cards::{PIN_ABOVE_MINOR, RC_DECLINED, card_for_trace};
 pub use error::SimError;
 pub use pt::SW_VERSION;
 pub use serve::{serve, spawn_pty_pair};
-pub use tcp::serve_tcp;
+pub use tcp::{Loopback, serve_tcp, spawn_loopback};
 
 use crate::clock::Clock;
 use crate::terminal::zvt::link::Faults;

@@ -41,3 +41,58 @@ pub fn serve_tcp(listener: &TcpListener, sim: &mut Simulator, stop: &AtomicBool)
     }
     Ok(())
 }
+
+/// The ECR's connection to a simulator on loopback, the simulator's thread and its stop flag.
+pub type Loopback = (TcpLink, std::thread::JoinHandle<()>, std::sync::Arc<AtomicBool>);
+
+/// Runs a simulator on a loopback TCP port of its own in a thread and returns the ECR's
+/// connection to it: the built-in terminal where there are no pseudo-terminals (Windows).
+pub fn spawn_loopback(
+    config: super::SimConfig,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+) -> Result<Loopback, SimError> {
+    let mut sim = Simulator::new(config, clock)?;
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(SimError::Listen)?;
+    let addr = listener.local_addr().map_err(SimError::Listen)?;
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let thread_stop = std::sync::Arc::clone(&stop);
+    let handle = std::thread::Builder::new()
+        .name("zvt-simulator".to_string())
+        .spawn(move || {
+            if let Err(e) = serve_tcp(&listener, &mut sim, &thread_stop) {
+                tracing::error!(error = %e, "simulated terminal stopped");
+            }
+        })
+        .map_err(SimError::Listen)?;
+    let link = TcpLink::connect(&addr.to_string(), Duration::from_secs(5))?;
+    Ok((link, handle, stop))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::simulator::SimConfig;
+    use crate::terminal::zvt::link::Link;
+
+    #[test]
+    fn a_loopback_simulator_answers_a_registration() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = SimConfig {
+            state_file: Some(dir.path().join("sim.json")),
+            ..SimConfig::default()
+        };
+        let (mut link, handle, stop) =
+            spawn_loopback(config, std::sync::Arc::new(crate::clock::SystemClock)).expect("simulator");
+        // Registration 06 00, password 123456, config byte, currency 978.
+        link.send(&[0x06, 0x00, 0x06, 0x12, 0x34, 0x56, 0x8E, 0x09, 0x78])
+            .expect("send");
+        let reply = link
+            .receive(Duration::from_secs(5))
+            .expect("no link error")
+            .expect("an answer");
+        assert_eq!(&reply[..2], &[0x80, 0x00], "acknowledged: {reply:02X?}");
+        stop.store(true, Ordering::SeqCst);
+        drop(link);
+        handle.join().expect("the simulator thread ends when stopped");
+    }
+}
