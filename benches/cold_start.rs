@@ -5,6 +5,8 @@
 //! text and buttons bring anti-aliasing). Run with `cargo bench --bench cold_start`; needs
 //! Xvfb, xdotool and ImageMagick's `import` (Debian: xvfb xdotool imagemagick). Measure on an
 //! otherwise idle machine: a compile running beside it doubles the numbers.
+//! Also reports the process's peak resident memory (VmHWM), read 3 s after the first screen,
+//! once the start-up worker's page check of the ledger has run.
 
 #[path = "support/ean.rs"]
 mod ean;
@@ -45,13 +47,15 @@ fn main() {
     in_process(dir);
     let display = Display::start();
     // The first run fills the page cache, as a till that was started before has it.
-    let _ = launch(dir, &display.name);
+    let _ = launch(dir, &display.name).0;
+    let mut peaks = Vec::new();
     let mut times: Vec<Duration> = (0..RUNS)
         .filter_map(|run| {
-            let took = launch(dir, &display.name);
+            let (took, peak) = launch(dir, &display.name);
             if took.is_none() {
                 println!("(run {run})");
             }
+            peaks.extend(peak);
             took
         })
         .collect();
@@ -74,6 +78,22 @@ fn main() {
         times[0].as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3
     );
+    peaks.sort();
+    if let (Some(low), Some(high)) = (peaks.first(), peaks.last()) {
+        println!(
+            "peak resident memory (VmHWM) after start-up, {PRODUCTS} products: median {:.0} MB (min {:.0}, max {:.0})",
+            peaks[peaks.len() / 2] as f64 / 1024.0,
+            *low as f64 / 1024.0,
+            *high as f64 / 1024.0
+        );
+    }
+}
+
+/// The peak resident set of process `pid` in kB (Linux /proc).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The start-up's own work without a window: opening the till (config, ledger, catalog) and
@@ -191,7 +211,8 @@ impl Drop for Display {
 }
 
 /// One start; the time until the window shows its first screen.
-fn launch(dir: &Path, display: &str) -> Option<Duration> {
+/// The time to the first screen drawn, and the peak memory a little after it.
+fn launch(dir: &Path, display: &str) -> (Option<Duration>, Option<u64>) {
     let started = Instant::now();
     let mut app = Command::new(env!("CARGO_BIN_EXE_tillguard"))
         .arg("--data-dir")
@@ -214,6 +235,10 @@ fn launch(dir: &Path, display: &str) -> Option<Duration> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    let peak = took.and_then(|_| {
+        std::thread::sleep(Duration::from_secs(3));
+        peak_rss_kb(app.id())
+    });
     // The batch is open, so a close request would be refused: end it outright.
     let _ = app.kill();
     if took.is_none() {
@@ -230,7 +255,7 @@ fn launch(dir: &Path, display: &str) -> Option<Duration> {
     while !windows(display).is_empty() && gone.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    took
+    (took, peak)
 }
 
 fn windows(display: &str) -> Vec<String> {

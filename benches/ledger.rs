@@ -1,10 +1,11 @@
 //! The ledger: a durable sale commit against a bare SQLite insert of the same rows with the
-//! same pragmas, and an X-report over a day of 10,000 sales.
+//! same pragmas, and an X- and a Z-report over a day of 10,000 sales.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::date;
 use rusqlite::{Connection, params};
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 use tillguard::catalog::parse_csv;
 use tillguard::money::{Currency, Money};
 use tillguard::sale::{Cart, SaleDraft, pay_cash};
@@ -105,5 +106,47 @@ fn x_report(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, durable_commit, x_report);
+fn z_report(c: &mut Criterion) {
+    // A Z-report closes its day for good, so each one needs a day of its own: the days are
+    // traded (untimed) as the measurement asks for them, and only the closing is timed.
+    let mut store = Store::open_in_memory(Currency::CNY).expect("open");
+    let first: jiff::Timestamp = "2026-01-01T04:00:00Z".parse().expect("ts");
+    store
+        .import_products(&parse_csv(CSV, Currency::CNY).expect("csv"), first)
+        .expect("import");
+    let draft = three_line_sale(&store);
+    let cash = draft.total;
+    let mut day = date(2026, 1, 1);
+    let mut group = c.benchmark_group("Z-report");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    group.bench_function("Z-report closing a day of 10,000 sales", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let at = jiff::Timestamp::from_second(
+                    day.to_zoned(jiff::tz::TimeZone::UTC)
+                        .expect("day")
+                        .timestamp()
+                        .as_second()
+                        + 36_000,
+                )
+                .expect("ts");
+                for _ in 0..10_000 {
+                    store.commit_sale(&draft, day, at, "bench").expect("commit");
+                }
+                let counted = Money::from_minor(cash.minor() * 10_000, Currency::CNY);
+                let started = Instant::now();
+                black_box(store.close_day(day, counted, at, "bench").expect("Z"));
+                timed += started.elapsed();
+                day = day.tomorrow().expect("day");
+            }
+            timed
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, durable_commit, x_report, z_report);
 criterion_main!(benches);

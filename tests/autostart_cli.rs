@@ -13,7 +13,11 @@ fn autostart(data: &Path, home: &Path, args: &[&str]) -> Value {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .output()
         .expect("run tillguard");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
@@ -38,7 +42,10 @@ fn on_writes_an_entry_that_opens_the_same_ledger_and_off_removes_it() {
     );
     assert_eq!(on["command"], exec);
     assert!(text.contains("\nType=Application\n") && text.contains("\nIcon=tillguard\n"));
-    assert!(!text.contains("autostart"), "the entry opens the window, not the command");
+    assert!(
+        !text.contains("autostart"),
+        "the entry opens the window, not the command"
+    );
 
     assert_eq!(autostart(data.path(), home.path(), &["status"])["enabled"], true);
     assert_eq!(autostart(data.path(), home.path(), &["off"])["enabled"], false);

@@ -38,8 +38,12 @@ fn the_month_holds_its_own_days_and_they_add_up() {
     let clock = Arc::new(ManualClock::new(at("2026-10-31T10:00:00Z")));
     let mut config = Config::parse("[store]\ntime_zone = \"UTC\"\n").expect("config");
     config.demo = true;
-    let mut t = Till::with_store(Store::open_in_memory(config.currency).expect("store"), config, clock.clone())
-        .expect("till");
+    let mut t = Till::with_store(
+        Store::open_in_memory(config.currency).expect("store"),
+        config,
+        clock.clone(),
+    )
+    .expect("till");
     sell(&mut t, &["COLAx9"]); // October: not in November's report
     close(&mut t);
     clock.set(at("2026-11-01T10:00:00Z"));
@@ -66,15 +70,29 @@ fn the_month_holds_its_own_days_and_they_add_up() {
     assert_eq!(month.figures.refunds_count, 1);
     // 3.50 x 2 + 12.80 + 12.80 + 3.50 - 12.80
     assert_eq!(month.gross_total().plain(), "23.30");
-    let days: Vec<_> = month.days.iter().map(|d| (d.day, d.sales_count, d.refunds_count, d.z_number)).collect();
+    let days: Vec<_> = month
+        .days
+        .iter()
+        .map(|d| (d.day, d.sales_count, d.refunds_count, d.z_number))
+        .collect();
     assert_eq!(
         days,
         vec![(date(2026, 11, 1), 2, 0, Some(2)), (date(2026, 11, 2), 1, 1, None)]
     );
-    assert_eq!(sum(t.currency(), month.days.iter().map(|d| d.gross)), month.gross_total());
+    assert_eq!(
+        sum(t.currency(), month.days.iter().map(|d| d.gross)),
+        month.gross_total()
+    );
     assert_eq!(month.open_days(), vec![date(2026, 11, 2)]);
-    let top: Vec<_> = month.top.iter().map(|p| (p.sku.as_str(), p.quantity, p.gross.plain())).collect();
-    assert_eq!(top, vec![("FOD-002", 1, "12.80".into()), ("DRK-001", 3, "10.50".into())]);
+    let top: Vec<_> = month
+        .top
+        .iter()
+        .map(|p| (p.sku.as_str(), p.quantity, p.gross.plain()))
+        .collect();
+    assert_eq!(
+        top,
+        vec![("FOD-002", 1, "12.80".into()), ("DRK-001", 3, "10.50".into())]
+    );
     let tenders = sum(t.currency(), month.figures.tenders.values().copied());
     assert_eq!(tenders, month.gross_total(), "every cent is tendered");
 

@@ -31,7 +31,20 @@ A,4006381333931,可乐,Cola,3.50,13,true\nB,96385074,面包,Bread,8.00,9,false\n
 pub const CONFIG: &str = "[store]\nname = \"Bench\"\ncurrency = \"CNY\"\ntime_zone = \"UTC\"\nlanguage = \"en\"\n\n\
 [terminal]\nconnection = \"zvt+tcp:127.0.0.1:20007\"\nauto_clear = \"23:30\"\n";
 
-fn cart(catalog: &Catalog, n: u32) -> Cart {
+/// Products beyond the first three, for ledgers with longer sales (`build_with`).
+fn extra_products(lines: usize) -> String {
+    (4..=lines)
+        .map(|i| {
+            format!(
+                "P{i:02},,商品{i},Product {i},{}.{:02},13,true\n",
+                1 + i % 7,
+                (i * 13) % 100
+            )
+        })
+        .collect()
+}
+
+fn cart(catalog: &Catalog, n: u32, lines: usize) -> Cart {
     let mut cart = Cart::new(Currency::CNY);
     for (code, qty) in [
         ("4006381333931", 1 + i64::from(n % 3)),
@@ -41,11 +54,23 @@ fn cart(catalog: &Catalog, n: u32) -> Cart {
         cart.add(catalog.lookup(code).expect("known"), qty, Some(code))
             .expect("add");
     }
+    for i in 4..=lines {
+        let sku = format!("P{i:02}");
+        cart.add(catalog.lookup(&sku).expect("known"), 1, None).expect("add");
+    }
     cart
 }
 
-fn card_sale(store: &mut Store, catalog: &Catalog, day: Date, at: Timestamp, n: u32, receipt: u32) -> i64 {
-    let cart = cart(catalog, n);
+fn card_sale(
+    store: &mut Store,
+    catalog: &Catalog,
+    day: Date,
+    at: Timestamp,
+    n: u32,
+    receipt: u32,
+    lines: usize,
+) -> i64 {
+    let cart = cart(catalog, n, lines);
     let total = cart.totals().expect("totals").total;
     let card = Payment {
         method: PaymentMethod::Card,
@@ -89,16 +114,16 @@ fn card_sale(store: &mut Store, catalog: &Catalog, day: Date, at: Timestamp, n: 
 }
 
 /// One business day of trade; all but the last end with end-of-day and a Z-report.
-fn trade_day(store: &mut Store, catalog: &Catalog, day: Date, index: i32) {
+fn trade_day(store: &mut Store, catalog: &Catalog, day: Date, index: i32, lines: usize) {
     let start: Timestamp = format!("{day}T08:00:00Z").parse().expect("ts");
     let (mut card_count, mut card_minor, mut cash_minor) = (0u32, 0i64, 0i64);
     for n in 0..SALES_PER_DAY {
         let at = start + SignedDuration::from_secs(i64::from(n) * 120);
         if n % CARD_EVERY == 0 {
             card_count += 1;
-            card_minor += card_sale(store, catalog, day, at, n, card_count);
+            card_minor += card_sale(store, catalog, day, at, n, card_count, lines);
         } else {
-            let cart = cart(catalog, n);
+            let cart = cart(catalog, n, lines);
             let due = cart.totals().expect("totals").total;
             let draft = SaleDraft::from_cart(&cart, vec![pay_cash(due, None).expect("cash").payment()]).expect("draft");
             cash_minor += due.minor();
@@ -126,8 +151,14 @@ fn trade_day(store: &mut Store, catalog: &Catalog, day: Date, index: i32) {
         .expect("Z");
 }
 
-/// Writes the year's ledger and config into `dir`.
+/// Writes the year's ledger and config into `dir`: three lines per sale.
 pub fn build(dir: &Path) {
+    build_with(dir, 3)
+}
+
+/// The year with `lines` lines per sale (at least 3).
+pub fn build_with(dir: &Path, lines: usize) {
+    let lines = lines.max(3);
     let started = Instant::now();
     // Built where fsync is free (tmpfs) when there is one, then copied: the ledger is
     // written durably per sale, and 180,000 durable commits to a disk would take minutes.
@@ -144,20 +175,23 @@ pub fn build(dir: &Path) {
         let mut store = Store::open(&path, Currency::CNY).expect("open");
         let first: Timestamp = "2025-11-01T00:00:00Z".parse().expect("ts");
         store
-            .import_products(&parse_csv(CSV, Currency::CNY).expect("csv"), first)
+            .import_products(
+                &parse_csv(&format!("{CSV}{}", extra_products(lines)), Currency::CNY).expect("csv"),
+                first,
+            )
             .expect("import");
         let catalog = store.load_catalog().expect("catalog");
         for index in 0..DAYS {
             let day = LAST_DAY
                 .checked_sub(jiff::Span::new().days(i64::from(DAYS - 1 - index)))
                 .expect("day");
-            trade_day(&mut store, &catalog, day, index);
+            trade_day(&mut store, &catalog, day, index, lines);
         }
     } // Closing the store checkpoints the WAL into the file.
     std::fs::copy(&path, dir.join(FILE_NAME)).expect("copy ledger");
     std::fs::write(dir.join(tillguard::config::FILE_NAME), CONFIG).expect("config");
     println!(
-        "ledger: {DAYS} days x {SALES_PER_DAY} sales ({} by card), built in {:.1} s, {:.0} MB",
+        "ledger: {DAYS} days x {SALES_PER_DAY} sales x {lines} lines ({} sales by card), built in {:.1} s, {:.0} MB",
         DAYS as u32 * SALES_PER_DAY.div_ceil(CARD_EVERY),
         started.elapsed().as_secs_f64(),
         std::fs::metadata(dir.join(FILE_NAME)).map(|m| m.len()).unwrap_or(0) as f64 / 1e6

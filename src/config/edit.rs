@@ -4,7 +4,6 @@
 //! the result must pass `Config::parse` before it atomically replaces the file.
 
 use super::backup;
-use file_style::FileStyle;
 use super::printer::{CHINESE, CODE_PAGES, CUTS, MAX_FEED, SALE_CODES, WIDTHS, name_of};
 use super::ui::MAX_LOCK_MINUTES;
 use super::{Config, PrinterConfig};
@@ -12,6 +11,7 @@ use crate::i18n::I18n;
 use crate::money::Currency;
 use crate::printer::spec::PrinterSpec;
 use crate::terminal::spec::{DEFAULT_BAUD, DEFAULT_TCP_PORT, TerminalSpec};
+use file_style::FileStyle;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;

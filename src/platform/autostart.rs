@@ -103,11 +103,7 @@ mod imp {
 
     fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> AutostartError {
         let location = path.display().to_string();
-        move |source| AutostartError::Io {
-            what,
-            location,
-            source,
-        }
+        move |source| AutostartError::Io { what, location, source }
     }
 
     pub fn enable(program: &Path, args: &[OsString]) -> Result<Entry, AutostartError> {
@@ -260,7 +256,10 @@ mod tests {
 
     #[test]
     fn the_entry_quotes_every_argument() {
-        let args = [OsString::from("--data-dir"), OsString::from("/srv/shop $1 \"a\" 100% \\x")];
+        let args = [
+            OsString::from("--data-dir"),
+            OsString::from("/srv/shop $1 \"a\" 100% \\x"),
+        ];
         let entry = desktop_entry(Path::new("/opt/till guard/tillguard"), &args);
         let exec = entry.lines().find_map(|l| l.strip_prefix("Exec=")).expect("Exec line");
         assert_eq!(

@@ -28,7 +28,7 @@ pub fn plain(size: Size) -> window::Settings {
     window::Settings {
         size,
         icon: icon(),
-        #[cfg(all(unix, not(target_os = "macos")))]
+        #[cfg(target_os = "linux")]
         platform_specific: window::settings::PlatformSpecific {
             application_id: APP_ID.into(),
             ..Default::default()

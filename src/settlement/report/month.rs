@@ -62,7 +62,11 @@ impl MonthReport {
 
     /// Days with trade that have no Z-report yet (the month is not closed until they are).
     pub fn open_days(&self) -> Vec<Date> {
-        self.days.iter().filter(|d| d.z_number.is_none()).map(|d| d.day).collect()
+        self.days
+            .iter()
+            .filter(|d| d.z_number.is_none())
+            .map(|d| d.day)
+            .collect()
     }
 
     pub fn to_json(&self) -> Value {
