@@ -13,24 +13,13 @@ use jiff::civil::{Date, date};
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tillguard::clock::ManualClock;
 use tillguard::store::FILE_NAME;
-use tillguard::till::{Paths, Till};
 use year::{NOW, SALES_PER_DAY, build_with};
 
 const LINES: usize = 18;
 /// A whole month of the year (October: 31 days).
 const MONTH: Date = date(2026, 10, 1);
-
-fn open(dir: &Path) -> Till {
-    let paths = Paths {
-        data_dir: dir.to_path_buf(),
-        config_file: dir.join(tillguard::config::FILE_NAME),
-    };
-    Till::open(&paths, Arc::new(ManualClock::new(NOW.parse().expect("ts")))).expect("till")
-}
 
 /// `tillguard report month --month 2026-10 --json` from start to exit; prints the median.
 fn process(dir: &Path) {
@@ -74,7 +63,7 @@ fn month_report(c: &mut Criterion) {
         build_with(dir, LINES);
     }
     process(dir);
-    let till = open(dir);
+    let till = year::open_till(dir);
     let mut group = c.benchmark_group("month report, year of 1,971,000 sale lines");
     group.sample_size(10);
     group.bench_function("Till::month_report, one month (31 days, 167,400 lines)", |b| {

@@ -12,19 +12,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tillguard::clock::ManualClock;
-use tillguard::till::{Paths, Till};
 use year::{CARD_EVERY, LAST_DAY, NOW, SALES_PER_DAY, build};
-
-fn open(dir: &Path) -> Till {
-    let paths = Paths {
-        data_dir: dir.to_path_buf(),
-        config_file: dir.join(tillguard::config::FILE_NAME),
-    };
-    Till::open(&paths, Arc::new(ManualClock::new(NOW.parse().expect("ts")))).expect("till")
-}
 
 /// `tillguard status --json` from start to exit, a few times; prints the median.
 fn process(dir: &Path) {
@@ -67,7 +56,7 @@ fn status(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     build(dir.path());
     process(dir.path());
-    let mut till = open(dir.path());
+    let mut till = year::open_till(dir.path());
     let mut group = c.benchmark_group("status on a year of sales (365 days x 300)");
     group.bench_function("Till::status()", |b| {
         b.iter(|| black_box(till.status().expect("status")))

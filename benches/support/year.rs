@@ -197,3 +197,13 @@ pub fn build_with(dir: &Path, lines: usize) {
         std::fs::metadata(dir.join(FILE_NAME)).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
     );
 }
+
+/// The till on a ledger `build` wrote, with the clock at `NOW`.
+pub fn open_till(dir: &Path) -> tillguard::till::Till {
+    let paths = tillguard::till::Paths {
+        data_dir: dir.to_path_buf(),
+        config_file: dir.join(tillguard::config::FILE_NAME),
+    };
+    let clock = std::sync::Arc::new(tillguard::clock::ManualClock::new(NOW.parse().expect("ts")));
+    tillguard::till::Till::open(&paths, clock).expect("till")
+}

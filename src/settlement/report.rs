@@ -46,6 +46,39 @@ impl DayFigures {
     }
 }
 
+/// The figures' JSON fields (counts, totals, tax per rate, tenders), as day and month
+/// reports show them.
+pub(crate) fn figures_json(f: &DayFigures, currency: Currency) -> serde_json::Map<String, Value> {
+    let gross = f.sales_total + f.refunds_total;
+    let tax = sum(currency, f.taxes.iter().map(|t| t.tax));
+    object(json!({
+        "sales_count": f.sales_count,
+        "refunds_count": f.refunds_count,
+        "sales_total": f.sales_total.plain(),
+        "refunds_total": f.refunds_total.plain(),
+        "gross_total": gross.plain(),
+        "tax_total": tax.plain(),
+        "net_total": (gross - tax).plain(),
+        "discounts_total": f.discounts_total.plain(),
+        "tax": f.taxes.iter().map(|t| json!({
+            "rate": t.rate.percent_value().to_string(),
+            "gross": t.gross.plain(),
+            "amount": t.tax.plain(),
+        })).collect::<Vec<_>>(),
+        "tenders": f.tenders.iter()
+            .map(|(m, a)| (m.as_str().to_string(), Value::String(a.plain())))
+            .collect::<serde_json::Map<_, _>>(),
+    }))
+}
+
+/// The fields of a JSON object literal.
+pub(crate) fn object(value: Value) -> serde_json::Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {
     X,
@@ -99,31 +132,19 @@ impl Report {
 
     pub fn to_json(&self) -> Value {
         let opt = |m: Option<Money>| m.map(|m| Value::String(m.plain())).unwrap_or(Value::Null);
-        json!({
+        let mut fields = figures_json(&self.figures, self.currency);
+        fields.extend(object(json!({
             "kind": match self.kind { ReportKind::X => "x", ReportKind::Z => "z" },
             "z_number": self.z_number,
             "business_day": self.business_day.to_string(),
             "generated_at": self.generated_at.to_string(),
             "currency": self.currency.alpha,
-            "sales_count": self.figures.sales_count,
-            "refunds_count": self.figures.refunds_count,
-            "sales_total": self.figures.sales_total.plain(),
-            "refunds_total": self.figures.refunds_total.plain(),
-            "gross_total": self.gross_total().plain(),
-            "tax_total": self.tax_total().plain(),
-            "net_total": self.net_total().plain(),
-            "discounts_total": self.figures.discounts_total.plain(),
-            "tax": self.figures.taxes.iter().map(|t| json!({
-                "rate": t.rate.percent_value().to_string(),
-                "gross": t.gross.plain(),
-                "amount": t.tax.plain(),
-            })).collect::<Vec<_>>(),
-            "tenders": self.figures.tenders.iter().map(|(m, a)| (m.as_str().to_string(), Value::String(a.plain()))).collect::<serde_json::Map<_, _>>(),
             "cash_expected": self.cash_expected().plain(),
             "cash_counted": opt(self.cash_counted),
             "cash_difference": opt(self.cash_difference()),
             "card_settlement": self.card_settlement.as_ref().map(|c| c.to_json(self.currency)),
-        })
+        })));
+        Value::Object(fields)
     }
 
     /// Reads a stored Z-report back (the inverse of `to_json`).

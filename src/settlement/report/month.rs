@@ -2,7 +2,7 @@
 //! business days), one row per business day (with its Z-report number), and the products that
 //! brought in most. Built from ledger queries (`Store::month_parts`); no I/O here.
 
-use super::DayFigures;
+use super::{DayFigures, figures_json, object};
 use crate::money::{Currency, Money, sum};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -70,29 +70,14 @@ impl MonthReport {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut fields = figures_json(&self.figures, self.currency);
+        fields.extend(object(json!({
             "kind": "month",
             "month": format!("{:04}-{:02}", self.first.year(), self.first.month()),
             "first_day": self.first.to_string(),
             "last_day": self.last.to_string(),
             "generated_at": self.generated_at.to_string(),
             "currency": self.currency.alpha,
-            "sales_count": self.figures.sales_count,
-            "refunds_count": self.figures.refunds_count,
-            "sales_total": self.figures.sales_total.plain(),
-            "refunds_total": self.figures.refunds_total.plain(),
-            "gross_total": self.gross_total().plain(),
-            "tax_total": self.tax_total().plain(),
-            "net_total": (self.gross_total() - self.tax_total()).plain(),
-            "discounts_total": self.figures.discounts_total.plain(),
-            "tax": self.figures.taxes.iter().map(|t| json!({
-                "rate": t.rate.percent_value().to_string(),
-                "gross": t.gross.plain(),
-                "amount": t.tax.plain(),
-            })).collect::<Vec<_>>(),
-            "tenders": self.figures.tenders.iter()
-                .map(|(m, a)| (m.as_str().to_string(), Value::String(a.plain())))
-                .collect::<serde_json::Map<_, _>>(),
             "days": self.days.iter().map(|d| json!({
                 "day": d.day.to_string(),
                 "sales_count": d.sales_count,
@@ -108,7 +93,8 @@ impl MonthReport {
                 "quantity": p.quantity,
                 "gross": p.gross.plain(),
             })).collect::<Vec<_>>(),
-        })
+        })));
+        Value::Object(fields)
     }
 }
 
