@@ -170,7 +170,18 @@ impl Display {
     /// Xvfb on a display number it picks itself and reports once it takes clients.
     fn start() -> Display {
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            // -noreset: by default Xvfb resets when its last client leaves, and a till started
+            // during the reset fails to open the display (seen as starts that drew nothing).
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
