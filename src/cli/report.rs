@@ -3,7 +3,6 @@ use crate::money::Money;
 use crate::till::Till;
 use jiff::civil::Date;
 
-#[path = "report_month.rs"]
 mod month;
 
 /// `YYYY-MM` as the month's first day.

@@ -44,13 +44,22 @@ impl DayFigures {
             tenders: BTreeMap::new(),
         }
     }
+
+    /// Sales plus refunds (refunds are negative).
+    pub fn gross_total(&self) -> Money {
+        self.sales_total + self.refunds_total
+    }
+
+    /// The tax in the gross total, over every rate.
+    pub fn tax_total(&self) -> Money {
+        sum(self.sales_total.currency(), self.taxes.iter().map(|t| t.tax))
+    }
 }
 
 /// The figures' JSON fields (counts, totals, tax per rate, tenders), as day and month
 /// reports show them.
-pub(crate) fn figures_json(f: &DayFigures, currency: Currency) -> serde_json::Map<String, Value> {
-    let gross = f.sales_total + f.refunds_total;
-    let tax = sum(currency, f.taxes.iter().map(|t| t.tax));
+pub(crate) fn figures_json(f: &DayFigures) -> serde_json::Map<String, Value> {
+    let (gross, tax) = (f.gross_total(), f.tax_total());
     object(json!({
         "sales_count": f.sales_count,
         "refunds_count": f.refunds_count,
@@ -105,11 +114,11 @@ pub struct ReportDecodeError(String);
 impl Report {
     /// Sales minus refunds, tax included.
     pub fn gross_total(&self) -> Money {
-        self.figures.sales_total + self.figures.refunds_total
+        self.figures.gross_total()
     }
 
     pub fn tax_total(&self) -> Money {
-        sum(self.currency, self.figures.taxes.iter().map(|t| t.tax))
+        self.figures.tax_total()
     }
 
     pub fn net_total(&self) -> Money {
@@ -132,7 +141,7 @@ impl Report {
 
     pub fn to_json(&self) -> Value {
         let opt = |m: Option<Money>| m.map(|m| Value::String(m.plain())).unwrap_or(Value::Null);
-        let mut fields = figures_json(&self.figures, self.currency);
+        let mut fields = figures_json(&self.figures);
         fields.extend(object(json!({
             "kind": match self.kind { ReportKind::X => "x", ReportKind::Z => "z" },
             "z_number": self.z_number,

@@ -3,7 +3,7 @@
 //! brought in most. Built from ledger queries (`Store::month_parts`); no I/O here.
 
 use super::{DayFigures, figures_json, object};
-use crate::money::{Currency, Money, sum};
+use crate::money::{Currency, Money};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -53,11 +53,11 @@ impl MonthReport {
     }
 
     pub fn gross_total(&self) -> Money {
-        self.figures.sales_total + self.figures.refunds_total
+        self.figures.gross_total()
     }
 
     pub fn tax_total(&self) -> Money {
-        sum(self.currency, self.figures.taxes.iter().map(|t| t.tax))
+        self.figures.tax_total()
     }
 
     /// Days with trade that have no Z-report yet (the month is not closed until they are).
@@ -70,7 +70,7 @@ impl MonthReport {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut fields = figures_json(&self.figures, self.currency);
+        let mut fields = figures_json(&self.figures);
         fields.extend(object(json!({
             "kind": "month",
             "month": format!("{:04}-{:02}", self.first.year(), self.first.month()),
