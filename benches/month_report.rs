@@ -12,10 +12,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+
+use std::time::Duration;
 use tillguard::store::FILE_NAME;
-use year::{NOW, SALES_PER_DAY, build_with};
+use year::{SALES_PER_DAY, build_with};
 
 const LINES: usize = 18;
 /// A whole month of the year (October: 31 days).
@@ -23,27 +23,11 @@ const MONTH: Date = date(2026, 10, 1);
 
 /// `tillguard report month --month 2026-10 --json` from start to exit; prints the median.
 fn process(dir: &Path) {
-    let run = || {
-        let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-            .args(["report", "month", "--month", "2026-10", "--json", "--data-dir"])
-            .arg(dir)
-            .env("TILLGUARD_FAKE_NOW", NOW)
-            .env_remove("TILLGUARD_CONFIG")
-            .env_remove("TILLGUARD_TERMINAL")
-            .env_remove("TILLGUARD_DATA_DIR")
-            .output()
-            .expect("run tillguard");
-        let took = started.elapsed();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let args = ["report", "month", "--month", "2026-10", "--json"];
+    let times = year::time_process(dir, &args, 7, |json| {
         assert_eq!(json["sales_count"], 31 * u64::from(SALES_PER_DAY), "{json}");
         assert_eq!(json["top_products"].as_array().map(Vec::len), Some(10));
-        took
-    };
-    run(); // warm the page cache, as on a till that has been running
-    let mut times: Vec<Duration> = (0..7).map(|_| run()).collect();
-    times.sort();
+    });
     println!(
         "tillguard report month --json, process start to exit, ~2,000,000 lines: median {:.0} ms of {} runs \
          (min {:.0}, max {:.0}; target < 1000 ms)",

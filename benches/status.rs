@@ -11,36 +11,17 @@ mod year;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
-use year::{CARD_EVERY, LAST_DAY, NOW, SALES_PER_DAY, build};
+use year::{CARD_EVERY, LAST_DAY, SALES_PER_DAY, build};
 
 /// `tillguard status --json` from start to exit, a few times; prints the median.
 fn process(dir: &Path) {
-    let run = || {
-        let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-            .args(["status", "--json", "--data-dir"])
-            .arg(dir)
-            .env("TILLGUARD_FAKE_NOW", NOW)
-            .env_remove("TILLGUARD_CONFIG")
-            .env_remove("TILLGUARD_TERMINAL")
-            .env_remove("TILLGUARD_DATA_DIR")
-            .output()
-            .expect("run tillguard");
-        let took = started.elapsed();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let times = year::time_process(dir, &["status", "--json"], 11, |json| {
         assert_eq!(json["business_day"], LAST_DAY.to_string(), "{json}");
         assert_eq!(
             json["batches"][0]["count"],
             u64::from(SALES_PER_DAY.div_ceil(CARD_EVERY))
         );
-        took
-    };
-    run(); // warm the page cache, as a till that has been running has it
-    let mut times: Vec<Duration> = (0..11).map(|_| run()).collect();
-    times.sort();
+    });
     let median = times[times.len() / 2];
     println!(
         "tillguard status --json, process start to exit, year of sales: median {:.1} ms of {} runs \

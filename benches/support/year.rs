@@ -7,7 +7,7 @@
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tillguard::catalog::{Catalog, parse_csv};
 use tillguard::money::{Currency, Money};
 use tillguard::sale::{CardDetails, Cart, Payment, PaymentMethod, PaymentState, SaleDraft, pay_cash};
@@ -206,4 +206,31 @@ pub fn open_till(dir: &Path) -> tillguard::till::Till {
     };
     let clock = std::sync::Arc::new(tillguard::clock::ManualClock::new(NOW.parse().expect("ts")));
     tillguard::till::Till::open(&paths, clock).expect("till")
+}
+
+/// Runs `tillguard ARGS --data-dir DIR` (clock at `NOW`) once to warm the page cache, as on a
+/// till that has been running, then `runs` times, checking each JSON answer with `check`;
+/// returns the times from process start to exit, sorted.
+pub fn time_process(dir: &Path, args: &[&str], runs: usize, check: impl Fn(&serde_json::Value)) -> Vec<Duration> {
+    let run = || {
+        let started = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillguard"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir)
+            .env("TILLGUARD_FAKE_NOW", NOW)
+            .env_remove("TILLGUARD_CONFIG")
+            .env_remove("TILLGUARD_TERMINAL")
+            .env_remove("TILLGUARD_DATA_DIR")
+            .output()
+            .expect("run tillguard");
+        let took = started.elapsed();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        check(&serde_json::from_slice(&out.stdout).expect("json"));
+        took
+    };
+    run();
+    let mut times: Vec<Duration> = (0..runs).map(|_| run()).collect();
+    times.sort();
+    times
 }
