@@ -121,14 +121,19 @@ PY
 [ -f "$WORK/data/tillguard.sqlite" ] || die "status did not create the ledger in --data-dir"
 end
 
+# What both packages install (Cargo.toml's [package.metadata.deb] and [package.metadata.generate-rpm]).
+PACKAGE_FILES=(
+    /usr/bin/tillguard
+    /usr/share/applications/tillguard.desktop
+    /usr/share/icons/hicolor/scalable/apps/tillguard.svg
+    /usr/share/icons/hicolor/{16x16,32x32,48x48,64x64,128x128,256x256}/apps/tillguard.png
+    /usr/lib/udev/rules.d/60-tillguard.rules
+    /usr/share/doc/tillguard/README.md
+)
+
 begin "installed files (dpkg -L)"
 dpkg -L tillguard >"$WORK/files"
-for f in /usr/bin/tillguard \
-    /usr/share/applications/tillguard.desktop \
-    /usr/share/icons/hicolor/scalable/apps/tillguard.svg \
-    /usr/share/icons/hicolor/{16x16,32x32,48x48,64x64,128x128,256x256}/apps/tillguard.png \
-    /usr/lib/udev/rules.d/60-tillguard.rules \
-    /usr/share/doc/tillguard/README.md; do
+for f in "${PACKAGE_FILES[@]}"; do
     grep -qx "$f" "$WORK/files" || die "dpkg -L does not list $f"
     [ -f "$f" ] || die "$f is not on disk"
 done
@@ -204,12 +209,7 @@ rpm -qp --queryformat '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}\n' "$RPM" | tee "$W
     die "rpm name/version/arch is $(cat "$WORK/rpm-name")"
 rpm -qpl "$RPM" >"$WORK/rpm-files"
 cat "$WORK/rpm-files"
-for f in /usr/bin/tillguard \
-    /usr/share/applications/tillguard.desktop \
-    /usr/share/icons/hicolor/scalable/apps/tillguard.svg \
-    /usr/share/icons/hicolor/{16x16,32x32,48x48,64x64,128x128,256x256}/apps/tillguard.png \
-    /usr/lib/udev/rules.d/60-tillguard.rules \
-    /usr/share/doc/tillguard/README.md; do
+for f in "${PACKAGE_FILES[@]}"; do
     grep -qx "$f" "$WORK/rpm-files" || die "rpm -qpl does not list $f"
 done
 rpm -qpR "$RPM" 2>/dev/null | tee "$WORK/rpm-requires"
