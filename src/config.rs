@@ -4,11 +4,13 @@ mod backup;
 pub mod edit;
 mod printer;
 mod sale;
+mod standalone;
 mod ui;
 
 pub use backup::BackupConfig;
 pub use printer::PrinterConfig;
 pub use sale::SaleRules;
+pub use standalone::Standalone;
 pub use ui::{ThemeChoice, UiConfig};
 
 use crate::money::Currency;
@@ -91,9 +93,16 @@ struct GuardSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TerminalSection {
+    /// "zvt" (default) or "standalone".
+    kind: Option<String>,
     connection: Option<String>,
     password: Option<String>,
     auto_clear: Option<String>,
+    /// Standalone terminals only.
+    name: Option<String>,
+    acquirer: Option<String>,
+    terminal_id: Option<String>,
+    voucher_on_slip: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +146,8 @@ pub struct Config {
     pub terminal_password: u32,
     /// When the terminal clears its batch by itself (local time), if it does.
     pub terminal_auto_clear: Option<Time>,
+    /// A standalone card terminal (`[terminal] kind = "standalone"`); then `terminal` is None.
+    pub standalone: Option<Standalone>,
     /// The manager PIN that allows deferring a settlement (4 to 8 digits); `None` = nobody
     /// can defer. Until the roles issue brings users, one PIN for all managers.
     pub manager_pin: Option<String>,
@@ -199,6 +210,7 @@ impl Config {
             terminal: Some(TerminalSpec::Simulator),
             terminal_password: 123456,
             terminal_auto_clear: None,
+            standalone: None,
             manager_pin: Some(DEMO_MANAGER_PIN.into()),
             printer: PrinterConfig::default(),
             ui: UiConfig::default(),
@@ -259,6 +271,34 @@ impl Config {
             None => Language::Zh,
         };
         let t = file.terminal;
+        let standalone = match t.kind.as_deref().map(str::trim) {
+            None | Some("zvt") => None,
+            Some("standalone") => {
+                for (key, given) in [("connection", t.connection.is_some()), ("password", t.password.is_some())] {
+                    if given {
+                        return Err(format!(
+                            "[terminal] {key}: a standalone terminal has no cable to the till; remove {key} or set \
+                             kind = \"zvt\""
+                        ));
+                    }
+                }
+                Some(Standalone::check(t.name.clone(), t.acquirer.clone(), t.terminal_id.clone(), t.voucher_on_slip)?)
+            }
+            Some(other) => return Err(format!("[terminal] kind: '{other}' is not zvt or standalone")),
+        };
+        if standalone.is_none()
+            && let Some(key) = [
+                ("name", t.name.is_some()),
+                ("acquirer", t.acquirer.is_some()),
+                ("terminal_id", t.terminal_id.is_some()),
+                ("voucher_on_slip", t.voucher_on_slip.is_some()),
+            ]
+            .iter()
+            .find(|(_, given)| *given)
+            .map(|(k, _)| *k)
+        {
+            return Err(format!("[terminal] {key}: only a standalone terminal has it (kind = \"standalone\")"));
+        }
         let terminal = t
             .connection
             .map(|c| TerminalSpec::parse(&c).map_err(|e| format!("[terminal] connection: {e}")))
@@ -294,6 +334,7 @@ impl Config {
             terminal,
             terminal_password,
             terminal_auto_clear,
+            standalone,
             manager_pin,
             printer: file.printer.check()?,
             ui: file.ui.check()?,
@@ -304,7 +345,7 @@ impl Config {
     }
 }
 
-fn parse_hhmm(text: &str) -> Option<Time> {
+pub(crate) fn parse_hhmm(text: &str) -> Option<Time> {
     let (h, m) = text.trim().split_once(':')?;
     Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
 }
@@ -357,6 +398,21 @@ mod tests {
         let c = Config::parse("[terminal]\nconnection = \"zvt+tcp:10.1.1.1\"\nauto_clear = \"23:30\"\n").expect("ok");
         assert_eq!(c.terminal.map(|t| t.to_string()), Some("zvt+tcp:10.1.1.1:20007".into()));
         assert_eq!(c.terminal_auto_clear, Some(Time::constant(23, 30, 0, 0)));
+        let c = Config::parse(
+            "[terminal]\nkind = \"standalone\"\nname = \"柜台POS\"\nacquirer = \"银联商务\"\nterminal_id = \"12345678\"\n\
+             auto_clear = \"23:00\"\nvoucher_on_slip = false\n",
+        )
+        .expect("standalone");
+        assert!(c.terminal.is_none());
+        let s = c.standalone.expect("standalone terminal");
+        assert_eq!((s.name.as_str(), s.terminal_id.as_str(), s.voucher_on_slip), ("柜台POS", "12345678", false));
+        assert_eq!(c.terminal_auto_clear, Some(Time::constant(23, 0, 0, 0)));
+        let e = Config::parse("[terminal]\nkind = \"standalone\"\nconnection = \"simulator\"\n").expect_err("both");
+        assert!(e.contains("[terminal] connection") && e.contains("no cable"), "{e}");
+        let e = Config::parse("[terminal]\nkind = \"paper\"\n").expect_err("kind");
+        assert!(e.contains("[terminal] kind: 'paper'"), "{e}");
+        let e = Config::parse("[terminal]\nacquirer = \"x\"\n").expect_err("acquirer on zvt");
+        assert!(e.contains("[terminal] acquirer") && e.contains("standalone"), "{e}");
         for bad in ["123", "123456789", "12a4", ""] {
             let e = Config::parse(&format!("[guard]\nmanager_pin = \"{bad}\"\n")).expect_err(bad);
             // The message never repeats the PIN itself.

@@ -5,6 +5,7 @@ mod discount;
 pub mod manual_card;
 mod record;
 mod refund;
+pub mod slip_card;
 mod tender;
 mod totals;
 
@@ -13,6 +14,7 @@ pub use discount::{Discount, DiscountKind};
 pub use manual_card::{ManualCard, ManualCardError};
 pub use record::{CardDetails, Kind, Payment, PaymentMethod, PaymentState, RecordedLine, SaleDraft, SaleRecord};
 pub use refund::{RefundRequest, build_refund, left_to_refund};
+pub use slip_card::{Scheme, SlipCard, SlipCardError};
 pub use tender::{CashTender, pay_cash};
 pub use totals::{LineTotal, TaxAmount, Totals, allocate, taxes_by_rate};
 

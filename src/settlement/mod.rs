@@ -5,3 +5,4 @@ pub mod day;
 pub mod guard;
 pub mod reconcile;
 pub mod report;
+pub mod slip;

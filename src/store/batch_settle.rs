@@ -7,6 +7,7 @@ use super::{Store, StoreError};
 use crate::money::{Currency, Money};
 use crate::settlement::batch::BatchState;
 use crate::settlement::reconcile::{LedgerCard, LedgerKind, Reconciliation, TerminalSide, UncountedCard, reconcile};
+use crate::settlement::slip::{SlipFigures, reconcile_slip};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -117,7 +118,7 @@ pub fn terminal_side(t: &TerminalTotals, currency: Currency) -> TerminalSide {
 }
 
 /// Marks `id` Settled by totals row `totals_id` and stores the reconciliation.
-fn settle_in(
+pub(super) fn settle_in(
     conn: &Connection,
     id: i64,
     totals_id: i64,
@@ -129,13 +130,23 @@ fn settle_in(
         .ok_or_else(|| StoreError::Refused(format!("there are no terminal totals #{totals_id}")))?;
     move_to(conn, id, BatchState::Settled, at, "terminal", why)?;
     let terminal: String = conn.query_row("SELECT terminal FROM batches WHERE id = ?1", [id], |r| r.get(0))?;
-    let others = uncounted(conn, id, &terminal)?;
-    let result = reconcile(
-        &terminal_side(&totals, currency),
-        &ledger(conn, id, currency)?,
-        &others,
-        currency,
-    );
+    let result = if totals.context == super::SLIP_CONTEXT {
+        let figures = SlipFigures::from_stored(
+            &totals.per_card,
+            totals.total_minor.unwrap_or(0),
+            totals.receipt_range,
+            currency,
+        );
+        reconcile_slip(&figures, &ledger(conn, id, currency)?, currency)
+    } else {
+        let others = uncounted(conn, id, &terminal)?;
+        reconcile(
+            &terminal_side(&totals, currency),
+            &ledger(conn, id, currency)?,
+            &others,
+            currency,
+        )
+    };
     conn.execute(
         "UPDATE batches SET totals_id = ?1, closed_at = ?2, last_error = NULL, reconciliation = ?3 WHERE id = ?4",
         params![totals_id, at, result.to_json().to_string(), id],

@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_audit_head.sql",
         include_str!("../../migrations/0011_audit_head.sql"),
     ),
+    (
+        "0012_standalone_terminal.sql",
+        include_str!("../../migrations/0012_standalone_terminal.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -20,6 +20,7 @@ mod print_jobs;
 mod private;
 mod products;
 mod sales;
+mod slip_card;
 mod totals;
 mod users;
 
@@ -35,6 +36,7 @@ pub use migrate::latest_version;
 pub use parked::{NewParked, ParkedRow};
 pub use print_jobs::{JobState, NewJob, PrintJob};
 pub use products::ImportSummary;
+pub use slip_card::{SLIP_CONTEXT, SlipEntry};
 pub use totals::TerminalTotals;
 pub use users::{NewUser, UserRow};
 

@@ -98,7 +98,7 @@ impl Store {
 }
 
 /// Inserts a sale with its lines, taxes, payments and audit event inside the caller's transaction.
-fn insert_sale(
+pub(super) fn insert_sale(
     tx: &rusqlite::Transaction<'_>,
     draft: &SaleDraft,
     day: Date,

@@ -8,7 +8,7 @@ use super::journal::Intent;
 use super::{Till, TillError};
 use crate::money::{Money, sum};
 use crate::permission::Action;
-use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleRecord, build_refund};
+use crate::sale::{Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleDraft, SaleRecord, build_refund};
 use crate::store::{CardKind, JournaledSale};
 use crate::terminal::CardTerminal;
 use crate::users::Operator;
@@ -66,12 +66,30 @@ impl Till {
                 "sale #{sale_id} is partly refunded already; refund the rest instead"
             )));
         }
+        let draft = self.void_draft(&original)?;
+        let sale = JournaledSale { day, draft };
+        let intent = Intent {
+            kind: CardKind::Reversal,
+            amount: card.amount,
+            refers_to: Some(journal_id),
+            sale: &sale,
+        };
+        let approved = self.run_journaled(intent, terminal, cancel, progress, &mut |t, observer, cancel| {
+            t.reverse(receipt_no, observer, cancel)
+        })?;
+        self.commit_card_sale(sale.draft, approved)
+    }
+
+    /// The refund record of a whole card sale for its void: every tender goes back the way it
+    /// came, the card part marked reversed (its journal row is filled in on approval).
+    pub(super) fn void_draft(&self, original: &SaleRecord) -> Result<SaleDraft, TillError> {
+        let sale_id = original.id;
         let currency = self.currency();
         let whole = RefundRequest {
             lines: None,
             method: Some(PaymentMethod::Card),
         };
-        let mut draft = build_refund(&original, &[], &whole)?;
+        let mut draft = build_refund(original, &[], &whole)?;
         // Every tender goes back the way it came; the card part is filled in on approval.
         draft.payments = original
             .draft
@@ -97,17 +115,7 @@ impl Till {
                 "the payments of sale #{sale_id} do not add up to its total"
             )));
         }
-        let sale = JournaledSale { day, draft };
-        let intent = Intent {
-            kind: CardKind::Reversal,
-            amount: card.amount,
-            refers_to: Some(journal_id),
-            sale: &sale,
-        };
-        let approved = self.run_journaled(intent, terminal, cancel, progress, &mut |t, observer, cancel| {
-            t.reverse(receipt_no, observer, cancel)
-        })?;
-        self.commit_card_sale(sale.draft, approved)
+        Ok(draft)
     }
 
     /// Refunds lines of an earlier card sale through the terminal (Refund 06 31), at most what

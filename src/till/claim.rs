@@ -67,3 +67,38 @@ impl Till {
             .collect())
     }
 }
+
+/// The claim list as CSV for the acquirer: one row per transaction, amounts as plain decimals
+/// (a refund's positive, its kind says it gives back), the voucher (trace) and receipt numbers,
+/// the masked card, its scheme and the terminal id.
+pub fn claim_csv(lines: &[ClaimLine]) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "date",
+        "time",
+        "kind",
+        "amount",
+        "voucher",
+        "receipt_no",
+        "card",
+        "scheme",
+        "terminal_id",
+    ];
+    // Writing into a Vec cannot fail; an error would only mean a bug in the csv crate.
+    let _ = out.write_record(header);
+    for l in lines {
+        let number = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        let _ = out.write_record([
+            l.date.clone(),
+            l.time.clone(),
+            l.kind.as_str().to_string(),
+            l.amount.plain(),
+            number(l.trace),
+            number(l.receipt_no),
+            l.pan.clone().unwrap_or_default(),
+            l.card_type.clone().unwrap_or_default(),
+            l.terminal_id.clone().unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+}

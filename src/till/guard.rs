@@ -117,9 +117,12 @@ impl Till {
         Ok(())
     }
 
-    /// The configured terminal's name in the card journal, if one is configured.
+    /// The configured terminal's name in the card journal (ZVT or standalone), if one is configured.
     pub fn terminal_name(&self) -> Option<String> {
-        self.config.terminal.as_ref().map(journal_name)
+        match &self.config.standalone {
+            Some(s) => Some(s.journal_name()),
+            None => self.config.terminal.as_ref().map(journal_name),
+        }
     }
 
     /// The configured clear time applies to the till's terminal, under whichever name its

@@ -42,11 +42,12 @@ mod report_tests;
 pub mod restore;
 pub mod settings;
 mod settle;
+pub mod standalone;
 mod status;
 mod users;
 
 pub use backup::{BackupDone, BackupOutcome, REASON_MANUAL};
-pub use claim::ClaimLine;
+pub use claim::{ClaimLine, claim_csv};
 pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
 pub use guard::BatchSummary;
 pub use paths::Paths;
