@@ -10,7 +10,7 @@ mod ui;
 pub use backup::BackupConfig;
 pub use printer::PrinterConfig;
 pub use sale::SaleRules;
-pub use standalone::Standalone;
+pub use standalone::{JOURNAL_PREFIX as STANDALONE_PREFIX, Standalone};
 pub use ui::{ThemeChoice, UiConfig};
 
 use crate::money::Currency;

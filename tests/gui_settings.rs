@@ -22,6 +22,7 @@ use tillguard::ui::keys::Shortcut;
 use tillguard::ui::screen::settings::{
     self, CONFIRM_ID, FORM_ID, PIN_ID, SAVE_ID, TEST_PRINTER_ID, TEST_TERMINAL_ID, USERS_ID, input_id,
 };
+use tillguard::ui::theme;
 use tillguard::ui::{App, Message, TerminalSetup};
 use ui_harness::*;
 
@@ -103,6 +104,40 @@ fn retype(app: &mut App, field: Field, text: &str) {
         Vec::new()
     });
     assert_eq!(state(app).form.get(field), text, "{field:?} as typed");
+}
+
+/// Picks `value` in a field's pick list as a person does: scroll to it, click it open, click
+/// the option in the menu that opens (below it, or above when there is more room there).
+fn pick(app: &mut App, field: Field, value: &str) {
+    let options = field.choices().expect("a pick list");
+    let index = options.iter().position(|o| *o == value).expect("one of its options") as f32;
+    interact(app, |ui| {
+        reveal(ui, input_id(field));
+        let list = ui
+            .click(selector::id(input_id(field)))
+            .unwrap_or_else(|e| panic!("{field:?} not reachable: {e}"))
+            .visible_bounds()
+            .expect("visible");
+        // iced's menu: one row per option, as tall as a line of text and the list's padding.
+        let row = theme::TEXT * 1.3 + 2.0 * 8.0;
+        // The simulator's window is iced's default size.
+        let height = iced::window::Settings::default().size.height;
+        let below = height - (list.y + list.height) > list.y;
+        let top = if below {
+            list.y + list.height
+        } else {
+            list.y - row * options.len() as f32
+        };
+        let at = Point::new(list.center_x(), top + row * (index + 0.5));
+        ui.point_at(at);
+        let _ = ui.simulate([
+            iced::Event::Mouse(mouse::Event::CursorMoved { position: at }),
+            iced::Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)),
+            iced::Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)),
+        ]);
+        Vec::new()
+    });
+    assert_eq!(state(app).form.get(field), value, "{field:?} as picked");
 }
 
 fn click_save(app: &mut App) {
@@ -301,6 +336,64 @@ fn the_terminal_is_checked_through_the_desk_when_the_till_is_connected_to_it() {
     test_terminal(&mut app);
     assert!(on_screen(&app, "127.0.0.1:1"), "{:?}", all_texts(&app));
     assert!(!state(&app).terminal_test.running);
+}
+
+#[test]
+fn a_manager_sets_up_a_standalone_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = app_in(dir.path(), MANAGER);
+    deliver(&mut app, vec![key(Shortcut::Settings)]);
+    assert!(!state(&app).needs_pin());
+    assert!(
+        shows_id(&app, input_id(Field::TerminalPassword)),
+        "a ZVT terminal has a password"
+    );
+
+    pick(&mut app, Field::TerminalKind, "standalone");
+    // No cable: no password, nothing to test; its name is asked for first.
+    assert!(!shows_id(&app, input_id(Field::TerminalPassword)));
+    assert!(!shows_id(&app, TEST_TERMINAL_ID));
+    assert!(on_screen(&app, "独立刷卡机与收银台无连线"), "{:?}", all_texts(&app));
+    assert!(
+        on_screen(&app, "终端名称") && on_screen(&app, "必填。"),
+        "{:?}",
+        all_texts(&app)
+    );
+    click_id(&mut app, CONFIRM_ID);
+    assert!(!state(&app).can_save(), "not without a name");
+
+    retype(&mut app, Field::StandaloneName, "柜台POS");
+    retype(&mut app, Field::StandaloneTerminalId, "12345678");
+    // Its slips carry no voucher number: the switch, as a manager taps it.
+    assert_eq!(state(&app).form.get(Field::VoucherOnSlip), "true");
+    interact(&mut app, |ui| {
+        reveal(ui, input_id(Field::VoucherOnSlip));
+        ui.click(selector::id(input_id(Field::VoucherOnSlip)))
+            .expect("the voucher switch");
+        Vec::new()
+    });
+    assert_eq!(state(&app).form.get(Field::VoucherOnSlip), "false");
+    assert!(state(&app).can_save(), "{:?}", state(&app).form.errors());
+    click_save(&mut app);
+
+    let file = dir.path().join(tillguard::config::FILE_NAME);
+    let saved = Config::load(&file).expect("the saved file loads");
+    assert_eq!(saved.terminal, None);
+    let standalone = saved.standalone.expect("a standalone terminal");
+    assert_eq!(standalone.name, "柜台POS");
+    assert_eq!(standalone.terminal_id, "12345678");
+    assert_eq!(standalone.acquirer, "");
+    assert!(!standalone.voucher_on_slip);
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert!(text.contains("kind = \"standalone\""), "{text}");
+    assert!(
+        !text.contains("password") && !text.contains("connection = \"simulator"),
+        "{text}"
+    );
+    assert!(on_screen(&app, "已保存"), "{:?}", all_texts(&app));
+    // The form shows the file as saved.
+    assert_eq!(state(&app).form.get(Field::TerminalKind), "standalone");
+    assert!(state(&app).form.changed().is_empty());
 }
 
 #[test]

@@ -73,6 +73,10 @@ enum Kind {
         batch: i64,
         #[arg(long)]
         json: bool,
+        /// Also write the list as CSV to this file, for the acquirer ("-" = standard output,
+        /// instead of the table).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<std::path::PathBuf>,
     },
 }
 
@@ -81,7 +85,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     // stored one again as a copy); an X-report when asked to.
     let mut print = false;
     let (report, json) = match &args.kind {
-        Kind::Claim { batch, json } => return claim(till, *batch, *json),
+        Kind::Claim { batch, json, csv } => return claim(till, *batch, *json, csv.as_deref()),
         Kind::Month { month, json } => return month::run(till, *month, *json),
         Kind::Export { from, until, out } => return export(till, *from, *until, out.as_deref()),
         Kind::X { day, print: p, json } => {
@@ -132,10 +136,22 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
+fn claim(till: &mut Till, batch: i64, json: bool, csv: Option<&std::path::Path>) -> anyhow::Result<()> {
     // The guard first turns a batch whose clear time passed into Lost.
     till.guard(false)?;
     let lines = till.claim_list(batch)?;
+    let to_stdout = csv.is_some_and(|p| p.as_os_str() == "-");
+    if to_stdout && json {
+        anyhow::bail!("--csv - and --json both write to standard output: give --csv a file name");
+    }
+    if let Some(path) = csv {
+        let text = crate::till::claim_csv(&lines);
+        if to_stdout {
+            print!("{text}");
+        } else {
+            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        }
+    }
     let printed = print_out::queue_and_send(till, |till| till.queue_claim(batch))?;
     let row = till.store().batch(batch)?;
     let total = lines.iter().fold(Money::zero(till.currency()), |sum, l| match l.kind {
@@ -153,6 +169,12 @@ fn claim(till: &mut Till, batch: i64, json: bool) -> anyhow::Result<()> {
             "lines": lines.iter().map(guard_json::claim_line).collect::<Vec<_>>(),
             "print": printed.as_ref().map(|p| p.to_json()),
         }));
+    }
+    if to_stdout {
+        return Ok(());
+    }
+    if let Some(path) = csv {
+        println!("Claim list written as CSV to {}", path.display());
     }
     println!(
         "Claim list, card batch #{batch}{}: {} transaction(s), {}",

@@ -3,25 +3,29 @@ use crate::money::Money;
 use crate::till::Till;
 use crate::till::card::CardTender;
 use crate::till::manual_card::ManualCardTender;
+use crate::till::standalone::StandaloneTender;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// An item: BARCODE or SKU, optionally with a quantity as CODExN (repeatable).
     #[arg(long = "item", value_name = "CODE[xQTY]", required = true)]
     items: Vec<String>,
-    /// The tender: `cash` (exact), `cash:AMOUNT` (handed over), `card`, `card:AMOUNT`, or
-    /// `manual-card[:AMOUNT]` (paid on a standalone card device, with --auth); repeat it (or
-    /// separate with spaces) to split, e.g. `--tender cash:10 --tender card`.
+    /// The tender: `cash` (exact), `cash:AMOUNT` (handed over), `card`, `card:AMOUNT`,
+    /// `card:manual:VOUCHER[:AMOUNT]` (taken on the till's standalone terminal, the voucher
+    /// number from its slip), or `manual-card[:AMOUNT]` (a fallback device while the ZVT
+    /// terminal is down, with --auth); repeat it (or separate with spaces) to split, e.g.
+    /// `--tender cash:10 --tender card`.
     #[arg(long = "tender", default_value = "cash", value_name = "METHOD[:AMOUNT]")]
     tenders: Vec<String>,
     /// `manual-card`: the authorisation code the standalone card device printed (2-12 letters
     /// or digits).
     #[arg(long, value_name = "CODE")]
     auth: Option<String>,
-    /// `manual-card`: the card type as the device printed it (optional), e.g. VISA.
+    /// `manual-card` and `card:manual`: the card type (scheme) as the slip printed it
+    /// (optional), e.g. VISA or 银联.
     #[arg(long, value_name = "TEXT")]
     card_type: Option<String>,
-    /// `manual-card`: the card's last four digits (optional).
+    /// `manual-card` and `card:manual`: the card's last four digits (optional).
     #[arg(long, value_name = "DIGITS")]
     last4: Option<String>,
     /// Print JSON (fields documented in the README).
@@ -34,6 +38,8 @@ struct Tenders {
     cash: Option<Option<Money>>,
     card: Option<Option<Money>>,
     manual: Option<Option<Money>>,
+    /// `card:manual:VOUCHER[:AMOUNT]`: the voucher and the card part.
+    slip: Option<(String, Option<Money>)>,
 }
 
 fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
@@ -41,8 +47,23 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
         cash: None,
         card: None,
         manual: None,
+        slip: None,
     };
     for part in texts.iter().flat_map(|t| t.split_whitespace()) {
+        if let Some(rest) = part.strip_prefix("card:manual:") {
+            let (voucher, amount) = match rest.split_once(':') {
+                Some((v, a)) => (v, Some(a)),
+                None => (rest, None),
+            };
+            let amount = amount
+                .map(|a| Money::parse_non_negative(a, till.currency()))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("tender: {e}"))?;
+            if tenders.slip.replace((voucher.to_string(), amount)).is_some() {
+                anyhow::bail!("tender: 'card:manual' is given twice");
+            }
+            continue;
+        }
         let (method, amount) = match part.split_once(':') {
             Some((m, a)) => (m, Some(a)),
             None => (part, None),
@@ -63,8 +84,24 @@ fn parse_tenders(texts: &[String], till: &Till) -> anyhow::Result<Tenders> {
             anyhow::bail!("tender: '{method}' is given twice");
         }
     }
-    if tenders.card.is_some() && tenders.manual.is_some() {
-        anyhow::bail!("tender: a sale takes one card part: card or manual-card, not both");
+    let card_parts = [tenders.card.is_some(), tenders.manual.is_some(), tenders.slip.is_some()];
+    if card_parts.iter().filter(|c| **c).count() > 1 {
+        anyhow::bail!("tender: a sale takes one card part: card, card:manual or manual-card, not two");
+    }
+    if let Some(s) = till.standalone()
+        && tenders.card.is_some()
+    {
+        anyhow::bail!(
+            "tender: this till's card terminal ({}) is standalone: take the payment on it, then type its slip's \
+             voucher number with --tender card:manual:VOUCHER",
+            s.name
+        );
+    }
+    if tenders.slip.is_some() && till.standalone().is_none() {
+        anyhow::bail!(
+            "tender: card:manual is for a standalone terminal ([terminal] kind = \"standalone\"); this till's \
+             terminal is reached by cable (use card), or use manual-card with --auth while it is down"
+        );
     }
     Ok(tenders)
 }
@@ -76,11 +113,28 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
             .map_err(|e| anyhow::anyhow!("item '{item}': {e}"))?;
     }
     let tenders = parse_tenders(&args.tenders, till)?;
-    let manual_details = args.auth.is_some() || args.card_type.is_some() || args.last4.is_some();
-    if manual_details && tenders.manual.is_none() {
-        anyhow::bail!("--auth, --card-type and --last4 describe a manual card payment: add --tender manual-card");
+    if args.auth.is_some() && tenders.manual.is_none() {
+        anyhow::bail!("--auth describes a manual card payment: add --tender manual-card");
+    }
+    if (args.card_type.is_some() || args.last4.is_some()) && tenders.manual.is_none() && tenders.slip.is_none() {
+        anyhow::bail!(
+            "--card-type and --last4 describe a typed card payment: add --tender card:manual:VOUCHER or manual-card"
+        );
     }
     let sale = match (tenders.card, tenders.manual) {
+        _ if tenders.slip.is_some() => {
+            let (voucher, card_amount) = tenders.slip.clone().unwrap_or_default();
+            let tender = StandaloneTender {
+                split: CardTender {
+                    cash_given: tenders.cash.flatten(),
+                    card_amount,
+                },
+                voucher,
+                last4: args.last4.clone().unwrap_or_default(),
+                scheme: args.card_type.clone().unwrap_or_default(),
+            };
+            till.pay_standalone(&cart, &tender)?
+        }
         (_, Some(card_amount)) => {
             let Some(auth) = args.auth.clone() else {
                 anyhow::bail!("--tender manual-card needs --auth CODE: the authorisation code the card device printed");

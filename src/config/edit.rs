@@ -5,6 +5,7 @@
 
 use super::backup;
 use super::printer::{CHINESE, CODE_PAGES, CUTS, MAX_FEED, SALE_CODES, WIDTHS, name_of};
+use super::standalone::TEXT_MAX as STANDALONE_TEXT_MAX;
 use super::ui::MAX_LOCK_MINUTES;
 use super::{Config, PrinterConfig};
 use crate::i18n::I18n;
@@ -21,7 +22,8 @@ use std::str::FromStr;
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
 /// One input of the form. The terminal's kind, port, baud, host and TCP port make up one
-/// `[terminal] connection` key; the printer's kind and address one `[printer] connection`.
+/// `[terminal] connection` key (or, for a standalone terminal, `[terminal] kind`); the
+/// printer's kind and address one `[printer] connection`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     StoreName,
@@ -41,8 +43,12 @@ pub enum Field {
     TerminalBaud,
     TerminalHost,
     TerminalTcpPort,
+    StandaloneName,
+    StandaloneAcquirer,
+    StandaloneTerminalId,
     TerminalPassword,
     AutoClear,
+    VoucherOnSlip,
     PrinterKind,
     PrinterAddress,
     PrinterWidth,
@@ -76,8 +82,12 @@ pub const FIELDS: &[Field] = &[
     Field::TerminalBaud,
     Field::TerminalHost,
     Field::TerminalTcpPort,
+    Field::StandaloneName,
+    Field::StandaloneAcquirer,
+    Field::StandaloneTerminalId,
     Field::TerminalPassword,
     Field::AutoClear,
+    Field::VoucherOnSlip,
     Field::PrinterKind,
     Field::PrinterAddress,
     Field::PrinterWidth,
@@ -96,9 +106,17 @@ pub const TERMINAL_NONE: &str = "none";
 pub const TERMINAL_SERIAL: &str = "serial";
 pub const TERMINAL_TCP: &str = "tcp";
 pub const TERMINAL_SIMULATOR: &str = "simulator";
+/// An acquirer's terminal with no cable to the till: `[terminal] kind = "standalone"`.
+pub const TERMINAL_STANDALONE: &str = "standalone";
 pub const PRINTER_NONE: &str = "none";
 
-const TERMINAL_KINDS: &[&str] = &[TERMINAL_NONE, TERMINAL_SERIAL, TERMINAL_TCP, TERMINAL_SIMULATOR];
+const TERMINAL_KINDS: &[&str] = &[
+    TERMINAL_NONE,
+    TERMINAL_SERIAL,
+    TERMINAL_TCP,
+    TERMINAL_SIMULATOR,
+    TERMINAL_STANDALONE,
+];
 const PRINTER_KINDS: &[&str] = &[PRINTER_NONE, "file", "serial", "tcp", "device", "usb"];
 const LANGUAGES: &[&str] = &["zh-CN", "en"];
 const THEMES: &[&str] = &["light", "dark"];
@@ -136,8 +154,12 @@ impl Field {
             | Field::TerminalBaud
             | Field::TerminalHost
             | Field::TerminalTcpPort => ("terminal", "connection"),
+            Field::StandaloneName => ("terminal", "name"),
+            Field::StandaloneAcquirer => ("terminal", "acquirer"),
+            Field::StandaloneTerminalId => ("terminal", "terminal_id"),
             Field::TerminalPassword => ("terminal", "password"),
             Field::AutoClear => ("terminal", "auto_clear"),
+            Field::VoucherOnSlip => ("terminal", "voucher_on_slip"),
             Field::PrinterKind | Field::PrinterAddress => ("printer", "connection"),
             Field::PrinterWidth => ("printer", "width"),
             Field::PrinterCut => ("printer", "cut"),
@@ -172,8 +194,12 @@ impl Field {
             Field::TerminalBaud => "settings-terminal-baud",
             Field::TerminalHost => "settings-terminal-host",
             Field::TerminalTcpPort => "settings-terminal-tcp-port",
+            Field::StandaloneName => "settings-standalone-name",
+            Field::StandaloneAcquirer => "settings-standalone-acquirer",
+            Field::StandaloneTerminalId => "settings-standalone-terminal-id",
             Field::TerminalPassword => "settings-terminal-password",
             Field::AutoClear => "settings-auto-clear",
+            Field::VoucherOnSlip => "settings-standalone-voucher",
             Field::PrinterKind => "settings-printer-kind",
             Field::PrinterAddress => "settings-printer-address",
             Field::PrinterWidth => "settings-printer-width",
@@ -194,7 +220,11 @@ impl Field {
         Some(match self {
             Field::Language => LANGUAGES,
             Field::Theme => THEMES,
-            Field::RemoveLineNeedsManager | Field::Kiosk | Field::PrinterDrawer | Field::PrinterStatus => BOOLS,
+            Field::RemoveLineNeedsManager
+            | Field::Kiosk
+            | Field::VoucherOnSlip
+            | Field::PrinterDrawer
+            | Field::PrinterStatus => BOOLS,
             Field::TerminalKind => TERMINAL_KINDS,
             Field::TerminalBaud => BAUD_TEXTS,
             Field::PrinterKind => PRINTER_KINDS,
@@ -208,7 +238,8 @@ impl Field {
     }
 
     /// A change only takes effect when the till starts again: the ledger's currency, the
-    /// business day's rule, the terminal's connection and the window's mode are fixed for a run.
+    /// business day's rule, the terminal (connected or standalone) and the window's mode are
+    /// fixed for a run.
     pub fn needs_restart(self) -> bool {
         matches!(
             self,
@@ -220,8 +251,12 @@ impl Field {
                 | Field::TerminalBaud
                 | Field::TerminalHost
                 | Field::TerminalTcpPort
+                | Field::StandaloneName
+                | Field::StandaloneAcquirer
+                | Field::StandaloneTerminalId
                 | Field::TerminalPassword
                 | Field::AutoClear
+                | Field::VoucherOnSlip
                 | Field::Kiosk
         )
     }
@@ -277,6 +312,8 @@ pub const PROBLEM_IDS: &[&str] = &[
     "settings-error-terminal",
     "settings-error-password",
     "settings-error-auto-clear",
+    "settings-error-too-long",
+    "settings-error-control",
     "settings-error-printer",
     "settings-error-feed",
     "settings-error-logo",
@@ -453,7 +490,12 @@ impl SettingsForm {
         match field {
             Field::TerminalPort | Field::TerminalBaud => terminal == TERMINAL_SERIAL,
             Field::TerminalHost | Field::TerminalTcpPort => terminal == TERMINAL_TCP,
-            Field::TerminalPassword | Field::AutoClear => terminal != TERMINAL_NONE,
+            // A standalone terminal has no cable, so no ECR password; its clear time stays.
+            Field::TerminalPassword => terminal != TERMINAL_NONE && terminal != TERMINAL_STANDALONE,
+            Field::AutoClear => terminal != TERMINAL_NONE,
+            Field::StandaloneName | Field::StandaloneAcquirer | Field::StandaloneTerminalId | Field::VoucherOnSlip => {
+                terminal == TERMINAL_STANDALONE
+            }
             Field::PrinterAddress => self.get(Field::PrinterKind) != PRINTER_NONE,
             _ => true,
         }
@@ -661,6 +703,17 @@ impl SettingsForm {
             Field::AutoClear if !text.is_empty() && super::parse_hhmm(text).is_none() => {
                 Err(value("settings-error-auto-clear"))
             }
+            Field::StandaloneName if text.is_empty() => Err(Problem::new("settings-error-required")),
+            // As `Config::parse` checks them: they print on one receipt line.
+            Field::StandaloneName | Field::StandaloneAcquirer | Field::StandaloneTerminalId => {
+                if text.chars().count() > STANDALONE_TEXT_MAX {
+                    Err(value("settings-error-too-long").with("max", STANDALONE_TEXT_MAX.to_string()))
+                } else if text.chars().any(char::is_control) {
+                    Err(value("settings-error-control"))
+                } else {
+                    Ok(())
+                }
+            }
             // An unknown kind is the kind's error, not the address's.
             Field::PrinterAddress if !PRINTER_KINDS.contains(&self.get(Field::PrinterKind).trim()) => Ok(()),
             Field::PrinterAddress => match printer_text(&self.values) {
@@ -729,6 +782,22 @@ fn values_of(config: &Config) -> BTreeMap<Field, String> {
             DEFAULT_TCP_PORT,
         ),
     };
+    // A standalone terminal has no connection (`terminal` is None then).
+    let kind = if config.standalone.is_some() {
+        TERMINAL_STANDALONE
+    } else {
+        kind
+    };
+    // Until a standalone terminal is chosen its name is empty: the manager names it.
+    let (name, acquirer, terminal_id, voucher) = match &config.standalone {
+        Some(s) => (
+            s.name.clone(),
+            s.acquirer.clone(),
+            s.terminal_id.clone(),
+            s.voucher_on_slip,
+        ),
+        None => (String::new(), String::new(), String::new(), true),
+    };
     let p = &config.printer;
     let (printer_kind, printer_address) = match &p.connection {
         None => (PRINTER_NONE.to_string(), String::new()),
@@ -766,11 +835,15 @@ fn values_of(config: &Config) -> BTreeMap<Field, String> {
         (Field::TerminalBaud, baud.to_string()),
         (Field::TerminalHost, host),
         (Field::TerminalTcpPort, tcp_port.to_string()),
+        (Field::StandaloneName, name),
+        (Field::StandaloneAcquirer, acquirer),
+        (Field::StandaloneTerminalId, terminal_id),
         (Field::TerminalPassword, format!("{:06}", config.terminal_password)),
         (
             Field::AutoClear,
             config.terminal_auto_clear.map(hhmm).unwrap_or_default(),
         ),
+        (Field::VoucherOnSlip, voucher.to_string()),
         (Field::PrinterKind, printer_kind),
         (Field::PrinterAddress, printer_address),
         (Field::PrinterWidth, width.to_string()),
@@ -839,6 +912,7 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
     let int = |f| v(f).parse().map_or(Typed::Absent, Typed::Int);
     let bool = |f| Typed::Bool(v(f) == "true");
     let terminal_on = v(Field::TerminalKind) != TERMINAL_NONE;
+    let standalone = v(Field::TerminalKind) == TERMINAL_STANDALONE;
     let entry = |field: Field, value: Typed| {
         let (table, key) = field.key();
         Entry {
@@ -852,6 +926,22 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
     // Without a terminal its password and clear time stay in the file as they were.
     let terminal_setting = |field: Field| Entry {
         value: if terminal_on { text(field) } else { Typed::Keep },
+        ..entry(field, text(field))
+    };
+    // `Config::parse` refuses a standalone terminal's keys on any other kind, and a
+    // password on a standalone one: the kind that does not have them removes them.
+    let only_if = |on: bool, entry: Entry| match on {
+        true => entry,
+        false => Entry {
+            value: Typed::Absent,
+            shown: Typed::Absent,
+            ..entry
+        },
+    };
+    // An empty text is shown as "", not Absent, so leaving standalone also removes a file's
+    // `acquirer = ""`.
+    let standalone_text = |field: Field| Entry {
+        shown: Typed::Str(v(field).to_string()),
         ..entry(field, text(field))
     };
     vec![
@@ -874,8 +964,23 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
             Field::TerminalKind,
             terminal_text(values).map_or(Typed::Absent, Typed::Str),
         ),
-        terminal_setting(Field::TerminalPassword),
+        // Absent means ZVT: a file's own `kind = "zvt"` is only touched when the kind changes.
+        only_if(
+            standalone,
+            Entry {
+                key: "kind",
+                ..entry(Field::TerminalKind, Typed::Str(TERMINAL_STANDALONE.into()))
+            },
+        ),
+        only_if(standalone, standalone_text(Field::StandaloneName)),
+        only_if(standalone, standalone_text(Field::StandaloneAcquirer)),
+        only_if(standalone, standalone_text(Field::StandaloneTerminalId)),
+        match standalone {
+            true => entry(Field::TerminalPassword, Typed::Absent),
+            false => terminal_setting(Field::TerminalPassword),
+        },
         terminal_setting(Field::AutoClear),
+        only_if(standalone, entry(Field::VoucherOnSlip, bool(Field::VoucherOnSlip))),
         entry(
             Field::PrinterKind,
             printer_text(values).map_or(Typed::Absent, Typed::Str),

@@ -16,13 +16,16 @@ pub struct Standalone {
     pub voucher_on_slip: bool,
 }
 
+/// What a standalone terminal's journal name starts with.
+pub const JOURNAL_PREFIX: &str = "standalone ";
+
 /// Longest name, acquirer or terminal id kept (they print on one receipt line).
 pub const TEXT_MAX: usize = 40;
 
 impl Standalone {
     /// The batch and card-journal name of this terminal.
     pub fn journal_name(&self) -> String {
-        format!("standalone {}", self.name)
+        format!("{JOURNAL_PREFIX}{}", self.name)
     }
 
     pub(super) fn check(

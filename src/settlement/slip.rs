@@ -194,8 +194,9 @@ impl SlipFigures {
     }
 }
 
-/// (count, net amount) per scheme of the ledger's side, counted as the slip counts.
-fn ledger_by_scheme(ledger: &[LedgerCard], currency: Currency) -> Vec<(Scheme, u32, Money)> {
+/// (count, net amount) per scheme of the ledger's side, counted as the slip counts, in the
+/// order the schemes first appear.
+pub fn ledger_by_scheme(ledger: &[LedgerCard], currency: Currency) -> Vec<(Scheme, u32, Money)> {
     let voided: Vec<i64> = ledger
         .iter()
         .filter(|c| c.kind == LedgerKind::Reversal)

@@ -7,23 +7,29 @@ use crate::money::Money;
 use crate::settlement::batch::{BatchState, BatchView};
 use crate::settlement::guard::{ClearTime, GuardInput, Verdict, Why, cleared_since, minutes_to_clear, verdict};
 use crate::settlement::reconcile::{ledger_net, ledger_totals};
+use crate::settlement::slip::ledger_by_scheme;
 use crate::store::{BatchRow, CardState};
 use crate::terminal::connect::journal_name;
 
 /// What a refusal to sell says, naming the guard's reason and what to do.
 pub(super) fn refusal_text(why: Why, terminal: Option<&str>) -> String {
     let of = terminal.map(|t| format!(" of {t}")).unwrap_or_default();
+    // A standalone terminal is settled on itself, then its slip's totals typed.
+    let settle = match terminal.is_some_and(|t| t.starts_with(crate::config::STANDALONE_PREFIX)) {
+        true => "tillguard settle --manual",
+        false => "tillguard settle",
+    };
     match why {
         Why::PaymentInDoubt => {
             "selling is stopped: a card payment's outcome is unknown; run `tillguard recover` first".into()
         }
         Why::DayChanged => format!(
             "selling is stopped: the business day changed and the card batch{of} is not settled; settle it \
-             (tillguard settle) or have a manager defer it (tillguard defer)"
+             ({settle}) or have a manager defer it (tillguard defer)"
         ),
         Why::EarlierDayUnsettled => format!(
             "selling is stopped: the card batch{of} of an earlier business day is not settled; settle it \
-             (tillguard settle) or have a manager defer it (tillguard defer)"
+             ({settle}) or have a manager defer it (tillguard defer)"
         ),
         Why::AutoClearImminent => format!("the terminal{of} clears its batch in minutes: settle it now"),
         Why::QuitRequested => format!("the card batch{of} is not settled"),
@@ -181,9 +187,19 @@ impl Till {
             .unsettled_batches()?
             .iter()
             .map(|b| {
+                let ledger = self.store.batch_ledger(b.id)?;
+                // A standalone terminal's slip groups by scheme, a ZVT terminal's by BMP 60 group.
+                let per_card = if self.standalone().is_some_and(|s| s.journal_name() == b.terminal) {
+                    ledger_by_scheme(&ledger, currency)
+                        .into_iter()
+                        .map(|(s, c, a)| (s.as_str().to_string(), c, a))
+                        .collect()
+                } else {
+                    ledger_totals(&ledger, currency)
+                };
                 Ok(BatchSummary {
                     view: self.view(b)?,
-                    per_card: ledger_totals(&self.store.batch_ledger(b.id)?, currency),
+                    per_card,
                     last_error: b.last_error.clone(),
                 })
             })

@@ -54,6 +54,7 @@ pub fn restart_keys(old: &Config, new: &Config) -> Vec<&'static str> {
         (old.day_cutoff != new.day_cutoff, "[store] day_cutoff"),
         (old.terminal != new.terminal, "[terminal] connection"),
         (old.terminal_password != new.terminal_password, "[terminal] password"),
+        (old.standalone != new.standalone, "[terminal] kind, name, acquirer, terminal_id, voucher_on_slip"),
         (
             old.terminal_auto_clear != new.terminal_auto_clear,
             "[terminal] auto_clear",
@@ -158,6 +159,7 @@ impl Till {
             terminal: old.terminal.clone(),
             terminal_password: old.terminal_password,
             terminal_auto_clear: old.terminal_auto_clear,
+            standalone: old.standalone.clone(),
             // Demo mode (its catalog, its preview folder) lasts until the restart.
             demo: old.demo,
             ..new

@@ -119,6 +119,10 @@ fn prepared(dir: &Path, field: Field) -> (PathBuf, SettingsForm) {
             form.set(Field::TerminalKind, TERMINAL_SERIAL);
             form.set(Field::TerminalPort, "/dev/ttyUSB0");
         }
+        Field::StandaloneName | Field::StandaloneAcquirer | Field::StandaloneTerminalId | Field::VoucherOnSlip => {
+            form.set(Field::TerminalKind, TERMINAL_STANDALONE);
+            form.set(Field::StandaloneName, "柜台POS");
+        }
         _ => {}
     }
     assert!(form.is_valid(), "{field:?}: {:?}", form.errors());
@@ -133,6 +137,7 @@ fn every_bad_value_gets_a_message_at_its_own_field() {
     let a_file = dir.path().join("not-a-folder");
     std::fs::write(&a_file, "x").expect("file");
     let a_file = a_file.display().to_string();
+    let too_long = "银".repeat(crate::config::standalone::TEXT_MAX + 1);
     let cases: Vec<(Field, &str)> = vec![
         (Field::StoreName, "  "),
         (Field::Currency, "XYZ"),
@@ -162,6 +167,12 @@ fn every_bad_value_gets_a_message_at_its_own_field() {
         (Field::TerminalPassword, "12345"),
         (Field::TerminalPassword, ""),
         (Field::AutoClear, "25:61"),
+        (Field::StandaloneName, "  "),
+        (Field::StandaloneName, &too_long),
+        (Field::StandaloneName, "柜台\tPOS"),
+        (Field::StandaloneAcquirer, &too_long),
+        (Field::StandaloneTerminalId, "1234\n5678"),
+        (Field::VoucherOnSlip, "yes"),
         (Field::PrinterKind, "lpt"),
         (Field::PrinterAddress, ""),
         (Field::PrinterAddress, "host:port"),
@@ -421,4 +432,175 @@ fn a_windows_file_keeps_its_line_breaks_and_byte_order_mark() {
     assert_eq!(saved.matches('\n').count(), saved.matches("\r\n").count(), "{saved:?}");
     assert!(saved.contains("Corner Shop"));
     assert_eq!(Config::parse(&saved).expect("valid").store_name, "Corner Shop");
+}
+
+/// A ZVT file whose [terminal] the form switches to a standalone terminal.
+const ZVT_FILE: &str = r#"[store]
+name = "小店"
+currency = "CNY"
+time_zone = "Asia/Shanghai"
+
+# the terminal on the counter
+[terminal]
+connection = "zvt+tcp:10.0.0.5:20007"
+password = "010203"
+auto_clear = "23:00"
+"#;
+
+/// The `[terminal]` table of a config file, key by key.
+fn terminal_keys(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("read");
+    let doc: DocumentMut = text.parse().expect("toml");
+    doc.get("terminal")
+        .and_then(Item::as_table_like)
+        .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_zvt_terminal_switched_to_standalone_and_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut form) = form_for(dir.path(), ZVT_FILE);
+    for field in [Field::StandaloneName, Field::StandaloneTerminalId, Field::VoucherOnSlip] {
+        assert!(!form.in_use(field), "{field:?} hidden for ZVT");
+    }
+    form.set(Field::TerminalKind, TERMINAL_STANDALONE);
+    // The manager names it before it can be saved.
+    assert_eq!(
+        form.error(Field::StandaloneName).map(|p| p.id),
+        Some("settings-error-required")
+    );
+    assert!(form.in_use(Field::AutoClear) && !form.in_use(Field::TerminalPassword));
+    assert!(!form.in_use(Field::TerminalHost));
+    form.set(Field::StandaloneName, " 柜台POS ");
+    form.set(Field::StandaloneAcquirer, "银联商务");
+    form.set(Field::StandaloneTerminalId, "12345678");
+    form.set(Field::VoucherOnSlip, "false");
+    assert!(form.is_valid(), "{:?}", form.errors());
+    assert_eq!(form.terminal_spec(), None, "nothing to connect to");
+    assert!(form.needs_restart());
+    let saved = form.save(&path).expect("saved");
+    assert_eq!(
+        saved.changed,
+        [
+            "[terminal] connection",
+            "[terminal] kind",
+            "[terminal] name",
+            "[terminal] acquirer",
+            "[terminal] terminal_id",
+            "[terminal] password",
+            "[terminal] voucher_on_slip",
+        ]
+    );
+    assert_eq!(
+        terminal_keys(&path),
+        [
+            "auto_clear",
+            "kind",
+            "name",
+            "acquirer",
+            "terminal_id",
+            "voucher_on_slip"
+        ]
+    );
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("kind = \"standalone\"\nname = \"柜台POS\"\n"), "{text}");
+    let c = Config::load(&path).expect("the standalone file loads");
+    assert_eq!(c.terminal, None);
+    assert_eq!(
+        c.standalone,
+        Some(crate::config::Standalone {
+            name: "柜台POS".into(),
+            acquirer: "银联商务".into(),
+            terminal_id: "12345678".into(),
+            voucher_on_slip: false,
+        })
+    );
+    assert_eq!(c.terminal_auto_clear, Some(jiff::civil::Time::constant(23, 0, 0, 0)));
+    assert_eq!(saved.config.standalone, c.standalone);
+
+    // Loaded again it shows the standalone terminal; back to ZVT over TCP.
+    let (mut form, error) = SettingsForm::load(&path, &c, None);
+    assert_eq!(error, None);
+    assert_eq!(form.get(Field::TerminalKind), TERMINAL_STANDALONE);
+    assert_eq!(form.get(Field::StandaloneTerminalId), "12345678");
+    assert_eq!(form.get(Field::VoucherOnSlip), "false");
+    form.set(Field::TerminalKind, TERMINAL_TCP);
+    form.set(Field::TerminalHost, "10.0.0.5");
+    form.set(Field::TerminalPassword, "010203");
+    assert!(form.is_valid(), "{:?}", form.errors());
+    form.save(&path).expect("saved");
+    assert_eq!(terminal_keys(&path), ["auto_clear", "connection", "password"]);
+    let c = Config::load(&path).expect("the ZVT file loads");
+    assert_eq!(c.standalone, None);
+    assert_eq!(
+        c.terminal.map(|t| t.to_string()).as_deref(),
+        Some("zvt+tcp:10.0.0.5:20007")
+    );
+    assert_eq!(c.terminal_password, 10203);
+    // The comment on the table survived both saves.
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains("# the terminal on the counter\n[terminal]\n"), "{text}");
+}
+
+#[test]
+fn a_standalone_terminal_is_loaded_and_saved_unchanged() {
+    let file = "[store]\nname = \"小店\"\ntime_zone = \"Asia/Shanghai\"\n\n[terminal]\nkind = \"standalone\" # no cable\n\
+                name = \"柜台POS\"\nacquirer = \"\"\nterminal_id = \"12345678\"\nauto_clear = \"23:00\"\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut form) = form_for(dir.path(), file);
+    assert_eq!(form.get(Field::TerminalKind), TERMINAL_STANDALONE);
+    assert_eq!(form.get(Field::StandaloneName), "柜台POS");
+    assert_eq!(form.get(Field::StandaloneAcquirer), "");
+    assert_eq!(form.get(Field::AutoClear), "23:00");
+    // voucher_on_slip is absent: its default.
+    assert_eq!(form.get(Field::VoucherOnSlip), "true");
+    assert!(form.changed().is_empty(), "{:?}", form.changed());
+    form.save(&path).expect("saved");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), file);
+
+    // A new name only changes the name; the kind keeps its comment.
+    form.set(Field::StandaloneName, "前台");
+    assert_eq!(form.changed(), ["[terminal] name"]);
+    form.save(&path).expect("saved");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(text, file.replace("柜台POS", "前台"));
+
+    // No terminal at all: every standalone key goes, even the empty acquirer.
+    let (mut form, _) = SettingsForm::load(&path, &Config::load(&path).expect("loads"), None);
+    form.set(Field::TerminalKind, TERMINAL_NONE);
+    form.save(&path).expect("saved");
+    assert_eq!(terminal_keys(&path), ["auto_clear"]);
+    let c = Config::load(&path).expect("loads");
+    assert_eq!((c.terminal, c.standalone), (None, None));
+}
+
+#[test]
+fn a_bad_standalone_name_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut form) = form_for(dir.path(), ZVT_FILE);
+    form.set(Field::TerminalKind, TERMINAL_STANDALONE);
+    let en = I18n::new(Language::En);
+    let long = "x".repeat(crate::config::standalone::TEXT_MAX + 1);
+    for (bad, says) in [
+        ("", "Required"),
+        ("   ", "Required"),
+        (long.as_str(), "at most 40 characters"),
+        ("a\tb", "one line"),
+    ] {
+        form.set(Field::StandaloneName, bad);
+        let problem = form.error(Field::StandaloneName).expect("refused");
+        assert!(problem.text(&en).contains(says), "{bad:?}: {}", problem.text(&en));
+        let e = form.save(&path).expect_err("invalid");
+        assert!(e.to_string().contains("[terminal] name"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), ZVT_FILE);
+    }
+    // Exactly the longest name fits.
+    form.set(Field::StandaloneName, "x".repeat(crate::config::standalone::TEXT_MAX));
+    assert!(form.is_valid(), "{:?}", form.errors());
+    // A ZVT kind neither checks nor writes the standalone fields.
+    form.set(Field::StandaloneName, "");
+    form.set(Field::TerminalKind, TERMINAL_TCP);
+    assert!(form.is_valid(), "{:?}", form.errors());
+    assert!(form.changed().is_empty(), "{:?}", form.changed());
 }

@@ -38,7 +38,8 @@ pub const TEST_TERMINAL_ID: &str = "settings-test-terminal";
 pub const TEST_PRINTER_ID: &str = "settings-test-printer";
 pub const USERS_ID: &str = "settings-users";
 
-/// The text input of a field (the id tests and focus operations use).
+/// The input of a field, or the box around its pick list or switch (the id tests and focus
+/// operations use).
 pub fn input_id(field: Field) -> &'static str {
     field.label_id()
 }

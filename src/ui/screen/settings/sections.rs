@@ -3,7 +3,7 @@
 //! hint: the format, the default, "takes effect after restart").
 
 use super::{Message, State, TEST_PRINTER_ID, TEST_TERMINAL_ID, Test, input_id};
-use crate::config::edit::{Field, PRINTER_NONE, TERMINAL_NONE};
+use crate::config::edit::{Field, PRINTER_NONE, TERMINAL_NONE, TERMINAL_STANDALONE};
 use crate::i18n::I18n;
 use crate::ui::theme;
 use crate::ui::widget::touch_button;
@@ -152,6 +152,7 @@ impl State {
             Field::TimeZone => "settings-time-zone-hint",
             Field::DayCutoff => "settings-day-cutoff-hint",
             Field::AutoClear => "settings-auto-clear-hint",
+            Field::StandaloneName => "settings-standalone-name-hint",
             Field::LockMinutes => "settings-lock-minutes-hint",
             Field::DiscountLimit => "settings-discount-limit-hint",
             Field::PrinterLogo => "settings-printer-logo-hint",
@@ -161,12 +162,16 @@ impl State {
         Some(i18n.t(id))
     }
 
+    /// The field's input; a pick list or switch sits in a container with the field's id, so
+    /// it can be found as a text input is.
     fn input<'a>(&'a self, field: Field, i18n: &'a I18n) -> Element<'a, Message> {
         let value = self.form.get(field);
         match field.choices() {
-            Some(_) if field.is_switch() => checkbox(value == "true")
-                .on_toggle(move |on| Message::Edit(field, on.to_string()))
-                .into(),
+            Some(_) if field.is_switch() => {
+                container(checkbox(value == "true").on_toggle(move |on| Message::Edit(field, on.to_string())))
+                    .id(Id::new(input_id(field)))
+                    .into()
+            }
             Some(values) => {
                 let options: Vec<Choice> = values
                     .iter()
@@ -176,12 +181,15 @@ impl State {
                     })
                     .collect();
                 let selected = options.iter().find(|c| c.value == value).cloned();
-                pick_list(options, selected, move |c: Choice| {
-                    Message::Edit(field, c.value.to_string())
-                })
-                .text_size(theme::TEXT)
-                .padding(8)
-                .width(Length::Fixed(280.0))
+                container(
+                    pick_list(options, selected, move |c: Choice| {
+                        Message::Edit(field, c.value.to_string())
+                    })
+                    .text_size(theme::TEXT)
+                    .padding(8)
+                    .width(Length::Fixed(280.0)),
+                )
+                .id(Id::new(input_id(field)))
                 .into()
             }
             None => text_input("", value)
@@ -202,8 +210,12 @@ impl State {
             Field::TerminalBaud,
             Field::TerminalHost,
             Field::TerminalTcpPort,
+            Field::StandaloneName,
+            Field::StandaloneAcquirer,
+            Field::StandaloneTerminalId,
             Field::TerminalPassword,
             Field::AutoClear,
+            Field::VoucherOnSlip,
         ] {
             if !self.form.in_use(field) {
                 continue;
@@ -223,13 +235,18 @@ impl State {
                 .size(theme::SMALL)
                 .into(),
         );
-        rows.push(self.test_row(
-            TEST_TERMINAL_ID,
-            i18n.t("settings-test-terminal"),
-            Message::TestTerminal,
-            &self.terminal_test,
-            i18n,
-        ));
+        // No cable to a standalone terminal, so nothing to test.
+        if self.form.get(Field::TerminalKind) == TERMINAL_STANDALONE {
+            rows.push(text(i18n.t("settings-standalone-note")).size(theme::SMALL).into());
+        } else {
+            rows.push(self.test_row(
+                TEST_TERMINAL_ID,
+                i18n.t("settings-test-terminal"),
+                Message::TestTerminal,
+                &self.terminal_test,
+                i18n,
+            ));
+        }
         section(i18n.t("settings-section-terminal"), rows)
     }
 
