@@ -274,7 +274,10 @@ impl Config {
         let standalone = match t.kind.as_deref().map(str::trim) {
             None | Some("zvt") => None,
             Some("standalone") => {
-                for (key, given) in [("connection", t.connection.is_some()), ("password", t.password.is_some())] {
+                for (key, given) in [
+                    ("connection", t.connection.is_some()),
+                    ("password", t.password.is_some()),
+                ] {
                     if given {
                         return Err(format!(
                             "[terminal] {key}: a standalone terminal has no cable to the till; remove {key} or set \
@@ -282,7 +285,12 @@ impl Config {
                         ));
                     }
                 }
-                Some(Standalone::check(t.name.clone(), t.acquirer.clone(), t.terminal_id.clone(), t.voucher_on_slip)?)
+                Some(Standalone::check(
+                    t.name.clone(),
+                    t.acquirer.clone(),
+                    t.terminal_id.clone(),
+                    t.voucher_on_slip,
+                )?)
             }
             Some(other) => return Err(format!("[terminal] kind: '{other}' is not zvt or standalone")),
         };
@@ -297,7 +305,9 @@ impl Config {
             .find(|(_, given)| *given)
             .map(|(k, _)| *k)
         {
-            return Err(format!("[terminal] {key}: only a standalone terminal has it (kind = \"standalone\")"));
+            return Err(format!(
+                "[terminal] {key}: only a standalone terminal has it (kind = \"standalone\")"
+            ));
         }
         let terminal = t
             .connection
@@ -405,7 +415,10 @@ mod tests {
         .expect("standalone");
         assert!(c.terminal.is_none());
         let s = c.standalone.expect("standalone terminal");
-        assert_eq!((s.name.as_str(), s.terminal_id.as_str(), s.voucher_on_slip), ("柜台POS", "12345678", false));
+        assert_eq!(
+            (s.name.as_str(), s.terminal_id.as_str(), s.voucher_on_slip),
+            ("柜台POS", "12345678", false)
+        );
         assert_eq!(c.terminal_auto_clear, Some(Time::constant(23, 0, 0, 0)));
         let e = Config::parse("[terminal]\nkind = \"standalone\"\nconnection = \"simulator\"\n").expect_err("both");
         assert!(e.contains("[terminal] connection") && e.contains("no cable"), "{e}");

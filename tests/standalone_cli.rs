@@ -17,7 +17,9 @@ impl Shop {
     fn new(auto_clear: Option<&str>) -> Shop {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().to_path_buf();
-        let clear = auto_clear.map(|c| format!("auto_clear = \"{c}\"\n")).unwrap_or_default();
+        let clear = auto_clear
+            .map(|c| format!("auto_clear = \"{c}\"\n"))
+            .unwrap_or_default();
         let config = format!(
             "[store]\ntime_zone = \"UTC\"\n[terminal]\nkind = \"standalone\"\nname = \"柜台POS\"\nacquirer = \"银联商务\"\n\
              terminal_id = \"12345678\"\n{clear}[guard]\nmanager_pin = \"2468\"\n"
@@ -25,7 +27,10 @@ impl Shop {
         std::fs::write(path.join("tillguard.toml"), config).expect("config");
         let shop = Shop { _dir: dir, path };
         let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo_catalog.csv");
-        shop.ok("2026-11-26T09:00:00Z", &["catalog", "import", catalog.to_str().expect("utf-8")]);
+        shop.ok(
+            "2026-11-26T09:00:00Z",
+            &["catalog", "import", catalog.to_str().expect("utf-8")],
+        );
         shop
     }
 
@@ -46,7 +51,11 @@ impl Shop {
 
     fn ok(&self, now: &str, args: &[&str]) -> String {
         let out = self.run(now, args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
@@ -57,7 +66,11 @@ impl Shop {
     /// The command must fail; its reason on stderr.
     fn fails(&self, now: &str, args: &[&str]) -> String {
         let out = self.run(now, args);
-        assert!(!out.status.success(), "{args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "{args:?} should fail: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         String::from_utf8_lossy(&out.stderr).to_string()
     }
 
@@ -65,7 +78,18 @@ impl Shop {
         let tender = format!("card:manual:{voucher}");
         self.json(
             now,
-            &["sell", "--item", "COLA", "--tender", &tender, "--last4", "1234", "--card-type", "银联", "--json"],
+            &[
+                "sell",
+                "--item",
+                "COLA",
+                "--tender",
+                &tender,
+                "--last4",
+                "1234",
+                "--card-type",
+                "银联",
+                "--json",
+            ],
         )
     }
 }
@@ -92,7 +116,10 @@ fn card_sales_are_typed_settled_with_the_slip_and_reconciled() {
 
     let status = shop.json(MORNING, &["status", "--json"]);
     let batch = &status["batches"][0];
-    assert_eq!((batch["terminal"].as_str(), batch["count"].as_u64()), (Some("standalone 柜台POS"), Some(2)));
+    assert_eq!(
+        (batch["terminal"].as_str(), batch["count"].as_u64()),
+        (Some("standalone 柜台POS"), Some(2))
+    );
     assert_eq!(batch["per_card"][0]["card_type"], "unionpay", "{status}");
 
     // Settling needs the slip's totals; typos settle nothing.
@@ -100,7 +127,12 @@ fn card_sales_are_typed_settled_with_the_slip_and_reconciled() {
     assert!(e.contains("settle --manual"), "{e}");
     let e = shop.fails(MORNING, &["settle", "--manual", "--count", "2x", "--amount", "7.00"]);
     assert!(e.contains("'2x'"), "{e}");
-    let e = shop.fails(MORNING, &["settle", "--manual", "--count", "2", "--amount", "7.00", "--at", "11:30"]);
+    let e = shop.fails(
+        MORNING,
+        &[
+            "settle", "--manual", "--count", "2", "--amount", "7.00", "--at", "11:30",
+        ],
+    );
     assert!(e.contains("in the future"), "{e}");
     let status = shop.json(MORNING, &["status", "--json"]);
     assert_eq!(status["batches"][0]["state"], "open");
@@ -108,7 +140,17 @@ fn card_sales_are_typed_settled_with_the_slip_and_reconciled() {
     let amount = batch["amount"].as_str().expect("amount").to_string();
     let settled = shop.json(
         MORNING,
-        &["settle", "--manual", "--count", "2", "--amount", &amount, "--voucher-range", "101-102", "--json"],
+        &[
+            "settle",
+            "--manual",
+            "--count",
+            "2",
+            "--amount",
+            &amount,
+            "--voucher-range",
+            "101-102",
+            "--json",
+        ],
     );
     assert_eq!(settled["state"], "settled", "{settled}");
     assert_eq!(settled["reconciliation"], "match", "{settled}");
@@ -118,13 +160,78 @@ fn card_sales_are_typed_settled_with_the_slip_and_reconciled() {
 }
 
 #[test]
+fn voids_and_refunds_take_their_slips_voucher() {
+    let shop = Shop::new(Some("23:00"));
+    let first = shop.sell(MORNING, "101")["sale_id"]
+        .as_i64()
+        .expect("sale id")
+        .to_string();
+    let second = shop.sell(MORNING, "102")["sale_id"]
+        .as_i64()
+        .expect("sale id")
+        .to_string();
+    let approved = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tillguard"))
+            .arg("--data-dir")
+            .arg(&shop.path)
+            .args(args)
+            .env_remove("TILLGUARD_DATA_DIR")
+            .env_remove("TILLGUARD_CONFIG")
+            .env("TILLGUARD_FAKE_NOW", MORNING)
+            .env("TILLGUARD_MANAGER_PIN", "2468")
+            .output()
+            .expect("run");
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (ok, err) = approved(&["void", &first]);
+    assert!(!ok && err.contains("--voucher"), "{err}");
+    let (ok, err) = approved(&["void", &first, "--voucher", "103"]);
+    assert!(ok, "{err}");
+    let (ok, err) = approved(&["refund", &second, "--tender", "card", "--voucher", "104"]);
+    assert!(ok, "{err}");
+    let status = shop.json(MORNING, &["status", "--json"]);
+    // 101 voided (counts nowhere), 102 and its refund count: 2 transactions, net 0.
+    let batch = &status["batches"][0];
+    assert_eq!(
+        (batch["count"].as_u64(), batch["amount"].as_str()),
+        (Some(2), Some("0.00")),
+        "{status}"
+    );
+    let settled = shop.json(
+        MORNING,
+        &[
+            "settle",
+            "--manual",
+            "--count",
+            "2",
+            "--amount",
+            "0",
+            "--voucher-range",
+            "101-104",
+            "--json",
+        ],
+    );
+    assert_eq!(settled["reconciliation"], "match", "{settled}");
+}
+
+#[test]
 fn a_slip_with_a_voucher_the_till_never_saw_is_a_mismatch() {
     let shop = Shop::new(Some("23:00"));
     let sale = shop.sell(MORNING, "7");
     let amount = sale["total"].as_str().expect("total").to_string();
     let out = shop.run(
         MORNING,
-        &["settle", "--manual", "--count", "2", "--amount", &amount, "--voucher-range", "7-8", "--json"],
+        &[
+            "settle",
+            "--manual",
+            "--count",
+            "2",
+            "--amount",
+            &amount,
+            "--voucher-range",
+            "7-8",
+            "--json",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "a mismatch exits 2");
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -146,12 +253,25 @@ fn the_day_change_stops_selling_and_a_cleared_batch_gets_a_claim_list() {
     let csv_path = shop.path.join("claim.csv");
     let out = shop.ok(
         "2026-11-26T23:02:00Z",
-        &["report", "claim", "--batch", "1", "--csv", csv_path.to_str().expect("utf-8")],
+        &[
+            "report",
+            "claim",
+            "--batch",
+            "1",
+            "--csv",
+            csv_path.to_str().expect("utf-8"),
+        ],
     );
-    assert!(out.contains("standalone 柜台POS") && out.contains("2 transaction"), "{out}");
+    assert!(
+        out.contains("standalone 柜台POS") && out.contains("2 transaction"),
+        "{out}"
+    );
     let csv = std::fs::read_to_string(&csv_path).expect("csv");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "date,time,kind,amount,voucher,receipt_no,card,scheme,terminal_id");
+    assert_eq!(
+        lines[0],
+        "date,time,kind,amount,voucher,receipt_no,card,scheme,terminal_id"
+    );
     assert!(lines[1].starts_with("2026-11-26,10:00:00,authorization,"), "{csv}");
     assert!(lines[1].ends_with(",101,101,****1234,unionpay,12345678"), "{csv}");
     assert!(lines[2].contains(",102,102,"), "{csv}");
@@ -163,13 +283,25 @@ fn a_new_day_with_an_open_batch_stops_selling_until_it_is_settled() {
     let shop = Shop::new(None);
     shop.sell(MORNING, "101");
     let e = shop.fails("2026-11-27T05:00:00Z", &["sell", "--item", "COLA", "--tender", "cash"]);
-    assert!(e.contains("not settled") && e.contains("standalone 柜台POS") && e.contains("settle --manual"), "{e}");
+    assert!(
+        e.contains("not settled") && e.contains("standalone 柜台POS") && e.contains("settle --manual"),
+        "{e}"
+    );
     let status = shop.json("2026-11-27T05:00:00Z", &["status", "--json"]);
     assert_eq!(status["guard"]["verdict"], "must_settle", "{status}");
     let amount = status["batches"][0]["amount"].as_str().expect("amount").to_string();
     shop.ok(
         "2026-11-27T05:00:00Z",
-        &["settle", "--manual", "--count", "1", "--amount", &amount, "--at", "2026-11-26 23:50"],
+        &[
+            "settle",
+            "--manual",
+            "--count",
+            "1",
+            "--amount",
+            &amount,
+            "--at",
+            "2026-11-26 23:50",
+        ],
     );
     let status = shop.json("2026-11-27T05:00:00Z", &["status", "--json"]);
     assert_eq!(status["guard"]["verdict"], "clear", "{status}");

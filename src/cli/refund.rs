@@ -24,6 +24,9 @@ pub struct Args {
     /// `manual-card`: the refund's authorisation code, if the card device printed one.
     #[arg(long, value_name = "CODE")]
     auth: Option<String>,
+    /// `card` on a standalone terminal: the voucher number of the refund slip (退货) it printed.
+    #[arg(long, value_name = "VOUCHER")]
+    voucher: Option<String>,
     /// Print JSON (fields documented in the README).
     #[arg(long)]
     json: bool,
@@ -61,6 +64,9 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
             PaymentMethod::parse(&t).ok_or_else(|| anyhow::anyhow!("--tender '{t}': use cash, card or manual-card"))?
         }
     };
+    if args.voucher.is_some() && (method != PaymentMethod::Card || till.standalone().is_none()) {
+        anyhow::bail!("--voucher is the refund slip's number of a standalone terminal: use it with --tender card");
+    }
     if args.auth.is_some() && method != PaymentMethod::ManualCard {
         anyhow::bail!("--auth is the code of a manual card refund: use it with --tender manual-card");
     }
@@ -74,6 +80,14 @@ pub fn run(till: &mut Till, args: &Args, terminal: card_output::Connect<'_>) -> 
     let refund = match method {
         PaymentMethod::Cash => till.refund(args.sale, &request, approval)?,
         PaymentMethod::ManualCard => till.refund_manual_card(args.sale, &request, args.auth.as_deref(), approval)?,
+        PaymentMethod::Card if till.standalone().is_some() => {
+            let Some(voucher) = args.voucher.as_deref() else {
+                anyhow::bail!(
+                    "refund the card part on the standalone terminal (退货), then type its slip's voucher: --voucher N"
+                );
+            };
+            till.refund_standalone(args.sale, &request, voucher, approval)?
+        }
         PaymentMethod::Card => {
             card_output::run_with_terminal(till, terminal, args.json, |till, terminal, cancel, progress| {
                 till.refund_card(args.sale, &request, approval, terminal, cancel, progress)

@@ -3,8 +3,8 @@
 
 use super::{Exit, card_output, guard_json, print_json, print_out};
 use crate::settlement::reconcile::Reconciliation;
-use crate::settlement::slip::SlipText;
 use crate::settlement::report::{manual_json, manual_totals};
+use crate::settlement::slip::SlipText;
 use crate::till::{Till, TillError};
 
 #[derive(Debug, clap::Args)]
@@ -109,7 +109,10 @@ pub fn run(till: &mut Till, args: &Args, connect: card_output::Connect<'_>) -> a
             }
         }
         match till.standalone() {
-            Some(s) => println!("Batch #{} of {} settled with the slip's totals:", settlement.batch_id, s.name),
+            Some(s) => println!(
+                "Batch #{} of {} settled with the slip's totals:",
+                settlement.batch_id, s.name
+            ),
             None => println!("Batch #{} settled by the terminal:", settlement.batch_id),
         }
         if let Some(t) = &settlement.totals {

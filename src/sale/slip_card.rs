@@ -155,7 +155,9 @@ mod tests {
         assert_eq!(c.masked_pan().as_deref(), Some("****1234"));
         let err = SlipCard::entered("42", "12", "", true).expect_err("last4").to_string();
         assert!(err.contains("'12'"), "{err}");
-        let err = SlipCard::entered("42", "", "paypal", true).expect_err("scheme").to_string();
+        let err = SlipCard::entered("42", "", "paypal", true)
+            .expect_err("scheme")
+            .to_string();
         assert!(err.contains("'paypal'"), "{err}");
     }
 

@@ -50,7 +50,9 @@ pub enum SlipError {
     Scheme(String),
     #[error("card scheme {0} is given twice")]
     SchemeTwice(String),
-    #[error("the schemes add up to {count} transactions and {amount}, but the slip's total says {total_count} and {total_amount}")]
+    #[error(
+        "the schemes add up to {count} transactions and {amount}, but the slip's total says {total_count} and {total_amount}"
+    )]
     SchemesDisagree {
         count: u32,
         amount: String,
@@ -88,9 +90,7 @@ pub fn voucher_range(text: &str) -> Result<Option<(u32, u32)>, SlipError> {
         return Ok(None);
     }
     let bad = || SlipError::Range(t.to_string());
-    let (a, b) = t
-        .split_once(['-', '–', '~'])
-        .ok_or_else(bad)?;
+    let (a, b) = t.split_once(['-', '–', '~']).ok_or_else(bad)?;
     let a = crate::sale::slip_card::voucher(a).map_err(|_| bad())?;
     let b = crate::sale::slip_card::voucher(b).map_err(|_| bad())?;
     if a > b {
@@ -238,9 +238,7 @@ fn delta(group: &str, slip: (u32, Money), ledger: (u32, Money)) -> Option<CardDe
 pub fn reconcile_slip(slip: &SlipFigures, ledger: &[LedgerCard], currency: Currency) -> Reconciliation {
     let ours = ledger_by_scheme(ledger, currency);
     let zero = Money::zero(currency);
-    let ledger_total = ours
-        .iter()
-        .fold((0u32, zero), |(n, a), (_, c, m)| (n + c, a + *m));
+    let ledger_total = ours.iter().fold((0u32, zero), |(n, a), (_, c, m)| (n + c, a + *m));
     let mut d = Differences::default();
     d.per_card.extend(delta(TOTAL, (slip.count, slip.amount), ledger_total));
     if !slip.per_scheme.is_empty() {

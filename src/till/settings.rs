@@ -54,7 +54,10 @@ pub fn restart_keys(old: &Config, new: &Config) -> Vec<&'static str> {
         (old.day_cutoff != new.day_cutoff, "[store] day_cutoff"),
         (old.terminal != new.terminal, "[terminal] connection"),
         (old.terminal_password != new.terminal_password, "[terminal] password"),
-        (old.standalone != new.standalone, "[terminal] kind, name, acquirer, terminal_id, voucher_on_slip"),
+        (
+            old.standalone != new.standalone,
+            "[terminal] kind, name, acquirer, terminal_id, voucher_on_slip",
+        ),
         (
             old.terminal_auto_clear != new.terminal_auto_clear,
             "[terminal] auto_clear",

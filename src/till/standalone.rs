@@ -43,7 +43,8 @@ impl Till {
 
     fn slip_card(&self, voucher: &str, last4: &str, scheme: &str) -> Result<SlipCard, TillError> {
         let terminal = self.standalone_or_refuse()?;
-        SlipCard::entered(voucher, last4, scheme, terminal.voucher_on_slip).map_err(|e| TillError::Tender(e.to_string()))
+        SlipCard::entered(voucher, last4, scheme, terminal.voucher_on_slip)
+            .map_err(|e| TillError::Tender(e.to_string()))
     }
 
     fn commit_slip(
@@ -153,7 +154,10 @@ impl Till {
         }
         let draft = self.void_draft(&original)?;
         let card = SlipCard {
-            scheme: payment.card.as_ref().and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
+            scheme: payment
+                .card
+                .as_ref()
+                .and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
             ..card
         };
         self.commit_slip(&draft, CardKind::Reversal, Some(journal_id), &card)
@@ -187,12 +191,23 @@ impl Till {
                 "a card refund of {} is more than the {} left of the card payment of sale #{sale_id}; refund the \
                  rest in cash",
                 (-draft.total).plain(),
-                if left.is_negative() { Money::zero(left.currency()) } else { left }.plain()
+                if left.is_negative() {
+                    Money::zero(left.currency())
+                } else {
+                    left
+                }
+                .plain()
             )));
         }
         let card = SlipCard {
-            scheme: payment.card.as_ref().and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
-            last4: payment.card.as_ref().and_then(|c| c.pan.as_deref()?.strip_prefix("****").map(str::to_string)),
+            scheme: payment
+                .card
+                .as_ref()
+                .and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
+            last4: payment
+                .card
+                .as_ref()
+                .and_then(|c| c.pan.as_deref()?.strip_prefix("****").map(str::to_string)),
             ..card
         };
         self.commit_slip(&draft, CardKind::Refund, Some(journal_id), &card)
@@ -221,7 +236,9 @@ impl Till {
     pub fn settle_standalone(&mut self, slip: &SlipText, settled_at: Timestamp) -> Result<Settlement, TillError> {
         let name = self.standalone_or_refuse()?.journal_name();
         self.tend_batches()?;
-        let figures = slip.check(self.currency()).map_err(|e| TillError::Batch(e.to_string()))?;
+        let figures = slip
+            .check(self.currency())
+            .map_err(|e| TillError::Batch(e.to_string()))?;
         let now = self.clock.now();
         let existing = self.store.current_batch(&name)?;
         let opened_at = existing.as_ref().map_or(settled_at, |b| b.opened_at);

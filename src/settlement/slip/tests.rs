@@ -60,8 +60,14 @@ fn check(t: &SlipText, settled: &str) -> Result<SlipFigures, SlipError> {
 
 #[test]
 fn a_slip_that_agrees_matches() {
-    assert_eq!(reconcile_slip(&slip(3, "35.50", Some((101, 103))), &ledger(), CNY), Reconciliation::Match);
-    assert_eq!(reconcile_slip(&slip(3, "35.50", None), &ledger(), CNY), Reconciliation::Match);
+    assert_eq!(
+        reconcile_slip(&slip(3, "35.50", Some((101, 103))), &ledger(), CNY),
+        Reconciliation::Match
+    );
+    assert_eq!(
+        reconcile_slip(&slip(3, "35.50", None), &ledger(), CNY),
+        Reconciliation::Match
+    );
     let mut s = slip(3, "35.50", Some((101, 103)));
     s.per_scheme = vec![(Scheme::UnionPay, 2, money("15.00")), (Scheme::Visa, 1, money("20.50"))];
     assert_eq!(reconcile_slip(&s, &ledger(), CNY), Reconciliation::Match);
@@ -113,19 +119,43 @@ fn voids_count_nowhere_and_refunds_subtract() {
     });
     l.push(card(5, LedgerKind::Refund, "1.00", Some(105), "unionpay"));
     // Payments 101 and 103 (15.00) plus the refund (-1.00): 3 transactions, 14.00.
-    assert_eq!(reconcile_slip(&slip(3, "14.00", Some((101, 105))), &l, CNY), Reconciliation::Match);
+    assert_eq!(
+        reconcile_slip(&slip(3, "14.00", Some((101, 105))), &l, CNY),
+        Reconciliation::Match
+    );
 }
 
 #[test]
 fn typed_slips_are_checked_field_by_field() {
     let ok = check(&text("3", "35.50", "000101-000103"), "2026-11-27T13:30:00Z").expect("valid");
-    assert_eq!((ok.count, ok.amount, ok.voucher_range), (3, money("35.50"), Some((101, 103))));
-    assert_eq!(check(&text("3x", "1", ""), "2026-11-27T13:30:00Z"), Err(SlipError::Count("3x".into())));
-    assert_eq!(check(&text("", "1", ""), "2026-11-27T13:30:00Z"), Err(SlipError::Count("".into())));
-    assert_eq!(check(&text("1", "1.2.3", ""), "2026-11-27T13:30:00Z"), Err(SlipError::Amount("1.2.3".into())));
-    assert_eq!(check(&text("1", "1", "5-3"), "2026-11-27T13:30:00Z"), Err(SlipError::RangeBackwards(5, 3)));
-    assert_eq!(check(&text("1", "1", "12"), "2026-11-27T13:30:00Z"), Err(SlipError::Range("12".into())));
-    assert!(matches!(check(&text("1", "1", "1-999999"), "2026-11-27T13:30:00Z"), Err(SlipError::RangeWide(..))));
+    assert_eq!(
+        (ok.count, ok.amount, ok.voucher_range),
+        (3, money("35.50"), Some((101, 103)))
+    );
+    assert_eq!(
+        check(&text("3x", "1", ""), "2026-11-27T13:30:00Z"),
+        Err(SlipError::Count("3x".into()))
+    );
+    assert_eq!(
+        check(&text("", "1", ""), "2026-11-27T13:30:00Z"),
+        Err(SlipError::Count("".into()))
+    );
+    assert_eq!(
+        check(&text("1", "1.2.3", ""), "2026-11-27T13:30:00Z"),
+        Err(SlipError::Amount("1.2.3".into()))
+    );
+    assert_eq!(
+        check(&text("1", "1", "5-3"), "2026-11-27T13:30:00Z"),
+        Err(SlipError::RangeBackwards(5, 3))
+    );
+    assert_eq!(
+        check(&text("1", "1", "12"), "2026-11-27T13:30:00Z"),
+        Err(SlipError::Range("12".into()))
+    );
+    assert!(matches!(
+        check(&text("1", "1", "1-999999"), "2026-11-27T13:30:00Z"),
+        Err(SlipError::RangeWide(..))
+    ));
     let future = check(&text("1", "1", ""), "2026-11-27T14:05:00Z").expect_err("future");
     assert!(matches!(future, SlipError::Future(_)), "{future}");
     let early = check(&text("1", "1", ""), "2026-11-27T08:00:00Z").expect_err("before");
@@ -143,15 +173,24 @@ fn schemes_must_add_up_to_the_total() {
         (String::new(), String::new(), String::new()),
     ];
     let e = check(&t, "2026-11-27T13:00:00Z").expect_err("sum");
-    assert!(e.to_string().contains("35.00") && e.to_string().contains("35.50"), "{e}");
+    assert!(
+        e.to_string().contains("35.00") && e.to_string().contains("35.50"),
+        "{e}"
+    );
     t.per_scheme[1].2 = "20.50".into();
     let ok = check(&t, "2026-11-27T13:00:00Z").expect("adds up");
     assert_eq!(ok.per_scheme.len(), 2);
     t.per_scheme.push(("unionpay".into(), "0".into(), "0".into()));
-    assert_eq!(check(&t, "2026-11-27T13:00:00Z"), Err(SlipError::SchemeTwice("unionpay".into())));
+    assert_eq!(
+        check(&t, "2026-11-27T13:00:00Z"),
+        Err(SlipError::SchemeTwice("unionpay".into()))
+    );
     t.per_scheme.pop();
     t.per_scheme[0].0 = "paypal".into();
-    assert_eq!(check(&t, "2026-11-27T13:00:00Z"), Err(SlipError::Scheme("paypal".into())));
+    assert_eq!(
+        check(&t, "2026-11-27T13:00:00Z"),
+        Err(SlipError::Scheme("paypal".into()))
+    );
 }
 
 #[test]

@@ -100,8 +100,15 @@ fn a_typed_card_payment_is_journaled_like_a_terminals_in_its_batch() {
         .expect("card payment");
     assert_eq!(card.state, PaymentState::Approved);
     let details = card.card.as_ref().expect("journal details");
-    assert_eq!((details.receipt_no, details.pan.as_deref()), (Some(101), Some("****1234")));
-    let row = till.store().card(details.journal_id).expect("read").expect("journal row");
+    assert_eq!(
+        (details.receipt_no, details.pan.as_deref()),
+        (Some(101), Some("****1234"))
+    );
+    let row = till
+        .store()
+        .card(details.journal_id)
+        .expect("read")
+        .expect("journal row");
     assert_eq!((row.terminal.as_str(), row.kind), (NAME, CardKind::Authorization));
     assert_eq!(row.fields.card_type.as_deref(), Some("unionpay"));
     assert_eq!(row.fields.terminal_id.as_deref(), Some("12345678"));
@@ -117,7 +124,10 @@ fn bad_entries_are_refused_and_commit_nothing() {
     let (mut till, _) = till();
     pay(&mut till, "101").expect("first");
     let e = pay(&mut till, "000101").expect_err("the same voucher twice");
-    assert!(e.to_string().contains("000101") && e.to_string().contains("already recorded"), "{e}");
+    assert!(
+        e.to_string().contains("000101") && e.to_string().contains("already recorded"),
+        "{e}"
+    );
     for (voucher, names) in [("", "voucher number"), ("10a", "'10a'"), ("1234567890", "'1234567890'")] {
         let e = pay(&mut till, voucher).expect_err(voucher);
         assert!(e.to_string().contains(names), "{voucher:?}: {e}");
@@ -156,7 +166,12 @@ fn voids_and_refunds_are_typed_the_same_way() {
         .collect();
     assert_eq!(
         kinds,
-        vec![CardKind::Authorization, CardKind::Authorization, CardKind::Reversal, CardKind::Refund]
+        vec![
+            CardKind::Authorization,
+            CardKind::Authorization,
+            CardKind::Reversal,
+            CardKind::Refund
+        ]
     );
     // Net: the voided pair counts nowhere; payment 102 and its refund count, 0.00.
     let s = till.settle_standalone(&slip("2", "0.00", "101-104"), till.now());
@@ -166,20 +181,31 @@ fn voids_and_refunds_are_typed_the_same_way() {
 #[test]
 fn the_guard_applies_unchanged_quit_reminders_deferral_and_settling() {
     let (mut till, clock) = till();
-    assert_eq!(till.guard(true).expect("guard"), Verdict::Clear, "no card payments, no guard");
+    assert_eq!(
+        till.guard(true).expect("guard"),
+        Verdict::Clear,
+        "no card payments, no guard"
+    );
     pay(&mut till, "101").expect("sale");
     assert_eq!(till.guard(true).expect("guard"), must(Why::QuitRequested));
     assert_eq!(till.guard(false).expect("guard"), Verdict::Clear);
     // Reminders before the 23:00 clear time, then settling is demanded.
     clock.set(at("2026-11-26T22:45:00Z"));
-    assert!(matches!(till.guard(false).expect("guard"), Verdict::Remind { minutes: 15, .. }));
+    assert!(matches!(
+        till.guard(false).expect("guard"),
+        Verdict::Remind { minutes: 15, .. }
+    ));
     clock.set(at("2026-11-26T22:59:00Z"));
     assert_eq!(till.guard(false).expect("guard"), must(Why::AutoClearImminent));
     // A manager defers: quitting is allowed until the deferral runs out.
     clock.set(at("2026-11-26T20:00:00Z"));
     let until = at("2026-11-26T21:00:00Z");
-    till.defer(crate::config::DEMO_MANAGER_PIN, DeferReason::TerminalOffline, Some(until))
-        .expect("defer");
+    till.defer(
+        crate::config::DEMO_MANAGER_PIN,
+        DeferReason::TerminalOffline,
+        Some(until),
+    )
+    .expect("defer");
     assert!(till.guard(true).expect("guard").allows_quit());
     clock.set(at("2026-11-26T21:00:01Z"));
     assert_eq!(till.guard(true).expect("guard"), must(Why::QuitRequested));
@@ -200,7 +226,16 @@ fn the_day_change_stops_selling_until_the_slip_is_typed() {
     clock.set(at("2026-11-27T05:00:00Z"));
     assert_eq!(till.guard(false).expect("guard"), must(Why::DayChanged));
     let e = pay(&mut till, "102").expect_err("selling stopped");
-    assert!(matches!(e, TillError::Guard { why: Why::DayChanged, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            TillError::Guard {
+                why: Why::DayChanged,
+                ..
+            }
+        ),
+        "{e}"
+    );
     till.settle_standalone(&slip("1", "3.50", ""), till.settled_at("04:30").expect("time"))
         .expect("settle");
     assert_eq!(till.guard(false).expect("guard"), Verdict::Clear);
@@ -283,7 +318,10 @@ fn a_batch_past_its_clear_time_is_lost_with_a_claim_list() {
     let claim = till.claim_list(lost[0].id).expect("claim list");
     // The voided payment and its void cancel out: only voucher 102 is claimed.
     assert_eq!(claim.len(), 1);
-    assert_eq!((claim[0].receipt_no, claim[0].pan.as_deref()), (Some(102), Some("****1234")));
+    assert_eq!(
+        (claim[0].receipt_no, claim[0].pan.as_deref()),
+        (Some(102), Some("****1234"))
+    );
     assert_eq!(claim[0].amount.plain(), "3.50");
     let csv = crate::till::claim_csv(&claim);
     let mut lines = csv.lines();
