@@ -73,8 +73,10 @@ impl App {
             message,
             checkout::Message::PayCard | checkout::Message::Input(Input::Shortcut(Shortcut::PayCard))
         ) {
+            // The focus after the request: a standalone terminal's form takes the keyboard.
+            let request = state.card_request(&desk.till, &self.shop, &self.i18n);
             let refocus = state.refocus().map(Message::Checkout);
-            let Some((cart, tender, cancel)) = state.card_request(&desk.till, &self.shop, &self.i18n) else {
+            let Some((cart, tender, cancel)) = request else {
                 return refocus.into();
             };
             // The desk leaves here and comes back in the job's last message.
@@ -99,8 +101,13 @@ impl App {
             return Task::none().into();
         };
         let request = state.update(&mut desk.till, &self.i18n, message);
+        let mut task = Task::none();
         let job = match request {
             end_of_day::Request::None => None,
+            end_of_day::Request::Focus(id) => {
+                task = iced::widget::operation::focus(iced::widget::Id::new(id));
+                None
+            }
             end_of_day::Request::Back => {
                 self.screen = Screen::Checkout;
                 return self.checkout.refocus().map(Message::Checkout).into();
@@ -110,10 +117,7 @@ impl App {
         };
         // Deferring or acknowledging changes what the guard says.
         self.refresh_guard(false);
-        Step {
-            task: Task::none(),
-            job,
-        }
+        Step { task, job }
     }
 
     /// The refund screen, from the checkout between customers.

@@ -94,6 +94,11 @@ impl State {
             }
             return None;
         }
+        if till.standalone().is_some() {
+            // No cable to reach it: the cashier takes the card on it and types its slip.
+            self.open_standalone(till, i18n);
+            return None;
+        }
         if !shop.card {
             self.error = Some(i18n.t("ui-card-no-terminal"));
             return None;
@@ -123,6 +128,7 @@ impl State {
         self.notice = None;
         self.search = None;
         self.manual = None;
+        self.standalone_form = None;
         // A discount or PIN panel left open would reappear over the tender afterwards.
         self.panel = None;
         self.focus = Field::Scan;

@@ -264,10 +264,30 @@ fn field<'a>(
     on_input: fn(String) -> ManualMessage,
     error: Option<&'a str>,
 ) -> Element<'a, Message> {
+    form_field(
+        label,
+        id,
+        value,
+        move |t| Message::Manual(on_input(t)),
+        Message::Manual(ManualMessage::Submit),
+        error,
+    )
+}
+
+/// A labelled text field with its error (if any) underneath, for the card forms: Enter
+/// sends `on_submit`.
+pub(super) fn form_field<'a>(
+    label: String,
+    id: &'static str,
+    value: &str,
+    on_input: impl Fn(String) -> Message + 'a,
+    on_submit: Message,
+    error: Option<&'a str>,
+) -> Element<'a, Message> {
     let input = text_input("", value)
         .id(Id::new(id))
-        .on_input(move |t| Message::Manual(on_input(t)))
-        .on_submit(Message::Manual(ManualMessage::Submit))
+        .on_input(on_input)
+        .on_submit(on_submit)
         .size(theme::LARGE)
         .padding(10);
     let mut col = column![text(label).size(theme::TEXT), input].spacing(4);

@@ -9,6 +9,7 @@ mod card;
 mod cash;
 mod manual;
 mod scan_field;
+mod standalone;
 mod terminal;
 mod tools;
 mod tools_view;
@@ -17,6 +18,10 @@ mod view;
 pub use card::{CardPayment, Phase, WhilePaying};
 pub use cash::{CashState, cash_state, quick_amounts};
 pub use manual::{MANUAL_AMOUNT_ID, MANUAL_AUTH_ID, MANUAL_LAST4_ID, Manual, ManualForm, ManualMessage};
+pub use standalone::{
+    STANDALONE_AMOUNT_ID, STANDALONE_LAST4_ID, STANDALONE_SCHEME_ID, STANDALONE_VOUCHER_ID, StandaloneForm,
+    StandaloneMessage,
+};
 pub use terminal::{TerminalSeen, recovery_text};
 pub use tools::{
     DISCOUNT_REASON_ID, DISCOUNT_VALUE_ID, DiscountForm, Mode, PIN_ID, Panel, QuickGrid, RecallList, RemoveForm,
@@ -71,6 +76,8 @@ pub enum Message {
     CancelCard,
     /// The terminal was unreachable: cash instead, or a card paid on another device.
     Manual(ManualMessage),
+    /// The card form of a standalone terminal (the Card tender on a till without a cable).
+    Standalone(StandaloneMessage),
     NewSale,
     /// Print the finished sale's receipt again (its failed job, or a COPY).
     Reprint,
@@ -153,6 +160,10 @@ pub struct State {
     leftover: Option<tools::Leftover>,
     /// The terminal could not be reached: the choices offered, or the manual card form.
     manual: Option<Manual>,
+    /// The till's standalone card terminal, if it has one (read from the till on refresh).
+    standalone_terminal: Option<crate::config::Standalone>,
+    /// The card form of the standalone terminal, while it is open.
+    standalone_form: Option<StandaloneForm>,
 }
 
 impl State {
@@ -176,6 +187,8 @@ impl State {
             quick_tab: 0,
             leftover: None,
             manual: None,
+            standalone_terminal: till.standalone().cloned(),
+            standalone_form: None,
         }
     }
 
@@ -197,7 +210,7 @@ impl State {
 
     /// Focuses the field the keyboard belongs to (used at start-up and after every action).
     pub fn refocus(&self) -> Task<Message> {
-        if let Some(task) = self.manual_focus() {
+        if let Some(task) = self.manual_focus().or_else(|| self.standalone_focus()) {
             return task;
         }
         match self.focus {
@@ -224,6 +237,7 @@ impl State {
             }
             Message::Tool(message) => return self.tool_update(till, i18n, message),
             Message::Manual(message) => return self.manual_update(till, i18n, message),
+            Message::Standalone(message) => return self.standalone_update(till, i18n, message),
             Message::CashFocused(in_cash) => {
                 self.focus = if in_cash { Field::Cash } else { Field::Scan };
             }
@@ -348,6 +362,10 @@ impl State {
         }
         if self.panel.is_some() {
             self.close_panel();
+            return;
+        }
+        // After the panel: one opened over the standalone card form closes first.
+        if self.standalone_escape() {
             return;
         }
         if self.error.take().is_some() {
@@ -527,6 +545,7 @@ impl State {
         });
         self.unprinted = true;
         self.manual = None;
+        self.standalone_form = None;
         self.cart.clear();
         self.cash.clear();
         self.selected = None;
@@ -541,6 +560,7 @@ impl State {
     fn new_sale(&mut self) {
         self.completed = None;
         self.manual = None;
+        self.standalone_form = None;
         self.unprinted = false;
         self.cart.clear();
         self.cash.clear();
@@ -591,6 +611,8 @@ impl State {
 
     pub(crate) fn refresh_status(&mut self, till: &Till) {
         self.status = till.status().map_err(|e| e.to_string());
+        // The settings screen may have changed the terminal.
+        self.standalone_terminal = till.standalone().cloned();
     }
 }
 

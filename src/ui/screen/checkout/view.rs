@@ -28,6 +28,7 @@ impl State {
             (None, None, Some(done)) => completed_panel(done, i18n),
             (None, None, None) => self
                 .manual_panel(i18n)
+                .or_else(|| self.standalone_panel(i18n))
                 .unwrap_or_else(|| tender_panel(self, shop, i18n)),
         };
         let body = row![
@@ -283,7 +284,8 @@ fn tender_panel<'a>(state: &'a State, shop: &'a Shop, i18n: &'a I18n) -> Element
         .style(button::success)
         .on_press_maybe(ready.then_some(Message::Pay));
     let mut buttons = row![pay].spacing(theme::SPACING);
-    if shop.card {
+    // A standalone terminal takes cards too; its button opens the slip form.
+    if shop.card || state.standalone_terminal.is_some() {
         buttons = buttons.push(
             touch_button(i18n.t("ui-pay-card"), Fill)
                 .style(button::primary)

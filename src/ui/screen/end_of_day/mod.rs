@@ -3,14 +3,19 @@
 //! closing the business day with its Z-report after the cash count.
 //!
 //! Settling runs on a worker thread with the till (see `ui::desk`); everything else here is
-//! a quick ledger write done in `update`. The view only reads this state, so it can be
-//! drawn while the till is with the terminal.
+//! a quick ledger write done in `update`, settling a standalone terminal by its slip too
+//! (see `slip`). The view only reads this state, so it can be drawn while the till is with
+//! the terminal.
 
 mod forms;
+mod slip;
+mod slip_view;
 mod view;
 
 pub use forms::{AckEdit, AckForm, DeferEdit, DeferForm, ReasonChoice};
+pub use slip::{SLIP_AMOUNT_ID, SLIP_AT_ID, SLIP_COUNT_ID, SLIP_FROM_ID, SLIP_TO_ID, SchemeRow, SlipEdit, SlipForm};
 
+use crate::config::Standalone;
 use crate::i18n::I18n;
 use crate::money::Money;
 use crate::settlement::batch::DeferReason;
@@ -38,6 +43,12 @@ pub enum Message {
     Ack(forms::AckEdit),
     SubmitAck,
     CancelForm,
+    /// The standalone terminal's slip form.
+    Slip(slip::SlipEdit),
+    /// Enter in a slip field: on to the next one.
+    SlipNext(&'static str),
+    /// "Settled on the terminal": the slip's totals are confirmed.
+    SubmitSlip,
     Counted(String),
     CloseDay,
 }
@@ -49,6 +60,8 @@ pub enum Request {
     Back,
     Settle,
     CheckTerminal,
+    /// Put the keyboard in this field.
+    Focus(&'static str),
 }
 
 pub struct State {
@@ -63,6 +76,10 @@ pub struct State {
     pub notice: Option<String>,
     pub defer: Option<DeferForm>,
     pub ack: Option<AckForm>,
+    /// The till's standalone terminal, settled by its slip instead of by asking it.
+    pub standalone: Option<Standalone>,
+    /// The guided settlement of the standalone terminal, while it is open.
+    pub slip: Option<SlipForm>,
     pub counted: String,
     /// The day a Z-report would close, and its running figures as printed.
     pub day: Option<Date>,
@@ -83,6 +100,8 @@ impl State {
             notice: None,
             defer: None,
             ack: None,
+            standalone: till.standalone().cloned(),
+            slip: None,
             counted: String::new(),
             day: None,
             report: String::new(),
@@ -114,6 +133,7 @@ impl State {
     pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Request {
         match message {
             Message::Back => return Request::Back,
+            Message::Settle if self.standalone.is_some() => return self.open_slip(till),
             Message::Settle => {
                 self.clear_messages();
                 self.working = Some(vec![i18n.t("eod-settling")]);
@@ -126,6 +146,7 @@ impl State {
             }
             Message::OpenDefer => {
                 self.ack = None;
+                self.slip = None;
                 self.defer = Some(DeferForm::new(till));
             }
             Message::Defer(edit) => {
@@ -147,7 +168,15 @@ impl State {
             Message::CancelForm => {
                 self.defer = None;
                 self.ack = None;
+                self.slip = None;
             }
+            Message::Slip(edit) => {
+                if let Some(form) = self.slip.as_mut() {
+                    form.edit(edit);
+                }
+            }
+            Message::SlipNext(field) => return Request::Focus(field),
+            Message::SubmitSlip => self.submit_slip(till, i18n),
             Message::Counted(text) => self.counted = text,
             Message::CloseDay => self.close_day(till, i18n),
         }
@@ -178,6 +207,35 @@ impl State {
             Err(e) => self.error = Some(i18n.t_args("eod-settle-failed", &[("reason", reason::till_error(i18n, &e))])),
         }
         self.refresh(till);
+    }
+
+    /// The guided settlement of the standalone terminal (kept, with what was typed, if open).
+    fn open_slip(&mut self, till: &mut Till) -> Request {
+        self.clear_messages();
+        self.defer = None;
+        self.ack = None;
+        if self.slip.is_none()
+            && let Some(terminal) = self.standalone.clone()
+        {
+            self.slip = Some(SlipForm::new(till, terminal));
+        }
+        Request::Focus(slip::SLIP_COUNT_ID)
+    }
+
+    fn submit_slip(&mut self, till: &mut Till, i18n: &I18n) {
+        self.clear_messages();
+        let Some(form) = self.slip.as_mut() else {
+            return;
+        };
+        let Some(settlement) = form.submit(till, i18n) else {
+            return;
+        };
+        self.slip = None;
+        // The settlement report goes to the printer as a ZVT terminal's does.
+        if let Err(e) = till.queue_if_printing(|t| t.queue_settlement(&settlement).map(|_| ())) {
+            tracing::warn!("settlement report not queued: {e}");
+        }
+        self.settled(till, i18n, Ok(settlement));
     }
 
     /// The terminal was asked about payments in doubt; `outcome` is the text to show.

@@ -1,5 +1,6 @@
 //! Layout of the end-of-day screen: batches and settlement on the left, the day's report and
-//! the Z close on the right.
+//! the Z close on the right. While a standalone terminal's slip is being typed, its steps and
+//! form take the left side and the till's own figures are hidden (see `slip_view`).
 
 use super::forms::{AckEdit, AckForm, DeferEdit, DeferForm, REASONS};
 use super::{COUNTED_ID, Message, PIN_ID, State};
@@ -28,7 +29,10 @@ impl State {
             crate::ui::widget::screen_header(title, i18n.t("eod-back"), back),
             crate::ui::widget::message_line(self.error.as_deref(), self.notice.as_deref()),
             vec![
-                panel(scrollable(self.card_side(shop, i18n)).height(Fill), 3),
+                match &self.slip {
+                    Some(form) => panel(super::slip_view::slip_side(form, &self.batches, i18n), 3),
+                    None => panel(scrollable(self.card_side(shop, i18n)).height(Fill), 3),
+                },
                 panel(self.day_side(i18n), 2),
             ],
         )
@@ -64,7 +68,7 @@ impl State {
                         .on_press(Message::CheckTerminal),
                 );
             }
-            if shop.card {
+            if shop.card || self.standalone.is_some() {
                 actions = actions.push(
                     touch_button(i18n.t("eod-settle"), Length::Shrink)
                         .style(button::success)
@@ -84,9 +88,10 @@ impl State {
             side = side.push(defer_form(form, i18n));
         }
         if let Some(last) = &self.last {
+            let slip = self.standalone.is_some();
             side = side
                 .push(rule::horizontal(1))
-                .push(settlement_block(last, shop.currency, i18n));
+                .push(settlement_block(last, slip, shop.currency, i18n));
             if !last.reconciliation.is_match() && self.ack.is_none() {
                 side = side.push(
                     touch_button(i18n.t("eod-acknowledge"), Length::Shrink)
@@ -103,7 +108,11 @@ impl State {
 
     fn day_side<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
         let day = self.day.map(|d| d.to_string()).unwrap_or_default();
-        let shown = self.closed.as_deref().unwrap_or(&self.report);
+        let report: Element<'a, Message> = match (&self.closed, &self.slip) {
+            (Some(closed), _) => monospace_block(closed, REPORT_TEXT),
+            (None, Some(_)) => text(i18n.t("eod-slip-report-hidden")).size(theme::TEXT).into(),
+            (None, None) => monospace_block(&self.report, REPORT_TEXT),
+        };
         let counted = text_input(&i18n.t("eod-counted-placeholder"), &self.counted)
             .id(iced::widget::Id::new(COUNTED_ID))
             .on_input(Message::Counted)
@@ -112,7 +121,7 @@ impl State {
             .padding(8);
         column![
             text(i18n.t_args("eod-day", &[("day", day)])).size(theme::LARGE),
-            container(scrollable(monospace_block(shown, REPORT_TEXT)).height(Fill))
+            container(scrollable(report).height(Fill))
                 .style(theme::paper)
                 .padding(10)
                 .width(Fill)
@@ -175,8 +184,16 @@ fn working_block(lines: &[String]) -> Element<'_, Message> {
         .into()
 }
 
-/// Terminal totals beside the ledger's, per card group, then the differences.
-fn settlement_block<'a>(s: &'a Settlement, currency: Currency, i18n: &'a I18n) -> Element<'a, Message> {
+/// Terminal totals beside the ledger's, per card group, then the differences. `slip`: the
+/// totals were typed from a standalone terminal's slip (groups are schemes, or "total").
+fn settlement_block<'a>(s: &'a Settlement, slip: bool, currency: Currency, i18n: &'a I18n) -> Element<'a, Message> {
+    let group_name = |group: &str| {
+        if slip {
+            super::slip::scheme_label(i18n, group)
+        } else {
+            group.to_string()
+        }
+    };
     let (verdict, style): (String, fn(&iced::Theme) -> container::Style) = match &s.reconciliation {
         Reconciliation::Match => (i18n.t("eod-match"), theme::notice_line),
         Reconciliation::Mismatch(_) => (i18n.t("eod-mismatch"), theme::error_line),
@@ -214,7 +231,7 @@ fn settlement_block<'a>(s: &'a Settlement, currency: Currency, i18n: &'a I18n) -
             None => terminal.clone(),
         };
         block = block.push(row![
-            text(group.clone()).width(FillPortion(2)),
+            text(group_name(group)).width(FillPortion(2)),
             text(terminal).width(FillPortion(3)),
             text(ledger).width(FillPortion(3)),
         ]);
@@ -224,7 +241,7 @@ fn settlement_block<'a>(s: &'a Settlement, currency: Currency, i18n: &'a I18n) -
         .filter(|d| !terminal_rows.iter().any(|(g, _, _)| g == &d.card_type))
     {
         block = block.push(row![
-            text(d.card_type.clone()).width(FillPortion(2)),
+            text(group_name(&d.card_type)).width(FillPortion(2)),
             text(format!("{} · {}", d.terminal_count, d.terminal_amount.display())).width(FillPortion(3)),
             text(format!("{} · {}", d.ledger_count, d.ledger_amount.display())).width(FillPortion(3)),
         ]);
