@@ -117,7 +117,10 @@ fn a_manual_card_tender_is_checked_before_anything_is_sold() {
     let err = sell(&["--auth", "123456"]);
     assert!(err.contains("add --tender manual-card"), "{err}");
     let err = sell(&["--tender", "card", "--tender", "manual-card", "--auth", "123456"]);
-    assert!(err.contains("card or manual-card, not both"), "{err}");
+    assert!(err.contains("one card part"), "{err}");
+    // Typing a standalone terminal's voucher on a till whose terminal is cabled is refused.
+    let err = sell(&["--tender", "card:manual:123"]);
+    assert!(err.contains("standalone terminal") && err.contains("use card"), "{err}");
     assert_eq!(json(d, &["status", "--json"])["sales_count"], 0);
 }
 

@@ -25,6 +25,25 @@ pub struct ClaimLine {
 }
 
 impl Till {
+    /// Writes the claim list of Lost batch `batch_id` as CSV into `claims/` in the data folder
+    /// (`claim-batch-N.csv`, replaced if there) and audits it; returns the file. For the window,
+    /// whose manager has no command line; `None` folder (a ledger in memory) is refused.
+    pub fn export_claim_csv(&mut self, batch_id: i64) -> Result<std::path::PathBuf, TillError> {
+        let lines = self.claim_list(batch_id)?;
+        let ledger = self.store.path().to_path_buf();
+        let folder = ledger
+            .parent()
+            .filter(|_| ledger.is_absolute() || ledger.exists())
+            .map(|d| d.join("claims"))
+            .ok_or_else(|| TillError::Batch("this ledger has no data folder to write the claim list to".into()))?;
+        let file = folder.join(format!("claim-batch-{batch_id}.csv"));
+        let written = std::fs::create_dir_all(&folder).and_then(|_| std::fs::write(&file, claim_csv(&lines)));
+        written.map_err(|e| TillError::Batch(format!("cannot write the claim list to {}: {e}", file.display())))?;
+        let actor = self.cashier();
+        self.audit(&actor, "claim_exported", &format!("claim list of batch #{batch_id} written to {}", file.display()))?;
+        Ok(file)
+    }
+
     /// Every approved payment (and refund) of a Lost batch; reversed payments and their
     /// reversals cancel out and are left off.
     pub fn claim_list(&self, batch_id: i64) -> Result<Vec<ClaimLine>, TillError> {

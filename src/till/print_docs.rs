@@ -44,7 +44,13 @@ impl Till {
     /// The claim list of a lost batch.
     pub fn claim_doc(&self, batch_id: i64) -> Result<Doc, TillError> {
         let lines = self.claim_list(batch_id)?;
-        let terminal = self.store.batch(batch_id)?.map(|b| b.terminal).unwrap_or_default();
+        let mut terminal = self.store.batch(batch_id)?.map(|b| b.terminal).unwrap_or_default();
+        // A standalone terminal's claim names its acquirer and terminal id: the acquirer asks.
+        if let Some(s) = self.standalone().filter(|s| s.journal_name() == terminal) {
+            let tid = (!s.terminal_id.is_empty()).then(|| format!("TID {}", s.terminal_id));
+            let parts = [Some(s.name.clone()), Some(s.acquirer.clone()), tid];
+            terminal = parts.into_iter().flatten().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ");
+        }
         let (h, cols) = (self.header(), self.config.printer.cols);
         Ok(self.page(|tr| pages::claim_list(&h, tr, batch_id, &terminal, &lines, cols)))
     }

@@ -326,6 +326,7 @@ impl App {
             self.shop.currency,
             &self.shop.time_zone,
             &self.i18n,
+            matches!(&self.screen, Screen::EndOfDay(s) if s.slip.is_some()),
         );
         let on_checkout = matches!(self.screen, Screen::Checkout) && self.lock.is_none();
         let banner = banner::view(level, words, &self.i18n, on_checkout.then_some(Message::OpenEndOfDay));

@@ -23,13 +23,15 @@ pub enum Level {
     Urgent,
 }
 
-/// The banner's level and words for a verdict and the unsettled batches.
+/// The banner's level and words for a verdict and the unsettled batches. `blind`: a slip's
+/// totals are being typed, so the till's own count and amount stay out of sight.
 pub fn describe(
     verdict: &Verdict,
     batches: &[BatchView],
     currency: Currency,
     time_zone: &TimeZone,
     i18n: &I18n,
+    blind: bool,
 ) -> (Level, String) {
     let holding: Vec<&BatchView> = batches.iter().filter(|b| b.payments > 0).collect();
     let count: u64 = holding.iter().map(|b| b.payments).sum();
@@ -38,6 +40,9 @@ pub fn describe(
         .fold(Money::zero(currency), |sum, b| sum + b.amount)
         .display();
     let open = || {
+        if blind {
+            return i18n.t("banner-open-blind");
+        }
         i18n.t_args(
             "banner-open",
             &[("count", count.to_string()), ("amount", amount.clone())],

@@ -334,6 +334,11 @@ fn a_batch_past_its_clear_time_is_lost_with_a_claim_list() {
         Some("2026-11-26,10:00:00,authorization,3.50,102,102,****1234,unionpay,12345678")
     );
     assert_eq!(lines.next(), None);
+    // The printed claim names the terminal, its acquirer and terminal id, and the voucher.
+    let printed = till.claim_doc(lost[0].id).expect("claim doc").text();
+    for says in ["柜台POS · 银联商务 · TID", "12345678", "102", "****1234"] {
+        assert!(printed.contains(says), "{says}: {printed}");
+    }
     // Settling the lost batch is no longer possible; a new payment opens a new batch.
     assert!(till.unsettled_batches().expect("batches").is_empty());
 }

@@ -114,6 +114,14 @@ impl App {
             }
             end_of_day::Request::Settle => self.desk.take().map(|d| d.settle().map(Message::Desk)),
             end_of_day::Request::CheckTerminal => self.desk.take().map(|d| d.recover().map(Message::Desk)),
+            end_of_day::Request::Print(id) => {
+                // A claim list still waiting is not among the till's new jobs: send it too, once.
+                let mut jobs = desk.till.take_new_print_jobs();
+                if !jobs.contains(&id) {
+                    jobs.push(id);
+                }
+                self.send_prints(jobs)
+            }
         };
         // Deferring or acknowledging changes what the guard says.
         self.refresh_guard(false);
@@ -184,6 +192,7 @@ impl App {
             refund::Request::Void { sale, approval } => {
                 self.desk.take().map(|d| d.void_card(sale, approval).map(Message::Desk))
             }
+            refund::Request::Focus(id) => return iced::widget::operation::focus(iced::widget::Id::new(id)).into(),
         };
         Step {
             task: Task::none(),

@@ -4,9 +4,13 @@
 //! receipt is shown and printed.
 //!
 //! Cash refunds are a quick ledger write done in `update`; a card refund or void runs on a
-//! worker thread with the till (see `ui::desk`), its live status shown here.
+//! worker thread with the till (see `ui::desk`), its live status shown here. On a standalone
+//! terminal the cashier does it on the terminal and types its slip (see `standalone`).
 
+mod standalone;
 mod view;
+
+pub use standalone::{SLIP_VOUCHER_ID, SlipKind, SlipStep};
 
 use crate::i18n::I18n;
 use crate::money::Money;
@@ -41,6 +45,10 @@ pub enum Message {
     /// The manager PIN field (shown until someone who may refund is known).
     Pin(String),
     SubmitPin,
+    /// The voucher number of the standalone terminal's void or refund slip, as typed.
+    SlipVoucher(String),
+    SlipConfirm,
+    SlipCancel,
 }
 
 /// What the screen asks of the app (it lends the till to the terminal).
@@ -57,6 +65,8 @@ pub enum Request {
         sale: i64,
         approval: Option<Operator>,
     },
+    /// Put the keyboard in this field.
+    Focus(&'static str),
 }
 
 /// A line of the found sale: what is left to give back and what the cashier chose.
@@ -96,6 +106,8 @@ pub struct State {
     /// Until someone who may refund is known: the PIN typed so far, and why the last one
     /// was refused (refunds and voids need a manager; see `permission`).
     pub gate: Option<(String, Option<String>)>,
+    /// A void or card refund done on the standalone terminal, waiting for its slip's number.
+    pub slip: Option<SlipStep>,
     /// The manager whose PIN opened the screen; `None` when the logged-in user may refund.
     approval: Option<Operator>,
 }
@@ -148,7 +160,11 @@ impl State {
         if self.gate.is_some() {
             return self.unlock(till, i18n, message);
         }
-        let request = self.apply(till, i18n, message);
+        let request = if self.slip.is_some() {
+            self.slip_update(till, i18n, message)
+        } else {
+            self.apply(till, i18n, message)
+        };
         self.amount = self.compute_amount(till);
         request
     }
@@ -172,9 +188,16 @@ impl State {
                     ..State::default()
                 }
             }
-            Message::Pin(_) | Message::SubmitPin => {}
+            Message::Pin(_)
+            | Message::SubmitPin
+            | Message::SlipVoucher(_)
+            | Message::SlipConfirm
+            | Message::SlipCancel => {}
             Message::Refund => return self.refund(till, i18n),
             Message::Void => {
+                if let Some(step) = self.open_slip(till, SlipKind::Void) {
+                    return step;
+                }
                 if let Some(f) = &self.found {
                     self.error = None;
                     self.working = Some(Vec::new());
@@ -257,6 +280,9 @@ impl State {
         };
         let sale = f.sale.id;
         if request.method == Some(PaymentMethod::Card) {
+            if let Some(step) = self.open_slip(till, SlipKind::Refund(request.clone())) {
+                return step;
+            }
             self.working = Some(Vec::new());
             return Request::RefundCard {
                 sale,

@@ -14,12 +14,15 @@ const RECEIPT_TEXT: f32 = 14.0;
 
 impl State {
     pub fn view<'a>(&'a self, _shop: &'a Shop, i18n: &'a I18n) -> Element<'a, Message> {
-        let back = (!self.is_working()).then_some(Message::Back);
+        // While the slip step is up, Esc closes it; the screen is left from the sale.
+        let back = (!self.is_working() && self.slip.is_none()).then_some(Message::Back);
         let header = screen_header(i18n.t("refund-title"), i18n.t("refund-back"), back);
+        // The sale and its lines stay as chosen while the slip step is up.
+        let open = self.slip.is_none();
         let lookup = text_input(&i18n.t("refund-lookup-hint"), &self.lookup)
             .id(Id::new(LOOKUP_ID))
-            .on_input(Message::LookupChanged)
-            .on_submit(Message::LookupSubmitted)
+            .on_input_maybe(open.then_some(Message::LookupChanged))
+            .on_submit_maybe(open.then_some(Message::LookupSubmitted))
             .size(theme::TEXT)
             .padding(10);
         if let Some((pin, error)) = &self.gate {
@@ -57,6 +60,7 @@ impl State {
                 ("total", f.sale.draft.total.display()),
             ],
         );
+        let open = self.slip.is_none();
         let mut list = column![text(title).size(theme::LARGE)].spacing(theme::SPACING);
         for (i, l) in f.lines.iter().enumerate() {
             let left = i18n.t_args("refund-left", &[("left", l.left.to_string())]);
@@ -68,14 +72,14 @@ impl State {
                 .width(Fill),
                 button(text("-").size(theme::TEXT))
                     .style(button::secondary)
-                    .on_press_maybe((l.chosen > 0).then_some(Message::Less(i))),
+                    .on_press_maybe((open && l.chosen > 0).then_some(Message::Less(i))),
                 text(l.chosen.to_string())
                     .size(theme::LARGE)
                     .width(Length::Fixed(48.0))
                     .center(),
                 button(text("+").size(theme::TEXT))
                     .style(button::secondary)
-                    .on_press_maybe((l.chosen < l.left).then_some(Message::More(i))),
+                    .on_press_maybe((open && l.chosen < l.left).then_some(Message::More(i))),
             ]
             .spacing(theme::SPACING)
             .align_y(Center);
@@ -85,10 +89,10 @@ impl State {
             row![
                 button(text(i18n.t("refund-all")).size(theme::TEXT))
                     .style(button::secondary)
-                    .on_press(Message::All(true)),
+                    .on_press_maybe(open.then_some(Message::All(true))),
                 button(text(i18n.t("refund-none")).size(theme::TEXT))
                     .style(button::secondary)
-                    .on_press(Message::All(false)),
+                    .on_press_maybe(open.then_some(Message::All(false))),
             ]
             .spacing(theme::SPACING),
         )
@@ -122,6 +126,9 @@ impl State {
         let Some(f) = &self.found else {
             return space().into();
         };
+        if let Some(step) = &self.slip {
+            return super::standalone::slip_panel(step, i18n);
+        }
         let mut methods = column![radio(
             i18n.t("tender-cash"),
             PaymentMethod::Cash,
