@@ -40,7 +40,11 @@ impl Till {
         let written = std::fs::create_dir_all(&folder).and_then(|_| std::fs::write(&file, claim_csv(&lines)));
         written.map_err(|e| TillError::Batch(format!("cannot write the claim list to {}: {e}", file.display())))?;
         let actor = self.cashier();
-        self.audit(&actor, "claim_exported", &format!("claim list of batch #{batch_id} written to {}", file.display()))?;
+        self.audit(
+            &actor,
+            "claim_exported",
+            &format!("claim list of batch #{batch_id} written to {}", file.display()),
+        )?;
         Ok(file)
     }
 

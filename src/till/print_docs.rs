@@ -49,7 +49,12 @@ impl Till {
         if let Some(s) = self.standalone().filter(|s| s.journal_name() == terminal) {
             let tid = (!s.terminal_id.is_empty()).then(|| format!("TID {}", s.terminal_id));
             let parts = [Some(s.name.clone()), Some(s.acquirer.clone()), tid];
-            terminal = parts.into_iter().flatten().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ");
+            terminal = parts
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ");
         }
         let (h, cols) = (self.header(), self.config.printer.cols);
         Ok(self.page(|tr| pages::claim_list(&h, tr, batch_id, &terminal, &lines, cols)))

@@ -210,7 +210,9 @@ impl Row {
     }
 }
 
-fn table() -> Vec<Row> {
+/// Every rule's rows; `t1` and `t2` name the terminals (ZVT or standalone: the guard judges
+/// batches, whatever took their payments).
+fn table(t1: &str, t2: &str) -> Vec<Row> {
     let d26 = date(2026, 11, 26);
     let d27 = date(2026, 11, 27);
     vec![
@@ -218,110 +220,110 @@ fn table() -> Vec<Row> {
         row("nothing sold: clear", "2026-11-26T22:00"),
         row("quit with no batch at all: allowed", "2026-11-26T22:00").quit(),
         row("quit on a cash-only day: no guard", "2026-11-26T22:00")
-            .batch(no_card(1, "T1", "2026-11-26T10:00"))
+            .batch(no_card(1, t1, "2026-11-26T10:00"))
             .quit(),
         row(
             "quit with card payments: refused, names the terminal",
             "2026-11-26T22:00",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
         .quit()
-        .want(must(Why::QuitRequested, "T1")),
+        .want(must(Why::QuitRequested, t1)),
         row("quit while the last end-of-day failed: refused", "2026-11-26T22:00")
-            .batch(in_state(card(1, "T1", "2026-11-26T10:00", 3), BatchState::Failed))
+            .batch(in_state(card(1, t1, "2026-11-26T10:00", 3), BatchState::Failed))
             .quit()
-            .want(must(Why::QuitRequested, "T1")),
+            .want(must(Why::QuitRequested, t1)),
         row("quit while settling: refused", "2026-11-26T22:00")
-            .batch(in_state(card(1, "T1", "2026-11-26T10:00", 3), BatchState::Settling))
+            .batch(in_state(card(1, t1, "2026-11-26T10:00", 3), BatchState::Settling))
             .quit()
-            .want(must(Why::QuitRequested, "T1")),
+            .want(must(Why::QuitRequested, t1)),
         row("card batch, no quit, clear time hours away: clear", "2026-11-26T12:00")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30"),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30"),
         row(
             "card batch on a terminal without a clear time: no reminder",
             "2026-11-26T23:20",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3)),
+        .batch(card(1, t1, "2026-11-26T10:00", 3)),
         // Rule 5: reminders at 30, 10 and 2 minutes before the clear time (23:30).
         row("31 minutes before the clear time: no reminder yet", "2026-11-26T22:59")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30"),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30"),
         row("30 minutes before: first reminder", "2026-11-26T23:00")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
-            .want(remind(30, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
+            .want(remind(30, t1)),
         row(
             "30 minutes 30 seconds before: rounds up to 31, no reminder",
             "2026-11-26T22:59:30",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
-        .clears_at("T1", "23:30"),
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
+        .clears_at(t1, "23:30"),
         row("10 minutes before: reminder", "2026-11-26T23:20")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
-            .want(remind(10, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
+            .want(remind(10, t1)),
         row("2 minutes 1 second before: still a reminder (3)", "2026-11-26T23:27:59")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
-            .want(remind(3, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
+            .want(remind(3, t1)),
         row("2 minutes before: auto-clear imminent", "2026-11-26T23:28")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
-            .want(must(Why::AutoClearImminent, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
+            .want(must(Why::AutoClearImminent, t1)),
         row("1 second before: auto-clear imminent", "2026-11-26T23:29:59")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
-            .want(must(Why::AutoClearImminent, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
+            .want(must(Why::AutoClearImminent, t1)),
         row("imminent clear outranks a quit request", "2026-11-26T23:29")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
             .quit()
-            .want(must(Why::AutoClearImminent, "T1")),
+            .want(must(Why::AutoClearImminent, t1)),
         row("a quit request outranks a reminder", "2026-11-26T23:20")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
             .quit()
-            .want(must(Why::QuitRequested, "T1")),
+            .want(must(Why::QuitRequested, t1)),
         row("clear time after midnight, before the cutoff", "2026-11-27T02:50")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "03:00")
-            .want(remind(10, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "03:00")
+            .want(remind(10, t1)),
         row("cash-only day at the clear time: no reminder", "2026-11-26T23:29")
-            .batch(no_card(1, "T1", "2026-11-26T10:00"))
-            .clears_at("T1", "23:30"),
+            .batch(no_card(1, t1, "2026-11-26T10:00"))
+            .clears_at(t1, "23:30"),
         // Rules 3 and 4: a day change while running vs a start-up with an older batch.
         row("one second before the cutoff: same business day", "2026-11-27T03:59:59")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
             .started(d26),
         row("cutoff crossed while running: selling stops", "2026-11-27T04:00")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
             .started(d26)
-            .want(must(Why::DayChanged, "T1")),
+            .want(must(Why::DayChanged, t1)),
         row(
             "start-up after a crash with yesterday's batch: recovery",
             "2026-11-27T09:00",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
-        .want(must(Why::EarlierDayUnsettled, "T1")),
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
+        .want(must(Why::EarlierDayUnsettled, t1)),
         row("start-up with a batch three days old: recovery", "2026-11-27T09:00")
-            .batch(card(1, "T1", "2026-11-24T10:00", 3))
-            .want(must(Why::EarlierDayUnsettled, "T1")),
+            .batch(card(1, t1, "2026-11-24T10:00", 3))
+            .want(must(Why::EarlierDayUnsettled, t1)),
         row(
             "a sale at 01:30 belongs to yesterday: no day change yet",
             "2026-11-27T03:00",
         )
-        .batch(card(1, "T1", "2026-11-27T01:30", 3))
+        .batch(card(1, t1, "2026-11-27T01:30", 3))
         .started(d26),
         row("cash-only day across the cutoff: no guard", "2026-11-27T09:00")
-            .batch(no_card(1, "T1", "2026-11-26T10:00"))
+            .batch(no_card(1, t1, "2026-11-26T10:00"))
             .started(d26)
             .quit(),
         row("an earlier day outranks an imminent clear", "2026-11-27T23:29")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .clears_at("T1", "23:30")
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .clears_at(t1, "23:30")
             .started(d26)
-            .want(must(Why::DayChanged, "T1")),
+            .want(must(Why::DayChanged, t1)),
         // Rule 3: a payment in doubt.
         row(
             "payment in doubt at start-up: recovery before any sale",
@@ -333,7 +335,7 @@ fn table() -> Vec<Row> {
             terminal: None,
         }),
         row("payment in doubt outranks an earlier day", "2026-11-27T09:00")
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
             .in_doubt(2)
             .want(Verdict::MustSettle {
                 why: Why::PaymentInDoubt,
@@ -345,11 +347,11 @@ fn table() -> Vec<Row> {
             "2026-11-26T22:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
-        .clears_at("T1", "23:30")
+        .clears_at(t1, "23:30")
         .quit()
         .want(deferral_verdict("Manager Wang", "2026-11-26T23:30")),
         row(
@@ -357,18 +359,18 @@ fn table() -> Vec<Row> {
             "2026-11-26T23:29",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
-        .clears_at("T1", "23:30")
+        .clears_at(t1, "23:30")
         .want(deferral_verdict("Manager Wang", "2026-11-26T23:30")),
         row(
             "deferral made after the cutoff covers yesterday's batch",
             "2026-11-27T10:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-27T04:10",
             "2026-11-27T23:00",
         ))
@@ -378,41 +380,41 @@ fn table() -> Vec<Row> {
             "2026-11-26T23:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:00",
         ))
         .quit()
-        .want(must(Why::QuitRequested, "T1")),
+        .want(must(Why::QuitRequested, t1)),
         row(
             "deferral expired at the cutoff: the day change stops selling",
             "2026-11-27T04:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-27T04:00",
         ))
         .started(d26)
-        .want(must(Why::DayChanged, "T1")),
+        .want(must(Why::DayChanged, t1)),
         row("expired deferral, restart next day: recovery", "2026-11-27T09:00")
             .batch(deferred(
-                card(1, "T1", "2026-11-26T10:00", 3),
+                card(1, t1, "2026-11-26T10:00", 3),
                 "2026-11-26T21:00",
                 "2026-11-27T04:00",
             ))
-            .want(must(Why::EarlierDayUnsettled, "T1")),
+            .want(must(Why::EarlierDayUnsettled, t1)),
         row("expired deferral: reminders come back", "2026-11-26T23:20")
             .batch(deferred(
-                card(1, "T1", "2026-11-26T10:00", 3),
+                card(1, t1, "2026-11-26T10:00", 3),
                 "2026-11-26T21:00",
                 "2026-11-26T23:10",
             ))
-            .clears_at("T1", "23:30")
-            .want(remind(10, "T1")),
+            .clears_at(t1, "23:30")
+            .want(remind(10, t1)),
         row("a deferral never covers a payment in doubt", "2026-11-26T22:00")
             .batch(deferred(
-                card(1, "T1", "2026-11-26T10:00", 3),
+                card(1, t1, "2026-11-26T10:00", 3),
                 "2026-11-26T21:00",
                 "2026-11-26T23:30",
             ))
@@ -428,9 +430,9 @@ fn table() -> Vec<Row> {
         )
         .jump_hours(-3)
         .recorded(d26)
-        .batch(card(1, "T1", "2026-11-26T21:00", 3))
+        .batch(card(1, t1, "2026-11-26T21:00", 3))
         .quit()
-        .want(must(Why::QuitRequested, "T1")),
+        .want(must(Why::QuitRequested, t1)),
         row(
             "clock set back 2 days after a day change: the day stays, selling stops",
             "2026-11-27T10:00",
@@ -438,8 +440,8 @@ fn table() -> Vec<Row> {
         .jump_hours(-48)
         .recorded(d27)
         .started(d26)
-        .batch(card(1, "T1", "2026-11-26T20:00", 3))
-        .want(must(Why::DayChanged, "T1")),
+        .batch(card(1, t1, "2026-11-26T20:00", 3))
+        .want(must(Why::DayChanged, t1)),
         row(
             "clock set back across the cutoff: yesterday is not reopened",
             "2026-11-27T04:30",
@@ -447,8 +449,8 @@ fn table() -> Vec<Row> {
         .jump_hours(-1)
         .recorded(d27)
         .started(d26)
-        .batch(card(1, "T1", "2026-11-26T20:00", 3))
-        .want(must(Why::DayChanged, "T1")),
+        .batch(card(1, t1, "2026-11-26T20:00", 3))
+        .want(must(Why::DayChanged, t1)),
         row(
             "clock set back a day: a deferral made later is not in force",
             "2026-11-26T22:10",
@@ -456,25 +458,25 @@ fn table() -> Vec<Row> {
         .jump_hours(-24)
         .recorded(d26)
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T22:00",
             "2026-11-26T23:30",
         ))
         .quit()
-        .want(must(Why::QuitRequested, "T1")),
+        .want(must(Why::QuitRequested, t1)),
         row(
             "clock jumped forward 7 hours past the cutoff: day changed",
             "2026-11-26T22:00",
         )
         .jump_hours(7)
         .recorded(d26)
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
-        .want(must(Why::DayChanged, "T1")),
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
+        .want(must(Why::DayChanged, t1)),
         row("clock jumped forward 3 days: day changed", "2026-11-26T22:00")
             .jump_hours(72)
             .recorded(d26)
-            .batch(card(1, "T1", "2026-11-26T10:00", 3))
-            .want(must(Why::DayChanged, "T1")),
+            .batch(card(1, t1, "2026-11-26T10:00", 3))
+            .want(must(Why::DayChanged, t1)),
         row(
             "clock jumped forward 2 hours past a deferral: it has expired",
             "2026-11-26T22:00",
@@ -482,74 +484,74 @@ fn table() -> Vec<Row> {
         .jump_hours(2)
         .recorded(d26)
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
         .quit()
-        .want(must(Why::QuitRequested, "T1")),
+        .want(must(Why::QuitRequested, t1)),
         // Two terminals.
         row(
             "two terminals, one settled (not listed), one open: names the open one",
             "2026-11-26T22:00",
         )
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
         .quit()
-        .want(must(Why::QuitRequested, "T2")),
+        .want(must(Why::QuitRequested, t2)),
         row(
             "two terminals, one deferred, one open: quit names the open one",
             "2026-11-26T22:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
         .quit()
-        .want(must(Why::QuitRequested, "T2")),
+        .want(must(Why::QuitRequested, t2)),
         row(
             "two terminals, one deferred, one clearing: imminent names the open one",
             "2026-11-26T23:29",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
-        .clears_at("T1", "23:30")
-        .clears_at("T2", "23:30")
-        .want(must(Why::AutoClearImminent, "T2")),
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
+        .clears_at(t1, "23:30")
+        .clears_at(t2, "23:30")
+        .want(must(Why::AutoClearImminent, t2)),
         row(
             "two terminals: the reminder is for the nearer clear time",
             "2026-11-26T23:00",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
-        .clears_at("T1", "23:30")
-        .clears_at("T2", "23:15")
-        .want(remind(15, "T2")),
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
+        .clears_at(t1, "23:30")
+        .clears_at(t2, "23:15")
+        .want(remind(15, t2)),
         row(
             "two terminals: the nearer clear is cash-only, the card one far",
             "2026-11-26T23:20",
         )
-        .batch(no_card(1, "T1", "2026-11-26T10:00"))
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
-        .clears_at("T1", "23:30")
-        .clears_at("T2", "03:00"),
+        .batch(no_card(1, t1, "2026-11-26T10:00"))
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
+        .clears_at(t1, "23:30")
+        .clears_at(t2, "03:00"),
         row(
             "two terminals, both deferred: the earlier expiry is shown",
             "2026-11-26T22:00",
         )
         .batch(deferred_by(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "Manager Wang",
             "2026-11-26T21:00",
             "2026-11-26T23:30",
         ))
         .batch(deferred_by(
-            card(2, "T2", "2026-11-26T11:00", 1),
+            card(2, t2, "2026-11-26T11:00", 1),
             "Manager Li",
             "2026-11-26T21:30",
             "2026-11-26T23:00",
@@ -561,30 +563,40 @@ fn table() -> Vec<Row> {
             "2026-11-27T09:00",
         )
         .batch(deferred(
-            card(1, "T1", "2026-11-26T10:00", 3),
+            card(1, t1, "2026-11-26T10:00", 3),
             "2026-11-27T08:00",
             "2026-11-27T23:00",
         ))
-        .batch(card(2, "T2", "2026-11-26T11:00", 1))
+        .batch(card(2, t2, "2026-11-26T11:00", 1))
         .started(d26)
-        .want(must(Why::DayChanged, "T2")),
+        .want(must(Why::DayChanged, t2)),
         row(
             "two terminals: a start-up leftover outranks a day change, whatever the order",
             "2026-11-27T09:00",
         )
-        .batch(card(1, "T1", "2026-11-26T10:00", 3))
-        .batch(card(2, "T2", "2026-11-25T11:00", 1))
+        .batch(card(1, t1, "2026-11-26T10:00", 3))
+        .batch(card(2, t2, "2026-11-25T11:00", 1))
         .started(d26)
-        .want(must(Why::EarlierDayUnsettled, "T2")),
+        .want(must(Why::EarlierDayUnsettled, t2)),
     ]
 }
 
 #[test]
 fn the_guard_follows_every_rule() {
-    let rows = table();
+    check_table(&table("T1", "T2"));
+}
+
+#[test]
+fn the_guard_follows_every_rule_for_a_standalone_terminal() {
+    // A shop with only a standalone terminal, and one with a standalone beside a ZVT terminal.
+    check_table(&table("standalone 柜台POS", "T2"));
+    check_table(&table("T1", "standalone 柜台POS"));
+}
+
+fn check_table(rows: &[Row]) {
     let mut names = std::collections::HashSet::new();
     let mut wrong = Vec::new();
-    for row in &rows {
+    for row in rows {
         assert!(names.insert(row.name), "two rows named {:?}", row.name);
         let got = row.run();
         if got != row.want {
