@@ -59,6 +59,9 @@ impl App {
         if let (Screen::Reports(state), Some(desk)) = (&mut self.screen, self.desk.as_ref()) {
             state.printed(&desk.till);
         }
+        if let Screen::EndOfDay(state) = &mut self.screen {
+            state.printed(id, &result, &self.i18n);
+        }
     }
 
     /// The finished sale's receipt again: its failed job as it is, or a COPY.

@@ -1,6 +1,7 @@
 //! End of day (and recovery at start-up): the unsettled card batches, Settle with the
 //! terminal's live status, the reconciliation, a manager's deferral or acknowledgement, and
-//! closing the business day with its Z-report after the cash count.
+//! closing the business day with its Z-report after the cash count; below, batches the
+//! terminal cleared unsettled (Lost) with their claim lists (see `lost`).
 //!
 //! Settling runs on a worker thread with the till (see `ui::desk`); everything else here is
 //! a quick ledger write done in `update`, settling a standalone terminal by its slip too
@@ -8,11 +9,14 @@
 //! the terminal.
 
 mod forms;
+mod lost;
+mod lost_view;
 mod slip;
 mod slip_view;
 mod view;
 
 pub use forms::{AckEdit, AckForm, DeferEdit, DeferForm, ReasonChoice};
+pub use lost::{ClaimNote, LostBatch};
 pub use slip::{SLIP_AMOUNT_ID, SLIP_AT_ID, SLIP_COUNT_ID, SLIP_FROM_ID, SLIP_TO_ID, SchemeRow, SlipEdit, SlipForm};
 
 use crate::config::Standalone;
@@ -51,6 +55,12 @@ pub enum Message {
     SubmitSlip,
     Counted(String),
     CloseDay,
+    /// A lost batch's claim list to the printer.
+    PrintClaim(i64),
+    /// A lost batch's claim list written as CSV into the data folder.
+    ExportClaim(i64),
+    /// Shows or hides a lost batch's claim lines.
+    ShowClaim(i64),
 }
 
 /// What the screen asks of the app (it owns the till and lends it to the terminal).
@@ -62,6 +72,8 @@ pub enum Request {
     CheckTerminal,
     /// Put the keyboard in this field.
     Focus(&'static str),
+    /// Send this print job (a claim list, maybe one queued earlier and still waiting).
+    Print(i64),
 }
 
 pub struct State {
@@ -86,6 +98,12 @@ pub struct State {
     pub report: String,
     /// The Z-report just closed.
     pub closed: Option<String>,
+    /// Lost batches among the newest ones, newest first.
+    pub lost: Vec<LostBatch>,
+    /// The lost batch whose claim lines are shown.
+    pub claim_open: Option<i64>,
+    /// What the last claim button did, for that batch.
+    pub claim_note: Option<(i64, ClaimNote)>,
 }
 
 impl State {
@@ -106,6 +124,9 @@ impl State {
             day: None,
             report: String::new(),
             closed: None,
+            lost: Vec::new(),
+            claim_open: None,
+            claim_note: None,
         };
         state.refresh(till);
         state
@@ -119,6 +140,7 @@ impl State {
             let day = till.day_to_close()?;
             self.report = till.report_text(&till.x_report(Some(day))?);
             self.day = Some(day);
+            self.lost = lost::lost_batches(till)?;
             Ok(())
         })();
         if let Err(e) = read {
@@ -179,6 +201,9 @@ impl State {
             Message::SubmitSlip => self.submit_slip(till, i18n),
             Message::Counted(text) => self.counted = text,
             Message::CloseDay => self.close_day(till, i18n),
+            Message::PrintClaim(_) | Message::ExportClaim(_) | Message::ShowClaim(_) => {
+                return self.claim_message(till, i18n, message);
+            }
         }
         Request::None
     }

@@ -103,6 +103,9 @@ impl State {
         if let Some(form) = &self.ack {
             side = side.push(ack_form(form, i18n));
         }
+        if let Some(lost) = self.lost_section(i18n) {
+            side = side.push(rule::horizontal(1)).push(lost);
+        }
         side
     }
 
