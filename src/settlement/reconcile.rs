@@ -128,25 +128,31 @@ pub fn card_group(card_type: Option<&str>) -> &'static str {
     }
 }
 
-/// The ledger's side as the terminal would count it: (group, count, amount) per group that
-/// has transactions, in BMP 60 order. Amounts below zero show as 0, as on the terminal.
-pub fn ledger_totals(ledger: &[LedgerCard], currency: Currency) -> Vec<(String, u32, Money)> {
+/// The transactions a terminal counts, each with its signed amount: payments not reversed
+/// (adding) and refunds (subtracting); reversed payments and reversals count nowhere.
+pub fn counted(ledger: &[LedgerCard]) -> impl Iterator<Item = (&LedgerCard, Money)> {
     let reversed: Vec<i64> = ledger
         .iter()
         .filter(|c| c.kind == LedgerKind::Reversal)
         .filter_map(|c| c.refers_to)
         .collect();
+    ledger.iter().filter_map(move |c| match c.kind {
+        LedgerKind::Payment if reversed.contains(&c.id) => None,
+        LedgerKind::Reversal => None,
+        LedgerKind::Payment => Some((c, c.amount)),
+        LedgerKind::Refund => Some((c, -c.amount)),
+    })
+}
+
+/// The ledger's side as the terminal would count it: (group, count, amount) per group that
+/// has transactions, in BMP 60 order. Amounts below zero show as 0, as on the terminal.
+pub fn ledger_totals(ledger: &[LedgerCard], currency: Currency) -> Vec<(String, u32, Money)> {
     let mut out: Vec<(String, u32, Money)> = Vec::new();
     for group in CARD_GROUPS {
         let mut count = 0u32;
         let mut amount = Money::zero(currency);
-        for c in ledger.iter().filter(|c| card_group(c.card_type.as_deref()) == group) {
-            match c.kind {
-                LedgerKind::Payment if reversed.contains(&c.id) => continue,
-                LedgerKind::Reversal => continue,
-                LedgerKind::Payment => amount += c.amount,
-                LedgerKind::Refund => amount -= c.amount,
-            }
+        for (_, signed) in counted(ledger).filter(|(c, _)| card_group(c.card_type.as_deref()) == group) {
+            amount += signed;
             count += 1;
         }
         if count > 0 {
@@ -163,22 +169,7 @@ pub fn ledger_totals(ledger: &[LedgerCard], currency: Currency) -> Vec<(String, 
 
 /// The counted transactions (payments not reversed, and refunds) and their net amount.
 pub fn ledger_net(ledger: &[LedgerCard], currency: Currency) -> (u64, Money) {
-    let reversed: Vec<i64> = ledger
-        .iter()
-        .filter(|c| c.kind == LedgerKind::Reversal)
-        .filter_map(|c| c.refers_to)
-        .collect();
-    let mut count = 0u64;
-    let mut amount = Money::zero(currency);
-    for c in ledger {
-        match c.kind {
-            LedgerKind::Payment if !reversed.contains(&c.id) => amount += c.amount,
-            LedgerKind::Refund => amount -= c.amount,
-            _ => continue,
-        }
-        count += 1;
-    }
-    (count, amount)
+    counted(ledger).fold((0, Money::zero(currency)), |(n, sum), (_, signed)| (n + 1, sum + signed))
 }
 
 fn in_range(n: u32, (start, end): (u32, u32)) -> bool {

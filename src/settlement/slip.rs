@@ -6,7 +6,7 @@
 //! its amount, a voided payment and its void count nowhere, a refund counts once and
 //! subtracts. The screen says so beside the fields.
 
-use super::reconcile::{CardDelta, Differences, LedgerCard, LedgerKind, Reconciliation};
+use super::reconcile::{CardDelta, Differences, LedgerCard, Reconciliation, counted};
 use crate::money::{Currency, Money};
 use crate::sale::Scheme;
 use jiff::Timestamp;
@@ -196,20 +196,9 @@ impl SlipFigures {
 
 /// (count, net amount) per scheme of the ledger's side, counted as the slip counts, in the
 /// order the schemes first appear.
-pub fn ledger_by_scheme(ledger: &[LedgerCard], currency: Currency) -> Vec<(Scheme, u32, Money)> {
-    let voided: Vec<i64> = ledger
-        .iter()
-        .filter(|c| c.kind == LedgerKind::Reversal)
-        .filter_map(|c| c.refers_to)
-        .collect();
+pub fn ledger_by_scheme(ledger: &[LedgerCard]) -> Vec<(Scheme, u32, Money)> {
     let mut out: Vec<(Scheme, u32, Money)> = Vec::new();
-    for c in ledger {
-        let signed = match c.kind {
-            LedgerKind::Payment if voided.contains(&c.id) => continue,
-            LedgerKind::Reversal => continue,
-            LedgerKind::Payment => c.amount,
-            LedgerKind::Refund => Money::zero(currency) - c.amount,
-        };
+    for (c, signed) in counted(ledger) {
         let scheme = Scheme::of_stored(c.card_type.as_deref());
         match out.iter_mut().find(|(s, _, _)| *s == scheme) {
             Some(row) => {
@@ -236,7 +225,7 @@ fn delta(group: &str, slip: (u32, Money), ledger: (u32, Money)) -> Option<CardDe
 /// slip lists (or the ledger holds, when the slip lists any), and the voucher range (vouchers
 /// on the slip that the till never recorded; vouchers recorded in the till but not on the slip).
 pub fn reconcile_slip(slip: &SlipFigures, ledger: &[LedgerCard], currency: Currency) -> Reconciliation {
-    let ours = ledger_by_scheme(ledger, currency);
+    let ours = ledger_by_scheme(ledger);
     let zero = Money::zero(currency);
     let ledger_total = ours.iter().fold((0u32, zero), |(n, a), (_, c, m)| (n + c, a + *m));
     let mut d = Differences::default();

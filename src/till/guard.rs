@@ -190,7 +190,7 @@ impl Till {
                 let ledger = self.store.batch_ledger(b.id)?;
                 // A standalone terminal's slip groups by scheme, a ZVT terminal's by BMP 60 group.
                 let per_card = if self.standalone().is_some_and(|s| s.journal_name() == b.terminal) {
-                    ledger_by_scheme(&ledger, currency)
+                    ledger_by_scheme(&ledger)
                         .into_iter()
                         .map(|(s, c, a)| (s.as_str().to_string(), c, a))
                         .collect()
