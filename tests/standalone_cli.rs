@@ -35,7 +35,13 @@ impl Shop {
     }
 
     fn run(&self, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_tillguard"))
+        self.command(now, args).output().expect("run tillguard")
+    }
+
+    /// `tillguard --data-dir DIR ARGS...` at `now`, isolated from the caller's environment.
+    fn command(&self, now: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tillguard"));
+        command
             .arg("--data-dir")
             .arg(&self.path)
             .args(args)
@@ -44,9 +50,8 @@ impl Shop {
             .env_remove("TILLGUARD_TERMINAL")
             .env_remove("TILLGUARD_PRINTER")
             .env_remove("TILLGUARD_MANAGER_PIN")
-            .env("TILLGUARD_FAKE_NOW", now)
-            .output()
-            .expect("run tillguard")
+            .env("TILLGUARD_FAKE_NOW", now);
+        command
     }
 
     fn ok(&self, now: &str, args: &[&str]) -> String {
@@ -171,13 +176,8 @@ fn voids_and_refunds_take_their_slips_voucher() {
         .expect("sale id")
         .to_string();
     let approved = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_tillguard"))
-            .arg("--data-dir")
-            .arg(&shop.path)
-            .args(args)
-            .env_remove("TILLGUARD_DATA_DIR")
-            .env_remove("TILLGUARD_CONFIG")
-            .env("TILLGUARD_FAKE_NOW", MORNING)
+        let out = shop
+            .command(MORNING, args)
             .env("TILLGUARD_MANAGER_PIN", "2468")
             .output()
             .expect("run");

@@ -43,12 +43,7 @@ impl Store {
         cashier: &str,
         recovery_note: Option<&str>,
     ) -> Result<SaleRecord, StoreError> {
-        if draft.currency != self.currency {
-            return Err(StoreError::CurrencyMismatch {
-                found: draft.currency.alpha.into(),
-                configured: self.currency.alpha.into(),
-            });
-        }
+        self.check_sale_currency(draft)?;
         let at = now.to_string();
         let tx = self.conn.transaction()?;
         let id = insert_sale(&tx, draft, day, &at, cashier)?;
@@ -63,6 +58,17 @@ impl Store {
             cashier: cashier.to_string(),
             draft: draft.clone(),
         })
+    }
+
+    /// A sale in another currency than the ledger's is refused (the config changed under it).
+    pub(super) fn check_sale_currency(&self, draft: &SaleDraft) -> Result<(), StoreError> {
+        if draft.currency != self.currency {
+            return Err(StoreError::CurrencyMismatch {
+                found: draft.currency.alpha.into(),
+                configured: self.currency.alpha.into(),
+            });
+        }
+        Ok(())
     }
 
     pub fn sale(&self, id: i64) -> Result<Option<SaleRecord>, StoreError> {

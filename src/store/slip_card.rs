@@ -42,12 +42,7 @@ impl Store {
         now: Timestamp,
         cashier: &str,
     ) -> Result<SaleRecord, StoreError> {
-        if draft.currency != self.currency {
-            return Err(StoreError::CurrencyMismatch {
-                found: draft.currency.alpha.into(),
-                configured: self.currency.alpha.into(),
-            });
-        }
+        self.check_sale_currency(draft)?;
         let mut draft = draft.clone();
         let payment = draft
             .payments

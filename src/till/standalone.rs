@@ -10,7 +10,7 @@ use crate::config::Standalone;
 use crate::money::Money;
 use crate::permission::Action;
 use crate::sale::{
-    Cart, Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleRecord, SlipCard, build_refund,
+    Cart, Kind, Payment, PaymentMethod, PaymentState, RefundRequest, SaleRecord, Scheme, SlipCard, build_refund,
 };
 use crate::settlement::batch::BatchState;
 use crate::settlement::slip::{SlipText, check_settled_at};
@@ -90,34 +90,52 @@ impl Till {
         self.commit_slip(&draft, CardKind::Authorization, None, &card)
     }
 
-    /// The standalone card payment of sale `sale_id` and its journal row, which must still
-    /// be in the terminal's unsettled batch for a void.
-    fn standalone_payment(&self, original: &SaleRecord) -> Result<(Payment, i64), TillError> {
+    /// Sale `sale_id`, its approved card payment taken on the standalone terminal, and that
+    /// payment's journal row; `wrong` words the refusal (void or refund).
+    fn standalone_sale(
+        &self,
+        sale_id: i64,
+        wrong: fn(String) -> TillError,
+    ) -> Result<(SaleRecord, Payment, i64), TillError> {
         let name = self.standalone_or_refuse()?.journal_name();
-        let sale_id = original.id;
+        let original = self.sale(sale_id)?;
+        if original.draft.kind != Kind::Sale {
+            return Err(wrong(format!("#{sale_id} is a refund, not a sale")));
+        }
         let payment = original
             .draft
             .payments
             .iter()
             .find(|p| p.method == PaymentMethod::Card && p.state == PaymentState::Approved)
             .cloned()
-            .ok_or_else(|| TillError::Void(format!("sale #{sale_id} has no approved card payment")))?;
+            .ok_or_else(|| wrong(format!("sale #{sale_id} has no approved card payment")))?;
         let journal_id = payment
             .card
             .as_ref()
             .map(|c| c.journal_id)
-            .ok_or_else(|| TillError::Void(format!("the card payment of sale #{sale_id} has no journal row")))?;
+            .ok_or_else(|| wrong(format!("the card payment of sale #{sale_id} has no journal row")))?;
         let row = self
             .store
             .card(journal_id)?
-            .ok_or_else(|| TillError::Void(format!("card payment #{journal_id} is not in the journal")))?;
+            .ok_or_else(|| wrong(format!("card payment #{journal_id} is not in the journal")))?;
         if row.terminal != name {
-            return Err(TillError::Void(format!(
+            return Err(wrong(format!(
                 "sale #{sale_id} was paid on {}, not on the standalone terminal",
                 row.terminal
             )));
         }
-        Ok((payment, journal_id))
+        Ok((original, payment, journal_id))
+    }
+
+    /// A void's or refund's slip entry: its own voucher, the card (scheme, last four digits)
+    /// of the payment it gives back.
+    fn slip_of_return(&self, voucher: &str, payment: &Payment) -> Result<SlipCard, TillError> {
+        let card = payment.card.as_ref();
+        Ok(SlipCard {
+            scheme: card.and_then(|c| Scheme::parse(c.card_type.as_deref()?)),
+            last4: card.and_then(|c| c.pan.as_deref()?.strip_prefix("****").map(str::to_string)),
+            ..self.slip_card(voucher, "", "")?
+        })
     }
 
     /// Voids a card sale taken on the standalone terminal, whose batch is not settled yet:
@@ -130,16 +148,12 @@ impl Till {
         approval: Option<&Operator>,
     ) -> Result<SaleRecord, TillError> {
         self.permit(Action::VoidSale, approval)?;
-        let card = self.slip_card(voucher, "", "")?;
-        let original = self.sale(sale_id)?;
-        if original.draft.kind != Kind::Sale {
-            return Err(TillError::Void(format!("#{sale_id} is a refund, not a sale")));
-        }
-        let (payment, journal_id) = self.standalone_payment(&original)?;
+        let (original, payment, journal_id) = self.standalone_sale(sale_id, TillError::Void)?;
+        let card = self.slip_of_return(voucher, &payment)?;
         let name = self.standalone_or_refuse()?.journal_name();
-        let in_open_batch = match (self.store.card(journal_id)?, self.store.current_batch(&name)?) {
-            (Some(row), Some(batch)) => self.store.batch_cards(batch.id)?.iter().any(|c| c.id == row.id),
-            _ => false,
+        let in_open_batch = match self.store.current_batch(&name)? {
+            Some(batch) => self.store.batch_cards(batch.id)?.iter().any(|c| c.id == journal_id),
+            None => false,
         };
         if !in_open_batch {
             return Err(TillError::Void(format!(
@@ -153,13 +167,6 @@ impl Till {
             )));
         }
         let draft = self.void_draft(&original)?;
-        let card = SlipCard {
-            scheme: payment
-                .card
-                .as_ref()
-                .and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
-            ..card
-        };
         self.commit_slip(&draft, CardKind::Reversal, Some(journal_id), &card)
     }
 
@@ -173,12 +180,8 @@ impl Till {
         approval: Option<&Operator>,
     ) -> Result<SaleRecord, TillError> {
         self.permit(Action::Refund, approval)?;
-        let card = self.slip_card(voucher, "", "")?;
-        let original = self.sale(sale_id)?;
-        if original.draft.kind != Kind::Sale {
-            return Err(TillError::Tender(format!("#{sale_id} is a refund, not a sale")));
-        }
-        let (payment, journal_id) = self.standalone_payment(&original)?;
+        let (original, payment, journal_id) = self.standalone_sale(sale_id, TillError::Tender)?;
+        let card = self.slip_of_return(voucher, &payment)?;
         let earlier = self.store.refunded_lines(sale_id)?;
         let request = RefundRequest {
             method: Some(PaymentMethod::Card),
@@ -199,17 +202,6 @@ impl Till {
                 .plain()
             )));
         }
-        let card = SlipCard {
-            scheme: payment
-                .card
-                .as_ref()
-                .and_then(|c| crate::sale::Scheme::parse(c.card_type.as_deref()?)),
-            last4: payment
-                .card
-                .as_ref()
-                .and_then(|c| c.pan.as_deref()?.strip_prefix("****").map(str::to_string)),
-            ..card
-        };
         self.commit_slip(&draft, CardKind::Refund, Some(journal_id), &card)
     }
 

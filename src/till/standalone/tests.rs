@@ -186,7 +186,7 @@ fn the_guard_applies_unchanged_quit_reminders_deferral_and_settling() {
         Verdict::Clear,
         "no card payments, no guard"
     );
-    pay(&mut till, "101").expect("sale");
+    let sale = pay(&mut till, "101").expect("sale");
     assert_eq!(till.guard(true).expect("guard"), must(Why::QuitRequested));
     assert_eq!(till.guard(false).expect("guard"), Verdict::Clear);
     // Reminders before the 23:00 clear time, then settling is demanded.
@@ -217,6 +217,9 @@ fn the_guard_applies_unchanged_quit_reminders_deferral_and_settling() {
     assert_eq!(till.guard(true).expect("guard"), Verdict::Clear);
     let row = till.store().batch(s.batch_id).expect("read").expect("batch");
     assert_eq!(row.state, BatchState::Settled);
+    // The terminal settled it: voiding the payment there is no longer possible.
+    let e = till.void_standalone(sale.id, "102", None).expect_err("settled");
+    assert!(e.to_string().contains("refund it instead"), "{e}");
 }
 
 #[test]
