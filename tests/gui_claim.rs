@@ -10,13 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tillguard::clock::ManualClock;
-use tillguard::config::{Config, Standalone};
-use tillguard::money::Currency;
-use tillguard::sale::Cart;
 use tillguard::settlement::batch::BatchState;
 use tillguard::store::{JobState, Store};
 use tillguard::till::Till;
-use tillguard::till::standalone::StandaloneTender;
 use tillguard::ui::app::Screen;
 use tillguard::ui::job::Job;
 use tillguard::ui::screen::end_of_day::{self, ClaimNote};
@@ -46,16 +42,9 @@ fn shop() -> Shop {
 /// A demo till (it prints to the preview folder `receipts/` beside the ledger) whose only
 /// terminal is a standalone one that clears its batch at 23:00.
 fn till_of(shop: &Shop) -> Till {
-    let mut config = Config::demo();
+    let mut config = standalone_config(true);
     config.time_zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     config.time_zone_name = "UTC+8".into();
-    config.standalone = Some(Standalone {
-        name: "柜台POS".into(),
-        acquirer: "银联商务".into(),
-        terminal_id: "12345678".into(),
-        voucher_on_slip: true,
-    });
-    config.terminal = None;
     config.terminal_auto_clear = Some(jiff::civil::Time::constant(23, 0, 0, 0));
     let store = Store::open(&shop.dir.path().join(tillguard::store::FILE_NAME), config.currency).expect("ledger");
     Till::with_store(store, config, shop.clock.clone()).expect("till")
@@ -65,15 +54,7 @@ fn till_of(shop: &Shop) -> Till {
 fn paid_on_the_terminal(shop: &Shop, vouchers: &[&str]) {
     let mut till = till_of(shop);
     for voucher in vouchers {
-        let mut cart = Cart::new(Currency::CNY);
-        let cola = till.catalog().lookup(COLA).expect("cola").clone();
-        cart.add(&cola, 1, Some(COLA)).expect("scanned");
-        let tender = StandaloneTender {
-            voucher: (*voucher).into(),
-            ..Default::default()
-        };
-        till.pay_standalone(&cart, &tender)
-            .expect("paid on the standalone terminal");
+        pay_on_counter_pos(&mut till, &[COLA], voucher);
     }
 }
 
@@ -175,8 +156,8 @@ fn a_lost_batch_is_listed_exported_as_csv_and_its_claim_list_printed() {
         rows,
         [
             "date,time,kind,amount,voucher,receipt_no,card,scheme,terminal_id",
-            "2025-03-14,12:00:00,authorization,3.50,101,101,,,12345678",
-            "2025-03-14,12:00:00,authorization,3.50,102,102,,,12345678",
+            "2025-03-14,12:00:00,authorization,3.50,101,101,****1234,unionpay,12345678",
+            "2025-03-14,12:00:00,authorization,3.50,102,102,****1234,unionpay,12345678",
         ]
     );
     assert_shows(&app, &format!("索赔清单已写入 {}", file.display()));

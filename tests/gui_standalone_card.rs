@@ -10,7 +10,6 @@ use iced_test::selector;
 use std::sync::Arc;
 use std::time::Duration;
 use tillguard::clock::ManualClock;
-use tillguard::config::{Config, Standalone};
 use tillguard::sale::{PaymentMethod, PaymentState, SaleRecord, Scheme};
 use tillguard::store::Store;
 use tillguard::till::Till;
@@ -29,14 +28,7 @@ const JOURNAL_NAME: &str = "standalone 柜台POS";
 /// A demo catalog till whose only card terminal is a standalone one, the cashier logged in.
 fn standalone_app(voucher_on_slip: bool) -> App {
     let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let mut config = Config::demo();
-    config.terminal = None;
-    config.standalone = Some(Standalone {
-        name: "柜台POS".into(),
-        acquirer: "银联商务".into(),
-        terminal_id: "12345678".into(),
-        voucher_on_slip,
-    });
+    let config = standalone_config(voucher_on_slip);
     let store = Store::open_in_memory(config.currency).expect("ledger");
     let till = Till::with_store(store, config, Arc::new(ManualClock::new(noon))).expect("till opens");
     let no_cable = TerminalSetup {

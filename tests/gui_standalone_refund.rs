@@ -9,12 +9,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tillguard::clock::ManualClock;
-use tillguard::config::{Config, Standalone};
-use tillguard::money::Currency;
-use tillguard::sale::{Cart, PaymentMethod, PaymentState, SaleRecord};
+use tillguard::sale::{PaymentMethod, PaymentState, SaleRecord};
 use tillguard::store::{CardJournal, CardKind, JobState, Store};
 use tillguard::till::Till;
-use tillguard::till::standalone::StandaloneTender;
 use tillguard::ui::app::Screen;
 use tillguard::ui::keys::Shortcut;
 use tillguard::ui::screen::refund::{self, LOOKUP_ID, SLIP_VOUCHER_ID, SlipKind};
@@ -31,30 +28,10 @@ const VOUCHER_INVALID: &str = "凭证号为 1 至 9 位数字（见签购单）"
 /// ledger is a file in `dir`, so receipts print as previews into `dir/receipts`.
 fn standalone_app(dir: &Path) -> App {
     let noon = "2025-03-14T04:00:00Z".parse().expect("timestamp");
-    let mut config = Config::demo();
-    config.terminal = None;
-    config.standalone = Some(Standalone {
-        name: "柜台POS".into(),
-        acquirer: "银联商务".into(),
-        terminal_id: "12345678".into(),
-        voucher_on_slip: true,
-    });
+    let config = standalone_config(true);
     let store = Store::open(&dir.join(tillguard::store::FILE_NAME), config.currency).expect("ledger");
     let mut till = Till::with_store(store, config, Arc::new(ManualClock::new(noon))).expect("till opens");
-    let mut cart = Cart::new(Currency::CNY);
-    for code in [COLA, WATER] {
-        let item = till.catalog().lookup(code).expect("in the demo catalog").clone();
-        cart.add(&item, 1, Some(code)).expect("scanned");
-    }
-    let tender = StandaloneTender {
-        voucher: "101".into(),
-        last4: "1234".into(),
-        scheme: "unionpay".into(),
-        ..StandaloneTender::default()
-    };
-    let sale = till
-        .pay_standalone(&cart, &tender)
-        .expect("paid on the standalone terminal");
+    let sale = pay_on_counter_pos(&mut till, &[COLA, WATER], "101");
     assert_eq!(sale.id, 1);
     let no_cable = TerminalSetup {
         spec: None,

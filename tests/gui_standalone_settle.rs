@@ -10,12 +10,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tillguard::clock::ManualClock;
-use tillguard::config::{Config, Standalone};
-use tillguard::money::Currency;
-use tillguard::sale::{Cart, Scheme};
+use tillguard::sale::Scheme;
 use tillguard::store::Store;
 use tillguard::till::Till;
-use tillguard::till::standalone::StandaloneTender;
 use tillguard::ui::app::Screen;
 use tillguard::ui::screen::end_of_day::{
     self, AckEdit, SLIP_AMOUNT_ID, SLIP_COUNT_ID, SLIP_FROM_ID, SLIP_TO_ID, SlipEdit,
@@ -49,14 +46,7 @@ fn shop() -> Shop {
 }
 
 fn till_of(shop: &Shop) -> Till {
-    let mut config = Config::demo();
-    config.standalone = Some(Standalone {
-        name: "柜台POS".into(),
-        acquirer: "银联商务".into(),
-        terminal_id: "12345678".into(),
-        voucher_on_slip: true,
-    });
-    config.terminal = None;
+    let config = standalone_config(true);
     let store = Store::open(&shop.ledger(), config.currency).expect("ledger");
     Till::with_store(store, config, shop.clock.clone()).expect("till")
 }
@@ -65,15 +55,7 @@ fn till_of(shop: &Shop) -> Till {
 fn paid_on_the_terminal(shop: &Shop, vouchers: &[&str]) {
     let mut till = till_of(shop);
     for voucher in vouchers {
-        let mut cart = Cart::new(Currency::CNY);
-        let cola = till.catalog().lookup(COLA).expect("cola").clone();
-        cart.add(&cola, 1, Some(COLA)).expect("scanned");
-        let tender = StandaloneTender {
-            voucher: (*voucher).into(),
-            ..Default::default()
-        };
-        till.pay_standalone(&cart, &tender)
-            .expect("paid on the standalone terminal");
+        pay_on_counter_pos(&mut till, &[COLA], voucher);
     }
 }
 
@@ -280,13 +262,13 @@ fn per_scheme_lines_must_add_up_to_the_slips_total() {
     deliver(
         &mut app,
         vec![
-            row(SlipEdit::Scheme(0, Scheme::Other)),
+            row(SlipEdit::Scheme(0, Scheme::UnionPay)),
             row(SlipEdit::SchemeCount(0, "1".into())),
             row(SlipEdit::SchemeAmount(0, "3.50".into())),
         ],
     );
     let picked = state(&app).slip.as_ref().map(|f| f.schemes[0].scheme);
-    assert_eq!(picked, Some(Some(Scheme::Other)));
+    assert_eq!(picked, Some(Some(Scheme::UnionPay)));
     confirm(&mut app);
     assert_eq!(
         slip_error(&app).as_deref(),
@@ -294,7 +276,7 @@ fn per_scheme_lines_must_add_up_to_the_slips_total() {
     );
     assert_eq!(open_batches(&app), [2]);
 
-    // Slips without a scheme on the till's side count as "other".
+    // Both payments were typed as UnionPay: the slip's UnionPay line matches them.
     deliver(
         &mut app,
         vec![
@@ -305,7 +287,7 @@ fn per_scheme_lines_must_add_up_to_the_slips_total() {
     confirm(&mut app);
     assert_eq!(slip_error(&app), None);
     assert_shows(&app, "对账结果：一致");
-    assert_shows(&app, "其他");
+    assert_shows(&app, "银联");
     assert_eq!(open_batches(&app), Vec::<u64>::new());
 }
 

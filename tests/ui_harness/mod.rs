@@ -308,3 +308,38 @@ pub fn error_line(app: &App) -> Option<String> {
         state.error().map(str::to_string)
     }
 }
+
+/// The standalone terminal the standalone-terminal tests configure: 柜台POS of 银联商务.
+pub fn counter_pos(voucher_on_slip: bool) -> tillguard::config::Standalone {
+    tillguard::config::Standalone {
+        name: "柜台POS".into(),
+        acquirer: "银联商务".into(),
+        terminal_id: "12345678".into(),
+        voucher_on_slip,
+    }
+}
+
+/// The demo config with the standalone terminal `counter_pos` instead of a ZVT terminal.
+pub fn standalone_config(voucher_on_slip: bool) -> tillguard::config::Config {
+    let mut config = tillguard::config::Config::demo();
+    config.terminal = None;
+    config.standalone = Some(counter_pos(voucher_on_slip));
+    config
+}
+
+/// A card sale of one of each of `codes`, paid on the standalone terminal with `voucher`.
+pub fn pay_on_counter_pos(till: &mut Till, codes: &[&str], voucher: &str) -> tillguard::sale::SaleRecord {
+    let mut cart = tillguard::sale::Cart::new(Currency::CNY);
+    for code in codes {
+        let item = till.catalog().lookup(code).expect("in the demo catalog").clone();
+        cart.add(&item, 1, Some(code)).expect("scanned");
+    }
+    let tender = tillguard::till::standalone::StandaloneTender {
+        voucher: voucher.into(),
+        last4: "1234".into(),
+        scheme: "unionpay".into(),
+        ..Default::default()
+    };
+    till.pay_standalone(&cart, &tender)
+        .expect("paid on the standalone terminal")
+}

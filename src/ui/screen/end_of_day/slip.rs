@@ -219,7 +219,7 @@ pub fn scheme_label(i18n: &I18n, group: &str) -> String {
         return i18n.t("eod-slip-total");
     }
     match Scheme::ALL.into_iter().find(|s| s.as_str() == group) {
-        Some(s) => i18n.t(&format!("eod-slip-scheme-{}", s.as_str())),
+        Some(s) => i18n.t(&format!("ui-scheme-{}", s.as_str())),
         None => group.to_string(),
     }
 }
