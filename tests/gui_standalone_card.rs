@@ -127,7 +127,10 @@ fn a_voucher_already_in_the_batch_is_refused_and_nothing_is_stored() {
         .and_then(|f| f.refused)
         .expect("the till's refusal under the form");
     assert!(refused.starts_with("未收款："), "{refused}");
-    assert!(refused.contains("000123"), "names the voucher: {refused}");
+    assert!(
+        refused.contains("凭证号 000123 已在本批次中登记"),
+        "names the voucher, in Chinese: {refused}"
+    );
     assert_shows(&app, &refused);
     assert_eq!(sales_count(&app), 1, "nothing stored");
     assert!(app.checkout().completed().is_none());

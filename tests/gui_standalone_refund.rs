@@ -222,7 +222,10 @@ fn a_voucher_already_in_the_batch_is_refused_and_esc_leaves_the_step() {
     type_and_enter(&mut app, SLIP_VOUCHER_ID, "101");
     let refused = slip_error(&app).expect("refused");
     assert!(refused.starts_with("退款未完成："), "{refused}");
-    assert!(refused.contains("000101"), "names the voucher: {refused}");
+    assert!(
+        refused.contains("凭证号 000101 已在本批次中登记"),
+        "names the voucher, in Chinese: {refused}"
+    );
     assert_shows(&app, &refused);
     assert_eq!(stored_sales(&app), (1, 0), "nothing stored");
     assert_eq!(batch(&app).len(), 1);

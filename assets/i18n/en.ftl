@@ -75,6 +75,7 @@ reason-too-precise = at most { $allowed } decimal places
 reason-too-large = { $input } is too large
 reason-negative = { $input } is negative
 reason-earlier-day-open = business day { $day } is not closed yet: count the drawer and close it on the end-of-day screen (F9), then sell on { $today }
+reason-voucher-taken = Voucher { $voucher } is already recorded in this batch (sale { $sale }): check the number on the slip
 
 # The guard banner and the settlement guard's reasons.
 banner-clear = Card batch: nothing to settle

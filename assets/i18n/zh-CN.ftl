@@ -75,6 +75,7 @@ reason-too-precise = 最多 { $allowed } 位小数
 reason-too-large = { $input } 金额过大
 reason-negative = { $input } 为负数
 reason-earlier-day-open = 营业日 { $day } 尚未关账：请在日结页面（F9）清点钱箱并关闭该营业日，然后再在 { $today } 销售
+reason-voucher-taken = 凭证号 { $voucher } 已在本批次中登记（销售单 { $sale }），请核对签购单上的号码
 
 # 结算守护横幅与原因。
 banner-clear = 刷卡批次：无需结算

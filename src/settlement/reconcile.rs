@@ -169,7 +169,9 @@ pub fn ledger_totals(ledger: &[LedgerCard], currency: Currency) -> Vec<(String, 
 
 /// The counted transactions (payments not reversed, and refunds) and their net amount.
 pub fn ledger_net(ledger: &[LedgerCard], currency: Currency) -> (u64, Money) {
-    counted(ledger).fold((0, Money::zero(currency)), |(n, sum), (_, signed)| (n + 1, sum + signed))
+    counted(ledger).fold((0, Money::zero(currency)), |(n, sum), (_, signed)| {
+        (n + 1, sum + signed)
+    })
 }
 
 fn in_range(n: u32, (start, end): (u32, u32)) -> bool {

@@ -71,6 +71,9 @@ pub enum StoreError {
     /// A change the ledger's rules do not allow (e.g. a batch state it cannot move to).
     #[error("{0}")]
     Refused(String),
+    /// A standalone terminal's voucher number typed a second time in one batch.
+    #[error("voucher {voucher:06} is already recorded in this batch{}: check the slip's number", sale.map(|s| format!(" (sale #{s})")).unwrap_or_default())]
+    VoucherTaken { voucher: u32, sale: Option<i64> },
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
     /// SQLite could not write or grow its files for lack of space.

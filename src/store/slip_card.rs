@@ -62,10 +62,7 @@ impl Store {
                 )
                 .optional()?;
             if let Some(sale) = taken {
-                return Err(StoreError::Refused(format!(
-                    "voucher {voucher:06} is already recorded in this batch{}: check the slip's number",
-                    sale.map(|s| format!(" (sale #{s})")).unwrap_or_default()
-                )));
+                return Err(StoreError::VoucherTaken { voucher, sale });
             }
         }
         let scheme = entry.card.scheme.map(|s| s.as_str().to_string());

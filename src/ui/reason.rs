@@ -6,6 +6,7 @@ use crate::i18n::I18n;
 use crate::money::MoneyError;
 use crate::permission::Action;
 use crate::sale::SaleError;
+use crate::store::StoreError;
 use crate::till::TillError;
 use crate::users::Role;
 
@@ -29,6 +30,13 @@ pub fn till_error(i18n: &I18n, e: &TillError) -> String {
         ),
         TillError::User(e) => crate::ui::screen::login::user_error(i18n, e),
         TillError::NotPermitted { action, needs, who } => not_permitted(i18n, *action, *needs, who),
+        TillError::Store(StoreError::VoucherTaken { voucher, sale }) => i18n.t_args(
+            "reason-voucher-taken",
+            &[
+                ("voucher", format!("{voucher:06}")),
+                ("sale", sale.map(|s| format!("#{s}")).unwrap_or_else(|| "-".into())),
+            ],
+        ),
         other => other.to_string(),
     }
 }
