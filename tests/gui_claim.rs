@@ -155,9 +155,9 @@ fn a_lost_batch_is_listed_exported_as_csv_and_its_claim_list_printed() {
     assert_eq!(
         rows,
         [
-            "date,time,kind,amount,voucher,receipt_no,card,scheme,terminal_id",
-            "2025-03-14,12:00:00,authorization,3.50,101,101,****1234,unionpay,12345678",
-            "2025-03-14,12:00:00,authorization,3.50,102,102,****1234,unionpay,12345678",
+            "date,time,kind,amount,voucher,trace,card,scheme,terminal_id",
+            "2025-03-14,12:00:00,authorization,3.50,101,,****1234,unionpay,12345678",
+            "2025-03-14,12:00:00,authorization,3.50,102,,****1234,unionpay,12345678",
         ]
     );
     assert_shows(&app, &format!("索赔清单已写入 {}", file.display()));
@@ -204,8 +204,8 @@ fn a_lost_batch_is_listed_exported_as_csv_and_its_claim_list_printed() {
         "追讨清单",
         "银联商务",
         "12345678",
-        "流水号 101",
-        "流水号 102",
+        "凭证号 101",
+        "凭证号 102",
         "共 2 笔",
     ] {
         assert!(printed.contains(part), "{part:?} not in {printed}");

@@ -101,7 +101,8 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     match &verdict {
         Verdict::Clear => println!("Guard:         clear"),
         Verdict::Remind { minutes, terminal } => println!(
-            "Guard:         settle soon: {terminal} clears its batch in {minutes} minute(s) (tillguard settle)"
+            "Guard:         settle soon: {terminal} clears its batch in {minutes} minute(s) ({})",
+            crate::till::settle_command(terminal)
         ),
         Verdict::MustSettle { why, terminal } => println!(
             "Guard:         MUST SETTLE ({}{}); {}",

@@ -70,7 +70,7 @@ impl Store {
         tx.execute(
             "INSERT INTO card_payments (kind, state, amount_minor, currency, terminal, created_at, updated_at,
                refers_to, trace, receipt_no, card_type, pan, terminal_id, manual, reference, note)
-             VALUES (?1, 'approved', ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
+             VALUES (?1, 'approved', ?2, ?3, ?4, ?5, ?5, ?6, NULL, ?7, ?8, ?9, ?10, 1, ?11, ?12)",
             params![
                 entry.kind.as_str(),
                 payment.amount.minor().abs(),
@@ -90,7 +90,9 @@ impl Store {
         assign(&tx, journal_id, day, &at)?;
         payment.card = Some(CardDetails {
             journal_id,
-            trace: entry.card.voucher,
+            // The slip's voucher (凭证号) is what ZVT calls the receipt number; a typed slip
+            // has no separate trace.
+            trace: None,
             receipt_no: entry.card.voucher,
             card_type: scheme,
             pan,

@@ -92,7 +92,7 @@ impl Till {
 }
 
 /// The claim list as CSV for the acquirer: one row per transaction, amounts as plain decimals
-/// (a refund's positive, its kind says it gives back), the voucher (trace) and receipt numbers,
+/// (a refund's positive, its kind says it gives back), the voucher (receipt) and trace numbers,
 /// the masked card, its scheme and the terminal id.
 pub fn claim_csv(lines: &[ClaimLine]) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -102,7 +102,7 @@ pub fn claim_csv(lines: &[ClaimLine]) -> String {
         "kind",
         "amount",
         "voucher",
-        "receipt_no",
+        "trace",
         "card",
         "scheme",
         "terminal_id",
@@ -116,8 +116,8 @@ pub fn claim_csv(lines: &[ClaimLine]) -> String {
             l.time.clone(),
             l.kind.as_str().to_string(),
             l.amount.plain(),
-            number(l.trace),
             number(l.receipt_no),
+            number(l.trace),
             l.pan.clone().unwrap_or_default(),
             l.card_type.clone().unwrap_or_default(),
             l.terminal_id.clone().unwrap_or_default(),

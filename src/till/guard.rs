@@ -11,14 +11,20 @@ use crate::settlement::slip::ledger_by_scheme;
 use crate::store::{BatchRow, CardState};
 use crate::terminal::connect::journal_name;
 
+/// The command that settles the batch of `terminal`: a standalone terminal is settled on
+/// itself, then its slip's totals typed.
+pub fn settle_command(terminal: &str) -> &'static str {
+    if terminal.starts_with(crate::config::STANDALONE_PREFIX) {
+        "tillguard settle --manual"
+    } else {
+        "tillguard settle"
+    }
+}
+
 /// What a refusal to sell says, naming the guard's reason and what to do.
 pub(super) fn refusal_text(why: Why, terminal: Option<&str>) -> String {
     let of = terminal.map(|t| format!(" of {t}")).unwrap_or_default();
-    // A standalone terminal is settled on itself, then its slip's totals typed.
-    let settle = match terminal.is_some_and(|t| t.starts_with(crate::config::STANDALONE_PREFIX)) {
-        true => "tillguard settle --manual",
-        false => "tillguard settle",
-    };
+    let settle = settle_command(terminal.unwrap_or_default());
     match why {
         Why::PaymentInDoubt => {
             "selling is stopped: a card payment's outcome is unknown; run `tillguard recover` first".into()

@@ -49,7 +49,7 @@ mod users;
 pub use backup::{BackupDone, BackupOutcome, REASON_MANUAL};
 pub use claim::{ClaimLine, claim_csv};
 pub use defer::{PIN_ATTEMPTS, PIN_LOCK_MINUTES};
-pub use guard::BatchSummary;
+pub use guard::{BatchSummary, settle_command};
 pub use paths::Paths;
 pub use settle::Settlement;
 pub use status::{CardDoubt, Status};

@@ -330,11 +330,11 @@ fn a_batch_past_its_clear_time_is_lost_with_a_claim_list() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("date,time,kind,amount,voucher,receipt_no,card,scheme,terminal_id")
+        Some("date,time,kind,amount,voucher,trace,card,scheme,terminal_id")
     );
     assert_eq!(
         lines.next(),
-        Some("2026-11-26,10:00:00,authorization,3.50,102,102,****1234,unionpay,12345678")
+        Some("2026-11-26,10:00:00,authorization,3.50,102,,****1234,unionpay,12345678")
     );
     assert_eq!(lines.next(), None);
     // The printed claim names the terminal, its acquirer and terminal id, and the voucher.
