@@ -26,7 +26,7 @@ pub fn totals(t: &TerminalTotals, currency: Currency) -> Value {
 
 pub fn totals_lines(t: &TerminalTotals, currency: Currency) -> Vec<String> {
     let mut lines = vec![format!(
-        "total {}, receipts {}",
+        "total {}, receipt (voucher) numbers {}",
         t.total_minor
             .map(|m| Money::from_minor(m, currency).display())
             .unwrap_or_else(|| "-".into()),
@@ -51,11 +51,14 @@ pub fn difference_lines(d: &Differences) -> Vec<String> {
     let mut lines = Vec::new();
     if !d.missing_in_ledger.is_empty() {
         let numbers: Vec<String> = d.missing_in_ledger.iter().map(|n| n.to_string()).collect();
-        lines.push(format!("receipts the ledger lacks: {}", numbers.join(", ")));
+        lines.push(format!(
+            "receipt (voucher) numbers on the terminal the ledger lacks: {}",
+            numbers.join(", ")
+        ));
     }
     for (id, receipt) in &d.outside_range {
         lines.push(format!(
-            "card #{id} (receipt {}) is not in the terminal's receipt range",
+            "card #{id} (receipt/voucher {}) is in the ledger but not in the terminal's range",
             receipt.map(|r| r.to_string()).unwrap_or_else(|| "none".into())
         ));
     }
