@@ -79,9 +79,10 @@ fn slip_reconciliation(c: &mut Criterion) {
         voucher_range: Some((100_001, 110_000)),
     };
     assert_eq!(reconcile_slip(&slip, &ledger, currency), Reconciliation::Match);
-    c.bench_function("slip reconciliation: 10,000 payments, 3 schemes, 10,000-voucher range", |b| {
-        b.iter(|| black_box(reconcile_slip(black_box(&slip), black_box(&ledger), currency)))
-    });
+    c.bench_function(
+        "slip reconciliation: 10,000 payments, 3 schemes, 10,000-voucher range",
+        |b| b.iter(|| black_box(reconcile_slip(black_box(&slip), black_box(&ledger), currency))),
+    );
 }
 
 criterion_group!(benches, typed_card_sale, slip_reconciliation);
