@@ -8,15 +8,13 @@ mod ui_harness;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use tillguard::clock::ManualClock;
 use tillguard::settlement::batch::BatchState;
 use tillguard::store::{JobState, Store};
 use tillguard::till::Till;
-use tillguard::ui::app::Screen;
 use tillguard::ui::job::Job;
 use tillguard::ui::screen::end_of_day::{self, ClaimNote};
-use tillguard::ui::{App, Message, TerminalSetup};
+use tillguard::ui::{App, Message};
 use ui_harness::*;
 
 const LOST_TITLE: &str = "丢失的批次";
@@ -59,24 +57,13 @@ fn paid_on_the_terminal(shop: &Shop, vouchers: &[&str]) {
 }
 
 fn open(shop: &Shop) -> App {
-    let no_cable = TerminalSetup {
-        spec: None,
-        data_dir: shop.dir.path().to_path_buf(),
-        think_time: Duration::ZERO,
-    };
-    let (mut app, boot) = App::boot(till_of(shop), no_cable);
-    assert!(boot.job.is_none(), "nothing to ask a terminal");
     // Logging in sends whatever the till queued at start-up (the claim list when the batch
     // was found lost); that job is dropped here, so it stays queued as if the printer hung.
-    unlock(&mut app);
-    app
+    app_without_cable(till_of(shop), shop.dir.path())
 }
 
 fn state(app: &App) -> &end_of_day::State {
-    match app.screen() {
-        Screen::EndOfDay(state) => state,
-        _ => panic!("the end-of-day screen is not open"),
-    }
+    end_of_day_state(app)
 }
 
 fn on_screen(app: &App, part: &str) -> bool {

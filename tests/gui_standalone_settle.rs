@@ -8,16 +8,14 @@ mod ui_harness;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tillguard::clock::ManualClock;
 use tillguard::sale::Scheme;
 use tillguard::store::Store;
 use tillguard::till::Till;
-use tillguard::ui::app::Screen;
 use tillguard::ui::screen::end_of_day::{
     self, AckEdit, SLIP_AMOUNT_ID, SLIP_COUNT_ID, SLIP_FROM_ID, SLIP_TO_ID, SlipEdit,
 };
-use tillguard::ui::{App, Message, TerminalSetup};
+use tillguard::ui::{App, Message};
 use ui_harness::*;
 
 const SETTLE: &str = "结算（终端日结）";
@@ -60,22 +58,11 @@ fn paid_on_the_terminal(shop: &Shop, vouchers: &[&str]) {
 }
 
 fn open(shop: &Shop) -> App {
-    let no_cable = TerminalSetup {
-        spec: None,
-        data_dir: shop.dir.path().to_path_buf(),
-        think_time: Duration::ZERO,
-    };
-    let (mut app, boot) = App::boot(till_of(shop), no_cable);
-    assert!(boot.job.is_none(), "nothing to ask a terminal");
-    unlock(&mut app);
-    app
+    app_without_cable(till_of(shop), shop.dir.path())
 }
 
 fn state(app: &App) -> &end_of_day::State {
-    match app.screen() {
-        Screen::EndOfDay(state) => state,
-        _ => panic!("the end-of-day screen is not open"),
-    }
+    end_of_day_state(app)
 }
 
 /// (payments, settled) of the standalone terminal's batches still holding payments.

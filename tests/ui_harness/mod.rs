@@ -343,3 +343,25 @@ pub fn pay_on_counter_pos(till: &mut Till, codes: &[&str], voucher: &str) -> til
     till.pay_standalone(&cart, &tender)
         .expect("paid on the standalone terminal")
 }
+
+/// The window over `till`, which has no terminal to connect to (a standalone terminal's),
+/// logged in; `data_dir` is where the till keeps its files.
+pub fn app_without_cable(till: Till, data_dir: &std::path::Path) -> App {
+    let no_cable = TerminalSetup {
+        spec: None,
+        data_dir: data_dir.to_path_buf(),
+        think_time: std::time::Duration::ZERO,
+    };
+    let (mut app, boot) = App::boot(till, no_cable);
+    assert!(boot.job.is_none(), "nothing to ask a terminal");
+    unlock(&mut app);
+    app
+}
+
+/// The end-of-day screen's state; the screen must be open.
+pub fn end_of_day_state(app: &App) -> &tillguard::ui::screen::end_of_day::State {
+    match app.screen() {
+        tillguard::ui::app::Screen::EndOfDay(state) => state,
+        _ => panic!("the end-of-day screen is not open"),
+    }
+}
