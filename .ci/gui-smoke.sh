@@ -11,7 +11,9 @@ WORK="$(mktemp -d)"
 export TILLGUARD_DATA_DIR="$WORK/data"
 # Xvfb picks a free display number itself and writes it out once it accepts clients, so
 # another X server on the machine, or a slow start under load, cannot confuse the test.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
+# -noreset: by default Xvfb resets when its last client leaves, and a window opened during
+# that reset fails (XOpenDisplayFailed); the test closes one till and starts another.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XVFB=$!
 APP=""
 cleanup() {
@@ -126,6 +128,7 @@ APP=""
 APP=$!
 for _ in $(seq 1 120); do
     xdotool search --name '^Tillguard' >/dev/null 2>&1 && break
+    kill -0 "$APP" 2>/dev/null || { echo "the second start exited early:"; cat "$WORK/app2.log"; exit 1; }
     sleep 0.5
 done
 sleep 1

@@ -151,7 +151,7 @@ end
 begin "the window's class matches StartupWMClass (Xvfb)"
 WM_CLASS_WANTED="$(sed -n 's/^StartupWMClass=//p' /usr/share/applications/tillguard.desktop)"
 if command -v Xvfb >/dev/null && command -v xdotool >/dev/null && command -v xprop >/dev/null; then
-    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
+    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
     XVFB=$!
     for _ in $(seq 1 150); do
         [ -s "$WORK/display" ] && break
