@@ -98,6 +98,15 @@ pub enum Reconciliation {
 }
 
 impl Reconciliation {
+    /// Match when there are no differences, else the mismatch listing them.
+    pub fn of(d: Differences) -> Reconciliation {
+        if d == Differences::default() {
+            Reconciliation::Match
+        } else {
+            Reconciliation::Mismatch(d)
+        }
+    }
+
     pub fn is_match(&self) -> bool {
         matches!(self, Reconciliation::Match)
     }
@@ -217,11 +226,7 @@ pub fn reconcile(
         })
         .map(|c| (c.id, c.receipt_no))
         .collect();
-    if d == Differences::default() {
-        Reconciliation::Match
-    } else {
-        Reconciliation::Mismatch(d)
-    }
+    Reconciliation::of(d)
 }
 
 /// The card groups whose count or amount differ between the terminal and the ledger.

@@ -250,11 +250,7 @@ pub fn reconcile_slip(slip: &SlipFigures, ledger: &[LedgerCard], currency: Curre
             .map(|c| (c.id, c.receipt_no))
             .collect();
     }
-    if d == Differences::default() {
-        Reconciliation::Match
-    } else {
-        Reconciliation::Mismatch(d)
-    }
+    Reconciliation::of(d)
 }
 
 #[cfg(test)]

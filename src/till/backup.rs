@@ -25,11 +25,15 @@ pub enum BackupOutcome {
 }
 
 impl Till {
+    /// The folder holding the ledger file; `None` for a ledger that is not a file (tests).
+    pub(super) fn data_dir(&self) -> Option<&std::path::Path> {
+        let ledger = self.store.path();
+        ledger.parent().filter(|_| ledger.is_absolute() || ledger.exists())
+    }
+
     /// The folder backups go to; `None` for a ledger that is not a file (tests).
     pub fn backup_folder(&self) -> Option<PathBuf> {
-        let ledger = self.store.path();
-        let data_dir = ledger.parent().filter(|_| ledger.is_absolute() || ledger.exists())?;
-        Some(self.config.backup.folder_in(data_dir))
+        Some(self.config.backup.folder_in(self.data_dir()?))
     }
 
     /// The backups in the backup folder, newest first.

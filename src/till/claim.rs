@@ -30,10 +30,8 @@ impl Till {
     /// whose manager has no command line; `None` folder (a ledger in memory) is refused.
     pub fn export_claim_csv(&mut self, batch_id: i64) -> Result<std::path::PathBuf, TillError> {
         let lines = self.claim_list(batch_id)?;
-        let ledger = self.store.path().to_path_buf();
-        let folder = ledger
-            .parent()
-            .filter(|_| ledger.is_absolute() || ledger.exists())
+        let folder = self
+            .data_dir()
             .map(|d| d.join("claims"))
             .ok_or_else(|| TillError::Batch("this ledger has no data folder to write the claim list to".into()))?;
         let file = folder.join(format!("claim-batch-{batch_id}.csv"));
