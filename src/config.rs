@@ -1,5 +1,6 @@
 //! The store's configuration file (TOML). No file means demo mode.
 
+mod alerts;
 mod backup;
 pub mod edit;
 mod printer;
@@ -7,6 +8,7 @@ mod sale;
 mod standalone;
 mod ui;
 
+pub use alerts::{AlertsConfig, DEFAULT_OFFLINE_MINUTES, EmailConfig, SmtpSecurity, WebhookConfig};
 pub use backup::BackupConfig;
 pub use printer::PrinterConfig;
 pub use sale::SaleRules;
@@ -155,6 +157,8 @@ pub struct Config {
     pub ui: UiConfig,
     pub sale: SaleRules,
     pub backup: BackupConfig,
+    /// `[alerts]`: webhook, e-mail, desktop notifications, device offline limit.
+    pub alerts: AlertsConfig,
     /// True when no configuration file exists: demo catalog, simulated devices.
     pub demo: bool,
 }
@@ -216,6 +220,7 @@ impl Config {
             ui: UiConfig::default(),
             sale: SaleRules::default(),
             backup: BackupConfig::default(),
+            alerts: AlertsConfig::default(),
             demo: true,
         }
     }
@@ -350,6 +355,7 @@ impl Config {
             ui: file.ui.check()?,
             sale: file.sale.check()?,
             backup: file.backup.check()?,
+            alerts: AlertsConfig::default(),
             demo: false,
         })
     }

@@ -5,6 +5,7 @@
 //! passed in); `store` is the SQLite ledger; `till` joins them for the `cli` and the `ui`
 //! (the only module that uses iced); `printer` lays out receipts and reports.
 
+pub mod alert;
 pub mod audit;
 pub mod backup;
 pub mod catalog;
