@@ -84,6 +84,8 @@ struct File {
     sale: sale::SaleSection,
     #[serde(default)]
     backup: backup::BackupSection,
+    #[serde(default)]
+    alerts: alerts::AlertsSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -355,7 +357,7 @@ impl Config {
             ui: file.ui.check()?,
             sale: file.sale.check()?,
             backup: file.backup.check()?,
-            alerts: AlertsConfig::default(),
+            alerts: file.alerts.check()?,
             demo: false,
         })
     }

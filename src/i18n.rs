@@ -12,6 +12,8 @@ const EN: &[&str] = &[
     include_str!("../assets/i18n/settings.en.ftl"),
     include_str!("../assets/i18n/sale-tools.en.ftl"),
     include_str!("../assets/i18n/trust.en.ftl"),
+    include_str!("../assets/i18n/incident.en.ftl"),
+    include_str!("../assets/i18n/training.en.ftl"),
 ];
 const ZH: &[&str] = &[
     include_str!("../assets/i18n/zh-CN.ftl"),
@@ -20,6 +22,8 @@ const ZH: &[&str] = &[
     include_str!("../assets/i18n/settings.zh-CN.ftl"),
     include_str!("../assets/i18n/sale-tools.zh-CN.ftl"),
     include_str!("../assets/i18n/trust.zh-CN.ftl"),
+    include_str!("../assets/i18n/incident.zh-CN.ftl"),
+    include_str!("../assets/i18n/training.zh-CN.ftl"),
 ];
 
 pub struct I18n {

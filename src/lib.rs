@@ -12,7 +12,9 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod health;
 pub mod i18n;
+pub mod incident;
 pub mod money;
 pub mod permission;
 pub mod platform;
@@ -22,6 +24,7 @@ pub mod settlement;
 pub mod store;
 pub mod terminal;
 pub mod till;
+pub mod training;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod users;

@@ -35,7 +35,8 @@ fn open_gui(cli: &Cli) -> anyhow::Result<()> {
     // The window checks every page of the ledger on a worker thread after it opens; a ledger
     // found damaged there leaves a mark, and this start checks every page before anything
     // else (PRAGMA quick_check), opening the restore window when they are damaged.
-    let paths = cli.paths()?;
+    // `--training` starts on the real till, which then hands the desk to its training till.
+    let paths = cli.shop_paths()?;
     let mark = paths.data_dir.join(DAMAGED_MARK);
     let mut till = loop {
         let opened = if mark.exists() {
@@ -70,11 +71,11 @@ fn open_gui(cli: &Cli) -> anyhow::Result<()> {
     till.set_printer(cli.printer_spec()?);
     let terminal = tillguard::ui::TerminalSetup {
         spec: cli.terminal_spec()?.or_else(|| till.config().terminal.clone()),
-        data_dir: cli.paths()?.data_dir,
+        data_dir: cli.shop_paths()?.data_dir,
         // The simulated terminal takes its time, so the demo shows each step on screen.
         think_time: std::time::Duration::from_millis(700),
     };
-    let ledger = cli.paths()?.data_dir.join(tillguard::store::FILE_NAME);
+    let ledger = cli.shop_paths()?.data_dir.join(tillguard::store::FILE_NAME);
     tillguard::platform::signals::record_stops(ledger, till.currency());
-    tillguard::ui::run(till, terminal)
+    tillguard::ui::run(till, terminal, cli.training)
 }

@@ -27,10 +27,14 @@ pub enum Action {
     ManageUsers,
     /// Replace the ledger with a backup.
     Restore,
+    /// Switch the window to the training till, or back to the real one.
+    Training,
+    /// Write an incident's cause and remedy, and close it.
+    ManageIncidents,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::RemoveLine,
         Action::VoidSale,
         Action::Refund,
@@ -41,6 +45,8 @@ impl Action {
         Action::ChangeSettings,
         Action::ManageUsers,
         Action::Restore,
+        Action::Training,
+        Action::ManageIncidents,
     ];
 
     /// The name in the audit log, the CLI and the README's table.
@@ -56,6 +62,8 @@ impl Action {
             Action::ChangeSettings => "change_settings",
             Action::ManageUsers => "manage_users",
             Action::Restore => "restore",
+            Action::Training => "training",
+            Action::ManageIncidents => "manage_incidents",
         }
     }
 
@@ -72,6 +80,8 @@ impl Action {
             Action::ChangeSettings => "change the settings",
             Action::ManageUsers => "manage users",
             Action::Restore => "restore a backup",
+            Action::Training => "switch training mode",
+            Action::ManageIncidents => "close an incident",
         }
     }
 
@@ -90,7 +100,9 @@ impl Action {
             | Action::DeferSettlement
             | Action::AcknowledgeMismatch
             | Action::ChangeSettings
-            | Action::ManageUsers => Role::Manager,
+            | Action::ManageUsers
+            | Action::Training
+            | Action::ManageIncidents => Role::Manager,
         }
     }
 }

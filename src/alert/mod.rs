@@ -3,6 +3,8 @@
 //! configured channel, and a worker delivers the queue with retries, so an alert survives the
 //! till being offline or restarted.
 
+pub mod message;
+pub mod outbox;
 pub mod smtp;
 pub mod webhook;
 

@@ -44,6 +44,11 @@ pub struct Cli {
     /// file:PATH or usb:VID:PID (overrides [printer] connection in the config file).
     #[arg(long, global = true, env = "TILLGUARD_PRINTER", value_name = "SPEC")]
     pub printer: Option<String>,
+    /// Practise: the training till (its own ledger in training/ in the data folder, the
+    /// built-in simulated terminal whatever --terminal says, printouts marked TRAINING).
+    /// The real ledger is only read (products, users), never written.
+    #[arg(long, global = true)]
+    pub training: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -83,7 +88,14 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The folders this run works in: the training till's with `--training`.
     pub fn paths(&self) -> anyhow::Result<Paths> {
+        let paths = self.shop_paths()?;
+        Ok(if self.training { paths.training() } else { paths })
+    }
+
+    /// The data folder's own folders, `--training` or not.
+    pub fn shop_paths(&self) -> anyhow::Result<Paths> {
         Ok(Paths::resolve(self.data_dir.clone(), self.config.clone())?)
     }
 
@@ -106,7 +118,10 @@ impl Cli {
     }
 
     pub fn open_till(&self) -> anyhow::Result<Till> {
-        let mut till = Till::open(&self.paths()?, clock()?)?;
+        let mut till = match self.training {
+            true => Till::open_training(&self.shop_paths()?, clock()?)?,
+            false => Till::open(&self.paths()?, clock()?)?,
+        };
         till.set_printer(self.printer_spec()?);
         Ok(till)
     }
@@ -163,7 +178,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     let Some(command) = &cli.command else {
         return Ok(false);
     };
-    let spec = cli.terminal_spec()?;
+    let spec = match cli.training {
+        true => Some(crate::terminal::spec::TerminalSpec::Simulator),
+        false => cli.terminal_spec()?,
+    };
+    if cli.training {
+        if matches!(command, Command::Backup(_) | Command::Restore(_) | Command::Autostart(_)) {
+            anyhow::bail!("--training: a training ledger is never backed up or restored, nor started at sign-in");
+        }
+        // On stderr: stdout may be a command's JSON.
+        eprintln!("TRAINING - nothing here is real ({})", cli.paths()?.data_dir.display());
+    }
     // Listing and restoring backups must work when the ledger is damaged: no till opened here.
     match command {
         Command::Backup(args) => return pipe::quiet_on_closed_pipe(|| backup::run(cli, args)).map(|_| true),

@@ -29,6 +29,7 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "clock_behind": s.clock_behind,
             "currency": till.currency().alpha,
             "demo": s.demo,
+            "training": till.is_training(),
             "card_in_doubt": json::card_doubt(&s.card_in_doubt),
             "card_approved_without_sale": json::card_doubt(&s.card_without_sale),
             "guard": guard_json::verdict(&verdict, minutes),
@@ -41,6 +42,9 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
         s.business_day,
         if s.demo { "  (DEMO)" } else { "" }
     );
+    if till.is_training() {
+        println!("Mode:          TRAINING - nothing here is real");
+    }
     match s.z_number {
         None => println!("Day:           open"),
         Some(z) => println!("Day:           closed (Z-report #{z})"),

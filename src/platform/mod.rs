@@ -5,7 +5,9 @@
 pub mod autostart;
 pub mod console;
 pub mod inhibit;
+pub mod notify;
 pub mod owner_only;
 pub mod signals;
 
 pub use inhibit::{InhibitError, ShutdownBlock};
+pub use notify::{DesktopNotifier, Note, Notifier, NotifyError, RecordingNotifier};

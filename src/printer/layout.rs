@@ -18,6 +18,22 @@ pub struct Header {
     pub sale_code: SaleCode,
     /// A logo is set up: it heads every printout.
     pub logo: bool,
+    /// A training till's printout: marked at both ends (`training_marks`).
+    pub training: bool,
+}
+
+/// The mark at both ends of every printout of a training till, in both languages whatever
+/// the till's language: a trainee's slip must never pass for a receipt.
+pub const TRAINING_MARK_EN: &str = "TRAINING - NOT A RECEIPT";
+pub const TRAINING_MARK_ZH: &str = "培训 - 非正式收据";
+
+/// Marks a finished printout of a training till at the top and the bottom, emphasized.
+pub(super) fn training_marks(out: &mut Doc, h: &Header) {
+    if h.training {
+        // Each call adds its line at both ends: English outermost, Chinese inside.
+        out.mark_copy(TRAINING_MARK_ZH);
+        out.mark_copy(TRAINING_MARK_EN);
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +179,7 @@ pub fn receipt(
         SaleCode::Code128 => out.code128(&code),
         SaleCode::None => {}
     }
+    training_marks(&mut out, h);
     out
 }
 
@@ -245,6 +262,7 @@ pub fn report(r: &Report, h: &Header, tr: Tr<'_>, time_zone: &jiff::tz::TimeZone
         super::card_section::card_settlement(&mut out, cards, tr, time_zone, cols);
         out.rule();
     }
+    training_marks(&mut out, h);
     out
 }
 

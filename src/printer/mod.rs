@@ -4,6 +4,7 @@ mod card_section;
 pub mod charset;
 pub mod doc;
 pub mod encode;
+pub mod incident_page;
 pub mod layout;
 pub mod link;
 pub mod pages;

@@ -3,7 +3,7 @@
 
 use super::card_section::card_settlement;
 use super::doc::Doc;
-use super::layout::{Header, Tr, header_lines};
+use super::layout::{Header, Tr, header_lines, training_marks};
 use crate::money::Money;
 use crate::settlement::batch::Deferral;
 use crate::settlement::report::CardSettlement;
@@ -36,6 +36,7 @@ pub fn test_page(h: &Header, tr: Tr<'_>, target: &str, now: Timestamp, tz: &Time
     d.title(&tr("print-test-double", &[]));
     d.qr("TILLGUARD PRINTER TEST");
     d.center(&tr("print-test-end", &[]));
+    training_marks(&mut d, h);
     d
 }
 
@@ -61,6 +62,7 @@ pub fn settlement(
         }
     }
     d.rule();
+    training_marks(&mut d, h);
     d
 }
 
@@ -94,6 +96,7 @@ pub fn deferral_slip(
     d.wrap(&tr("print-deferral-reason", &[("reason", reason)]));
     d.rule();
     d.wrap(&tr("print-deferral-note", &[]));
+    training_marks(&mut d, h);
     d
 }
 
@@ -116,6 +119,7 @@ pub fn no_sale_slip(h: &Header, tr: Tr<'_>, n: &NoSale<'_>, tz: &TimeZone, cols:
     d.pair(&tr("print-no-sale-approved", &[]), n.approved_by);
     d.wrap(&tr("print-no-sale-reason", &[("reason", n.reason.to_string())]));
     d.rule();
+    training_marks(&mut d, h);
     d
 }
 
@@ -154,6 +158,7 @@ pub fn claim_list(h: &Header, tr: Tr<'_>, batch_id: i64, terminal: &str, lines: 
     let count = lines.len().to_string();
     let total = total.map(|t| t.plain()).unwrap_or_else(|| "0".into());
     d.pair_bold(&tr("print-claim-total", &[("count", count)]), &total);
+    training_marks(&mut d, h);
     d
 }
 

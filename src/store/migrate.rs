@@ -45,6 +45,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_standalone_terminal.sql",
         include_str!("../../migrations/0012_standalone_terminal.sql"),
     ),
+    (
+        "0013_incidents.sql",
+        include_str!("../../migrations/0013_incidents.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -12,6 +12,8 @@ mod day_batches;
 mod days;
 mod deferrals;
 mod history;
+mod lesson_facts;
+mod incidents;
 mod manual_card;
 mod migrate;
 mod month;
@@ -32,6 +34,7 @@ pub use card_draft::{JournaledSale, with_card};
 pub use days::DayRow;
 pub use deferrals::StoredDeferral;
 pub use history::{DaySummary, SaleRow};
+pub use incidents::{AlertState, QueuedAlert};
 pub use migrate::latest_version;
 pub use parked::{NewParked, ParkedRow};
 pub use print_jobs::{JobState, NewJob, PrintJob};
@@ -167,6 +170,19 @@ impl Store {
             check::structure(&conn, path)?;
         }
         Store::setup(conn, path.to_path_buf(), currency)
+    }
+
+    /// An existing ledger opened for reading only: no migration, no pragma, nothing written
+    /// (training mode reads the shop's catalog and users from the real ledger this way).
+    pub fn open_read_only(path: &Path, currency: Currency) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::classify(e, path))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            currency,
+        })
     }
 
     /// A private in-memory ledger (tests, benchmarks, headless UI tests).

@@ -31,8 +31,12 @@ impl Till {
         ledger.parent().filter(|_| ledger.is_absolute() || ledger.exists())
     }
 
-    /// The folder backups go to; `None` for a ledger that is not a file (tests).
+    /// The folder backups go to; `None` for a ledger that is not a file (tests), and for a
+    /// training ledger, which is never backed up (nor put among the real backups).
     pub fn backup_folder(&self) -> Option<PathBuf> {
+        if self.training {
+            return None;
+        }
         Some(self.config.backup.folder_in(self.data_dir()?))
     }
 
@@ -50,7 +54,10 @@ impl Till {
         let folder = self.backup_folder().ok_or_else(|| {
             TillError::Backup(backup::BackupError::NotALedger {
                 path: self.store.path().to_path_buf(),
-                why: "an in-memory ledger has no file to back up".into(),
+                why: match self.training {
+                    true => "a training ledger is never backed up".into(),
+                    false => "an in-memory ledger has no file to back up".into(),
+                },
             })
         })?;
         let now = self.clock.now();

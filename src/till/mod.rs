@@ -28,7 +28,9 @@ mod drawer;
 mod fake_terminal;
 mod guard;
 pub mod history;
+mod incidents;
 mod journal;
+mod lessons;
 pub mod manual_card;
 pub mod park;
 mod paths;
@@ -44,6 +46,7 @@ pub mod settings;
 mod settle;
 pub mod standalone;
 mod status;
+pub mod training;
 mod users;
 
 pub use backup::{BackupDone, BackupOutcome, REASON_MANUAL};
@@ -148,6 +151,9 @@ pub enum TillError {
     Print(String),
     #[error("export: {0}")]
     Export(String),
+    /// An incident cannot be found, written up or closed as asked.
+    #[error("incident: {0}")]
+    Incident(String),
     /// Making or checking a backup of the ledger.
     #[error("backup: {0}")]
     Backup(#[from] crate::backup::BackupError),
@@ -177,6 +183,10 @@ pub struct Till {
     config_file: Option<std::path::PathBuf>,
     /// The backup the last Z-report triggered, until the caller takes it.
     last_backup: Option<BackupOutcome>,
+    /// Incidents opened since the window last took them (`take_new_incidents`).
+    new_incidents: Vec<crate::incident::Incident>,
+    /// A training till (`training.rs`): its own ledger, never backed up, printouts marked.
+    training: bool,
 }
 
 impl Till {
@@ -220,6 +230,8 @@ impl Till {
             operator: None,
             config_file: None,
             last_backup: None,
+            new_incidents: Vec::new(),
+            training: false,
         })
     }
 
@@ -473,6 +485,7 @@ impl Till {
             demo: self.config.demo,
             sale_code: self.config.printer.sale_code,
             logo: self.config.printer.settings.logo.is_some(),
+            training: self.training,
         }
     }
 

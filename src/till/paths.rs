@@ -33,4 +33,13 @@ impl Paths {
             config_file: config_file.unwrap_or(default_config),
         })
     }
+
+    /// The folders of this data folder's training till (`training.rs`): its own ledger,
+    /// receipts, claims and simulator batch under `training/`; the same config file, read only.
+    pub fn training(&self) -> Paths {
+        Paths {
+            data_dir: self.data_dir.join(super::training::FOLDER),
+            config_file: self.config_file.clone(),
+        }
+    }
 }

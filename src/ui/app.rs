@@ -6,11 +6,13 @@
 
 pub mod audit_check;
 mod guard;
+mod health;
 mod lock;
 mod look;
 mod print;
 mod routes;
 mod settings_screen;
+pub mod training;
 
 use super::banner;
 use super::desk::{self, Desk, Shop, TerminalSetup};
@@ -65,6 +67,10 @@ pub enum Message {
     Settings(settings::Message),
     /// The start-up check of the ledger's pages and audit chain.
     LedgerChecked(audit_check::StartCheck),
+    /// The training-mode switch and its manager PIN (app/training.rs).
+    Training(training::TrainingMessage),
+    /// The idle printer's status (Err: why it is not ready).
+    PrinterChecked(Result<(), String>),
 }
 
 /// The quit dialog's buttons.
@@ -141,6 +147,14 @@ pub struct App {
     audit_alarm: Option<String>,
     /// The start-up check found pages of the ledger damaged: the till stops (why).
     ledger_damaged: Option<String>,
+    /// Training mode: the real desk parked while the training one works (app/training.rs).
+    training: training::Training,
+    /// The terminal's and the printer's health (app/health.rs).
+    health: crate::health::Health,
+    device_watch: health::Watch,
+    /// Devices offline for longer than the limit, and devices back after that, for incidents.
+    pending_offline: Vec<crate::health::Offline>,
+    pending_back: Vec<crate::health::Back>,
 }
 
 impl App {
@@ -192,6 +206,11 @@ impl App {
             clock,
             audit_alarm: None,
             ledger_damaged: None,
+            training: training::Training::default(),
+            health: crate::health::Health::default(),
+            device_watch: health::Watch::default(),
+            pending_offline: Vec::new(),
+            pending_back: Vec::new(),
         };
         app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
@@ -286,7 +305,9 @@ impl App {
             Message::CloseRequested => self.close_requested().into(),
             Message::GuardTick => {
                 self.refresh_guard(false);
-                self.lock_if_idle()
+                self.watch_real_till();
+                let probe = self.watch_devices();
+                self.lock_if_idle().also(probe)
             }
             Message::WindowRaw(raw) => {
                 self.inhibitor.attach_window(raw);
@@ -306,6 +327,11 @@ impl App {
             Message::Settings(message) => self.settings_message(message),
             Message::LedgerChecked(result) => {
                 self.ledger_checked(result);
+                Task::none().into()
+            }
+            Message::Training(message) => self.training_message(message),
+            Message::PrinterChecked(result) => {
+                self.printer_checked(result);
                 Task::none().into()
             }
         }
@@ -345,11 +371,13 @@ impl App {
             .print_backlog
             .as_ref()
             .map(|(count, reason)| super::banner::print_backlog(*count, reason, &self.i18n, Message::ResendPrints));
-        let page: Element<'_, Message> = column![banner]
+        let page: Element<'_, Message> = column![self.training_strip(), banner]
             .push(self.audit_alarm_view())
             .push(backlog)
             .push(screen)
+            .push(self.health_section())
             .into();
+        let page = self.training_gate(page);
         match &self.quit {
             Some(verdict) => super::quit::dialog(page, verdict, &self.i18n),
             None => page,

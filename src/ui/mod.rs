@@ -29,8 +29,9 @@ pub fn settings() -> iced::Settings {
     }
 }
 
-/// Opens the main window and runs until it is closed.
-pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
+/// Opens the main window and runs until it is closed; `training`: on the training till
+/// (`tillguard --training`).
+pub fn run(till: Till, terminal: TerminalSetup, training: bool) -> anyhow::Result<()> {
     // Without a display the window system's start-up would panic; say what is missing.
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
@@ -47,6 +48,9 @@ pub fn run(till: Till, terminal: TerminalSetup) -> anyhow::Result<()> {
         // iced calls boot exactly once per application run.
         let (mut app, task) = App::new(till.expect("iced boots the application once"), terminal.clone());
         app.start_in_system_language();
+        if training {
+            app.start_in_training();
+        }
         app.hold_off_shutdown(inhibitor::Inhibitor::start());
         (app, task)
     };
@@ -93,6 +97,7 @@ mod tests {
             include_str!("screen/users/view.rs"),
             include_str!("restore.rs"),
             include_str!("app/audit_check.rs"),
+            include_str!("app/training.rs"),
             include_str!("screen/refund/view.rs"),
         ];
         let mut ids = Vec::new();

@@ -25,6 +25,7 @@ mod cards;
 mod clear;
 mod commands;
 mod error;
+pub mod power;
 mod pt;
 mod serve;
 mod store;

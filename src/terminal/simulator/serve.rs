@@ -31,6 +31,8 @@ pub fn serve(link: &mut dyn Link, sim: &mut Simulator, stop: &AtomicBool) -> Res
         let bytes = match next.take() {
             Some(bytes) => bytes,
             None => match link.receive(POLL) {
+                // Switched off (training): the command is heard and never answered.
+                Ok(Some(_)) if !super::power::answering(sim.config().state_file.as_deref()) => continue,
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => continue,
                 Err(LinkError::Closed) => return Ok(()),

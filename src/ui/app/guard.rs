@@ -22,7 +22,10 @@ impl App {
         };
         let stopped_before = !self.guard.verdict.allows_selling();
         let stops = !verdict.allows_selling();
-        self.inhibitor.follow(&verdict, &batches);
+        // A training batch holds no real money; the real one's block stays as it was.
+        if !self.is_training() {
+            self.inhibitor.follow(&verdict, &batches);
+        }
         self.guard = GuardView {
             verdict: verdict.clone(),
             batches,
@@ -55,6 +58,9 @@ impl App {
     /// Quitting while the terminal has the till would leave its exchange for recovery to sort
     /// out; quitting with an unsettled batch is what the guard exists to prevent.
     pub(super) fn close_requested(&mut self) -> Task<Message> {
+        if let Some(task) = self.close_while_training() {
+            return task;
+        }
         let Some(desk) = self.desk.as_mut() else {
             self.checkout.close_refused(&self.i18n);
             return Task::none();

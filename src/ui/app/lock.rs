@@ -233,7 +233,8 @@ impl App {
             return banner;
         };
         let users = (who.role.is_manager() && on_checkout).then_some(Message::OpenUsers);
-        iced::widget::row![banner, login::operator_bar(who, &self.i18n, Message::Lock, users)]
+        let training = self.training_button(on_checkout);
+        iced::widget::row![banner, training, login::operator_bar(who, &self.i18n, Message::Lock, users)]
             .spacing(crate::ui::theme::SPACING)
             .align_y(iced::Center)
             .into()

@@ -36,12 +36,17 @@ impl App {
         let till = &mut self.desk.as_mut()?.till;
         let works: Option<Vec<PrintWork>> = jobs.iter().map(|id| till.print_work(*id)).collect();
         match works {
-            Some(works) if !works.is_empty() => Some(Job::new(move |send| {
-                for work in works {
-                    let id = work.job;
-                    send(Message::Printed(id, work.run().map(|_| ()).map_err(|e| e.to_string())));
-                }
-            })),
+            Some(works) if !works.is_empty() => {
+                // No printer status request while these are on the wire (app/health.rs).
+                self.device_watch.printing += works.len();
+                self.device_watch.printing_since.get_or_insert(self.clock.now());
+                Some(Job::new(move |send| {
+                    for work in works {
+                        let id = work.job;
+                        send(Message::Printed(id, work.run().map(|_| ()).map_err(|e| e.to_string())));
+                    }
+                }))
+            }
             Some(_) => None,
             None => {
                 let results: Vec<_> = jobs.iter().map(|id| (*id, send_here(till, *id))).collect();
@@ -54,6 +59,7 @@ impl App {
     }
 
     pub(super) fn printed(&mut self, id: i64, result: Result<(), String>) {
+        self.printer_outcome(&result);
         self.checkout.print_finished(id, &result);
         self.refresh_print_backlog();
         if let (Screen::Reports(state), Some(desk)) = (&mut self.screen, self.desk.as_ref()) {

@@ -266,6 +266,7 @@ impl App {
                 let Some((mut desk, outcome)) = parcel.take() else {
                     return Task::none();
                 };
+                self.terminal_outcome(&outcome);
                 let i18n = &self.i18n;
                 let checkout = &mut self.checkout;
                 match (outcome, &mut self.screen) {

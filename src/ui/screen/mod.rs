@@ -2,6 +2,7 @@
 
 pub mod checkout;
 pub mod end_of_day;
+pub mod health;
 pub mod login;
 pub mod refund;
 pub mod reports;
