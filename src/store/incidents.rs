@@ -12,8 +12,6 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 mod outbox;
-#[cfg(test)]
-mod tests;
 
 pub use outbox::{AlertState, QueuedAlert};
 
