@@ -7,6 +7,7 @@ mod card_output;
 mod catalog;
 mod defer;
 mod guard_json;
+mod incidents;
 mod json;
 mod pipe;
 mod print_out;
@@ -85,6 +86,11 @@ pub enum Command {
     Audit(audit::Args),
     /// Start the till window at sign-in: `autostart on|off|status`.
     Autostart(autostart::Args),
+    /// Incidents (lost batches, mismatches, deferrals, payments in doubt, clock jumps, failed
+    /// backups, devices offline): list, show, note/close (manager), print, export.
+    Incidents(incidents::Args),
+    /// The alert queue (webhook, e-mail): status, send now, send a test alert.
+    Alerts(incidents::AlertArgs),
 }
 
 impl Cli {
@@ -228,6 +234,8 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
             Command::Report(args) => report::run(&mut till, args)?,
             Command::Printer(args) => printer::run(&mut till, args)?,
             Command::Catalog(args) => catalog::run(&mut till, args)?,
+            Command::Incidents(args) => incidents::run(&mut till, args)?,
+            Command::Alerts(args) => incidents::run_alerts(&mut till, args)?,
             Command::Terminal(_)
             | Command::Backup(_)
             | Command::Restore(_)
@@ -236,6 +244,17 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         }
         Ok(())
     })?;
+    // Whatever the command did or found (a lost batch, a deferral, a mismatch, a payment in
+    // doubt, a clock jump, a failed backup) opens its incident, with its alerts queued; the
+    // queue is sent by the window's worker or `tillguard alerts send`.
+    match till.sweep_incidents() {
+        Ok(opened) => {
+            for i in opened {
+                eprintln!("incident #{} opened: {}", i.id, i.what);
+            }
+        }
+        Err(e) => eprintln!("warning: incidents could not be checked: {e}"),
+    }
     // The backup a Z-report triggers; on stderr, as stdout may be the report's JSON.
     match till.take_backup_outcome() {
         Some(crate::till::BackupOutcome::Made(done)) => {
