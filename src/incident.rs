@@ -2,6 +2,7 @@
 //! written down the cause and the remedy and closed them. Pure: the ledger finds the facts
 //! (`Source`), this module words them (`describe`) and the till opens them.
 
+pub use crate::health::Device;
 use crate::money::Money;
 use jiff::Timestamp;
 
@@ -55,13 +56,6 @@ impl IncidentKind {
     }
 }
 
-/// A device the till watches (`health`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeviceKind {
-    Terminal,
-    Printer,
-}
-
 /// A fact the ledger (or the device watch) found that has no incident yet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -107,7 +101,7 @@ pub enum Source {
     BackupFailed { audit_seq: i64, detail: String, at: Timestamp },
     /// A device has not answered for longer than the configured limit.
     Offline {
-        device: DeviceKind,
+        device: Device,
         name: String,
         since: Timestamp,
         last_error: String,
@@ -125,11 +119,11 @@ impl Source {
             Source::ClockJump { .. } => IncidentKind::ClockJump,
             Source::BackupFailed { .. } => IncidentKind::BackupFailed,
             Source::Offline {
-                device: DeviceKind::Terminal,
+                device: Device::Terminal,
                 ..
             } => IncidentKind::TerminalOffline,
             Source::Offline {
-                device: DeviceKind::Printer,
+                device: Device::Printer,
                 ..
             } => IncidentKind::PrinterOffline,
         }

@@ -7,6 +7,7 @@ pub mod message;
 pub mod outbox;
 pub mod smtp;
 pub mod webhook;
+pub mod worker;
 
 /// One alert as it is sent: an e-mail's subject and plain text, the webhook's JSON body.
 #[derive(Debug, Clone, PartialEq)]

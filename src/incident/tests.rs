@@ -21,10 +21,10 @@ fn kinds_round_trip_and_keys_name_the_fact() {
         last_error: String::new(),
         at: at("2026-11-26T12:00:00Z"),
     };
-    let a = offline(DeviceKind::Printer, "2026-11-26T10:00:00Z");
+    let a = offline(Device::Printer, "2026-11-26T10:00:00Z");
     assert_eq!(a.kind(), IncidentKind::PrinterOffline);
-    assert_ne!(a.key(), offline(DeviceKind::Terminal, "2026-11-26T10:00:00Z").key());
-    assert_ne!(a.key(), offline(DeviceKind::Printer, "2026-11-26T11:00:00Z").key());
+    assert_ne!(a.key(), offline(Device::Terminal, "2026-11-26T10:00:00Z").key());
+    assert_ne!(a.key(), offline(Device::Printer, "2026-11-26T11:00:00Z").key());
 }
 
 #[test]
@@ -55,8 +55,8 @@ fn every_kind_is_worded_in_both_languages() {
         Source::InDoubt { card_id: 4, terminal: "T".into(), amount: money, error: "timeout".into(), at: t },
         Source::ClockJump { audit_seq: 9, detail: "clock set back 1 h".into(), at: t },
         Source::BackupFailed { audit_seq: 10, detail: "disk full".into(), at: t },
-        Source::Offline { device: DeviceKind::Terminal, name: "T".into(), since: t, last_error: "e".into(), at: t },
-        Source::Offline { device: DeviceKind::Printer, name: "P".into(), since: t, last_error: "e".into(), at: t },
+        Source::Offline { device: Device::Terminal, name: "T".into(), since: t, last_error: "e".into(), at: t },
+        Source::Offline { device: Device::Printer, name: "P".into(), since: t, last_error: "e".into(), at: t },
     ];
     for language in [Language::En, Language::Zh] {
         let i18n = I18n::new(language);

@@ -1,7 +1,7 @@
 //! Incidents worded for people: the record's "what happened" and "what the till did", the
 //! kind's title, and the CSV export.
 
-use super::{DeviceKind, Incident, IncidentKind, NewIncident, Source};
+use super::{Device, Incident, IncidentKind, NewIncident, Source};
 use crate::i18n::I18n;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -136,8 +136,8 @@ pub fn describe(source: &Source, i18n: &I18n, tz: &TimeZone) -> NewIncident {
             ..
         } => {
             let which = match device {
-                DeviceKind::Terminal => "terminal",
-                DeviceKind::Printer => "printer",
+                Device::Terminal => "terminal",
+                Device::Printer => "printer",
             };
             let args = [
                 ("name", name.clone()),
@@ -145,7 +145,7 @@ pub fn describe(source: &Source, i18n: &I18n, tz: &TimeZone) -> NewIncident {
                 ("error", last_error.clone()),
             ];
             (
-                (*device == DeviceKind::Terminal).then(|| name.clone()),
+                (*device == Device::Terminal).then(|| name.clone()),
                 None,
                 None,
                 t(&format!("incident-what-offline-{which}"), &args),

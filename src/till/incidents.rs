@@ -5,7 +5,7 @@ use super::{Till, TillError};
 use crate::alert::message::{self, Origin};
 use crate::alert::outbox::{self, Round, Transport};
 use crate::alert::{AlertMessage, Channel};
-use crate::incident::{self, DeviceKind, Incident, Source, check_note, kind_title};
+use crate::incident::{self, Device, Incident, Source, check_note, kind_title};
 use crate::permission::Action;
 use crate::store::QueuedAlert;
 use crate::users::Operator;
@@ -70,7 +70,7 @@ impl Till {
     /// incident per outage (its start names it).
     pub fn device_offline(
         &mut self,
-        device: DeviceKind,
+        device: Device,
         name: &str,
         since: Timestamp,
         last_error: &str,

@@ -6,9 +6,12 @@
 
 pub mod audit_check;
 mod guard;
+mod incidents_watch;
 mod health;
+mod lessons;
 mod lock;
 mod look;
+mod notes;
 mod print;
 mod routes;
 mod settings_screen;
@@ -69,6 +72,8 @@ pub enum Message {
     LedgerChecked(audit_check::StartCheck),
     /// The training-mode switch and its manager PIN (app/training.rs).
     Training(training::TrainingMessage),
+    /// The training lessons panel (app/lessons.rs).
+    Lessons(super::screen::lessons::Message),
     /// The idle printer's status (Err: why it is not ready).
     PrinterChecked(Result<(), String>),
 }
@@ -147,14 +152,21 @@ pub struct App {
     audit_alarm: Option<String>,
     /// The start-up check found pages of the ledger damaged: the till stops (why).
     ledger_damaged: Option<String>,
+    /// Desktop notifications (app/notes.rs), and which clear-time reminders went out.
+    notifier: Box<dyn crate::platform::notify::Notifier>,
+    reminders: notes::Reminders,
     /// Training mode: the real desk parked while the training one works (app/training.rs).
     training: training::Training,
+    /// The training lessons beside the checkout (app/lessons.rs).
+    lessons: super::screen::lessons::State,
     /// The terminal's and the printer's health (app/health.rs).
     health: crate::health::Health,
     device_watch: health::Watch,
     /// Devices offline for longer than the limit, and devices back after that, for incidents.
     pending_offline: Vec<crate::health::Offline>,
     pending_back: Vec<crate::health::Back>,
+    /// Sends the alert queue to the webhook and the mail server (app/incidents_watch.rs).
+    alert_sender: Option<incidents_watch::Sender>,
 }
 
 impl App {
@@ -184,6 +196,7 @@ impl App {
         let unfinished = till
             .status()
             .is_ok_and(|s| s.card_in_doubt.count > 0 || s.card_without_sale.count > 0);
+        let notifier = notes::notifier_for(&till);
         let desk = Desk::new(till, terminal);
         let shop = desk.shop();
         let mut app = App {
@@ -206,11 +219,15 @@ impl App {
             clock,
             audit_alarm: None,
             ledger_damaged: None,
+            notifier,
+            reminders: notes::Reminders::default(),
             training: training::Training::default(),
+            lessons: Default::default(),
             health: crate::health::Health::default(),
             device_watch: health::Watch::default(),
             pending_offline: Vec::new(),
             pending_back: Vec::new(),
+            alert_sender: None,
         };
         app.refresh_print_backlog();
         let job = if unfinished && app.shop.card {
@@ -330,6 +347,7 @@ impl App {
                 Task::none().into()
             }
             Message::Training(message) => self.training_message(message),
+            Message::Lessons(message) => self.lessons_message(message),
             Message::PrinterChecked(result) => {
                 self.printer_checked(result);
                 Task::none().into()
@@ -360,7 +378,7 @@ impl App {
         let screen = match (&self.lock, &self.screen) {
             // Locked: the login screen over whatever screen is kept underneath.
             (Some(lock), _) => lock.view(self.shop.demo, &self.i18n).map(Message::Login),
-            (None, Screen::Checkout) => self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout),
+            (None, Screen::Checkout) => self.lessons_beside(self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout)),
             (None, Screen::EndOfDay(state)) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
             (None, Screen::Refund(state)) => state.view(&self.shop, &self.i18n).map(Message::Refund),
             (None, Screen::Reports(state)) => state.view(&self.shop, &self.i18n).map(Message::Reports),

@@ -5,7 +5,7 @@ use crate::alert::outbox::Transport;
 use crate::alert::{AlertMessage, Channel};
 use crate::clock::ManualClock;
 use crate::config::{Config, EmailConfig, SmtpSecurity, Standalone, WebhookConfig};
-use crate::incident::{DeviceKind, IncidentKind};
+use crate::incident::{Device, IncidentKind};
 use crate::money::Money;
 use crate::settlement::batch::DeferReason;
 use crate::settlement::slip::SlipText;
@@ -177,13 +177,13 @@ fn a_device_offline_opens_one_incident_per_outage() {
     let (mut till, clock) = till_with(config());
     let since = at("2026-11-26T09:40:00Z");
     let first = till
-        .device_offline(DeviceKind::Printer, "tcp:10.0.0.9:9100", since, "connection refused")
+        .device_offline(Device::Printer, "tcp:10.0.0.9:9100", since, "connection refused")
         .expect("raise")
         .expect("opened");
     assert_eq!(first.kind, IncidentKind::PrinterOffline);
     assert!(first.what.contains("connection refused") && first.what.contains("09:40"));
     assert!(
-        till.device_offline(DeviceKind::Printer, "tcp:10.0.0.9:9100", since, "refused")
+        till.device_offline(Device::Printer, "tcp:10.0.0.9:9100", since, "refused")
             .expect("raise")
             .is_none(),
         "the same outage again"
@@ -191,7 +191,7 @@ fn a_device_offline_opens_one_incident_per_outage() {
     clock.set(at("2026-11-26T12:00:00Z"));
     let later = at("2026-11-26T11:50:00Z");
     let terminal = till
-        .device_offline(DeviceKind::Terminal, "ZVT /dev/ttyUSB0", later, "timed out")
+        .device_offline(Device::Terminal, "ZVT /dev/ttyUSB0", later, "timed out")
         .expect("raise")
         .expect("a new outage");
     assert_eq!(terminal.kind, IncidentKind::TerminalOffline);
@@ -214,7 +214,7 @@ fn a_training_till_queues_no_alerts() {
 fn alerts_wait_while_offline_and_go_out_when_back() {
     let (mut till, clock) = till_with(config());
     let since = at("2026-11-26T09:40:00Z");
-    till.device_offline(DeviceKind::Terminal, "ZVT", since, "timed out").expect("raise");
+    till.device_offline(Device::Terminal, "ZVT", since, "timed out").expect("raise");
     let transport = Recorder::default();
     *transport.down.borrow_mut() = true;
     let round = till.deliver_alerts(&transport).expect("round");
@@ -244,7 +244,7 @@ fn a_manager_writes_the_cause_and_remedy_and_closes_it() {
     let (mut till, _) = till_with(config());
     let since = at("2026-11-26T09:40:00Z");
     let i = till
-        .device_offline(DeviceKind::Printer, "usb", since, "paper out")
+        .device_offline(Device::Printer, "usb", since, "paper out")
         .expect("raise")
         .expect("opened");
     let e = till.note_incident(i.id, "paper ran out", "", true, None).expect_err("no remedy");

@@ -30,6 +30,8 @@ impl App {
             verdict: verdict.clone(),
             batches,
         };
+        self.remind_before_clear();
+        self.watch_incidents();
         let idle = self.checkout.is_idle() && matches!(self.screen, Screen::Checkout);
         if stops && (boot || !stopped_before) && idle {
             let _ = self.open_end_of_day(Some(verdict));
