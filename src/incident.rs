@@ -6,9 +6,9 @@ pub use crate::health::Device;
 use crate::money::Money;
 use jiff::Timestamp;
 
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use text::{csv, describe, kind_title};
 
@@ -96,9 +96,17 @@ pub enum Source {
         at: Timestamp,
     },
     /// The wall clock jumped (audit event `clock_back`/`clock_forward`).
-    ClockJump { audit_seq: i64, detail: String, at: Timestamp },
+    ClockJump {
+        audit_seq: i64,
+        detail: String,
+        at: Timestamp,
+    },
     /// A backup failed (audit event `backup.failed`).
-    BackupFailed { audit_seq: i64, detail: String, at: Timestamp },
+    BackupFailed {
+        audit_seq: i64,
+        detail: String,
+        at: Timestamp,
+    },
     /// A device has not answered for longer than the configured limit.
     Offline {
         device: Device,
@@ -202,7 +210,11 @@ pub enum IncidentError {
     #[error("write the remedy (what was done about it) before closing incident #{0}")]
     NoRemedy(i64),
     #[error("the {field} is too long ({len} characters; at most {max})")]
-    TooLong { field: &'static str, len: usize, max: usize },
+    TooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
     #[error("the {field} contains control characters")]
     Control { field: &'static str },
 }
@@ -221,7 +233,10 @@ pub fn check_note(field: &'static str, text: &str) -> Result<String, IncidentErr
             max: NOTE_MAX,
         });
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(IncidentError::Control { field });
     }
     Ok(text.to_string())

@@ -79,15 +79,21 @@ fn every_incident_kind_reaches_the_webhook_and_the_mail_server() {
     let clock = Arc::new(ManualClock::new(at("2026-11-26T10:00:00Z")));
     let store = Store::open(&ledger, config.currency).expect("ledger");
     let mut till = Till::with_store(store, config.clone(), clock.clone()).expect("till");
-    let manager = till.manager_approval(tillguard::config::DEMO_MANAGER_PIN).expect("manager");
+    let manager = till
+        .manager_approval(tillguard::config::DEMO_MANAGER_PIN)
+        .expect("manager");
     till.set_operator(Some(manager));
 
     // A deferral, then a settlement slip that does not match.
     pay(&mut till, "101");
     clock.set(at("2026-11-26T20:00:00Z"));
     let until = at("2026-11-26T21:00:00Z");
-    till.defer(tillguard::config::DEMO_MANAGER_PIN, DeferReason::HostUnreachable, Some(until))
-        .expect("defer");
+    till.defer(
+        tillguard::config::DEMO_MANAGER_PIN,
+        DeferReason::HostUnreachable,
+        Some(until),
+    )
+    .expect("defer");
     clock.set(at("2026-11-26T21:30:00Z"));
     let slip = SlipText {
         count: "2".into(),
@@ -95,14 +101,16 @@ fn every_incident_kind_reaches_the_webhook_and_the_mail_server() {
         per_scheme: Vec::new(),
         voucher_range: "101-102".into(),
     };
-    till.settle_standalone(&slip, till.now()).expect("settled with differences");
+    till.settle_standalone(&slip, till.now())
+        .expect("settled with differences");
     // A batch the terminal clears unsettled at 23:00.
     pay(&mut till, "201");
     clock.set(at("2026-11-26T23:00:30Z"));
     till.guard(false).expect("guard");
     // The Z-report's backup fails: a file stands where the backups folder should be.
     std::fs::write(dir.path().join("backups"), b"in the way").expect("block");
-    till.close_day(None, Money::zero(till.currency())).expect("the Z-report stands");
+    till.close_day(None, Money::zero(till.currency()))
+        .expect("the Z-report stands");
     // The wall clock is set back an hour.
     clock.set(at("2026-11-26T22:00:00Z"));
     till.guard(false).expect("guard");
@@ -120,8 +128,10 @@ fn every_incident_kind_reaches_the_webhook_and_the_mail_server() {
     till.sweep_incidents().expect("sweep");
     // Devices unreachable for longer than the limit.
     let since = at("2026-11-26T21:40:00Z");
-    till.device_offline(Device::Terminal, "ZVT /dev/ttyUSB0", since, "timed out").expect("terminal");
-    till.device_offline(Device::Printer, "tcp:10.0.0.9:9100", since, "connection refused").expect("printer");
+    till.device_offline(Device::Terminal, "ZVT /dev/ttyUSB0", since, "timed out")
+        .expect("terminal");
+    till.device_offline(Device::Printer, "tcp:10.0.0.9:9100", since, "connection refused")
+        .expect("printer");
 
     let incidents = till.incidents(true).expect("incidents");
     let mut kinds: Vec<&str> = incidents.iter().map(|i| i.kind.as_str()).collect();
@@ -181,7 +191,8 @@ fn alerts_queued_while_the_webhook_is_down_go_out_when_it_is_back() {
     {
         let store = Store::open(&ledger, config.currency).expect("ledger");
         let mut till = Till::with_store(store, config.clone(), clock.clone()).expect("till");
-        till.device_offline(Device::Printer, "usb", since, "paper out").expect("raise");
+        till.device_offline(Device::Printer, "usb", since, "paper out")
+            .expect("raise");
         let round = till.deliver_alerts(&Configured(&config.alerts)).expect("deliver");
         assert_eq!(round.failed.len(), 1);
         assert!(round.failed[0].2.contains("503"), "{:?}", round.failed);

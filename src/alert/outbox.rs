@@ -61,7 +61,11 @@ const PER_ROUND: u32 = 50;
 
 /// Tries every due alert once. `now` is asked again after each attempt (a send can take up to
 /// its timeout), so the next attempt is timed from when this one ended.
-pub fn deliver_due(store: &mut Store, transport: &dyn Transport, now: &dyn Fn() -> Timestamp) -> Result<Round, StoreError> {
+pub fn deliver_due(
+    store: &mut Store,
+    transport: &dyn Transport,
+    now: &dyn Fn() -> Timestamp,
+) -> Result<Round, StoreError> {
     let mut round = Round::default();
     for alert in store.alerts_due(now(), PER_ROUND)? {
         match transport.send(alert.channel, &alert.message) {
@@ -70,7 +74,9 @@ pub fn deliver_due(store: &mut Store, transport: &dyn Transport, now: &dyn Fn() 
                 round.sent += 1;
             }
             Err(e) => {
-                let next = now().saturating_add(retry_after(alert.attempts + 1)).unwrap_or(Timestamp::MAX);
+                let next = now()
+                    .saturating_add(retry_after(alert.attempts + 1))
+                    .unwrap_or(Timestamp::MAX);
                 tracing::warn!("alert #{} by {} failed: {e}", alert.id, alert.channel.as_str());
                 store.alert_failed(alert.id, &e, next)?;
                 round.failed.push((alert.id, alert.channel, e));

@@ -113,7 +113,10 @@ fn alert_line(a: &QueuedAlert) -> String {
         AlertState::Waiting { next } => format!(
             "waiting, {} attempt(s), next {next}{}",
             a.attempts,
-            a.last_error.as_ref().map(|e| format!(", last error: {e}")).unwrap_or_default()
+            a.last_error
+                .as_ref()
+                .map(|e| format!(", last error: {e}"))
+                .unwrap_or_default()
         ),
     };
     format!("{:<8} {state}", a.channel.as_str())
@@ -150,7 +153,11 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             } else {
                 std::fs::write(csv, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", csv.display()))?;
                 let actor = till.cashier();
-                till.audit(&actor, "incidents.exported", &format!("incidents written to {}", csv.display()))?;
+                till.audit(
+                    &actor,
+                    "incidents.exported",
+                    &format!("incidents written to {}", csv.display()),
+                )?;
                 println!("incidents written to {}", csv.display());
             }
             Ok(())
@@ -172,7 +179,12 @@ fn list(till: &Till, all: bool, as_json: bool) -> anyhow::Result<()> {
     for i in &incidents {
         let state = if i.is_open() { "OPEN" } else { "closed" };
         let amount = i.amount.map(|a| format!(" {}", a.display())).unwrap_or_default();
-        println!("#{:<4} {state:<6} {} {}{amount}", i.id, i.opened_at, kind_title(i.kind, &i18n));
+        println!(
+            "#{:<4} {state:<6} {} {}{amount}",
+            i.id,
+            i.opened_at,
+            kind_title(i.kind, &i18n)
+        );
         println!("      {}", i.what);
     }
     Ok(())
@@ -241,7 +253,10 @@ fn send(till: &mut Till) -> anyhow::Result<()> {
     let round = till.deliver_alerts(&Configured(&config))?;
     println!("{} alert(s) sent", round.sent);
     for (id, channel, e) in &round.failed {
-        println!("alert #{id} by {} failed (kept, tried again later): {e}", channel.as_str());
+        println!(
+            "alert #{id} by {} failed (kept, tried again later): {e}",
+            channel.as_str()
+        );
     }
     if !round.failed.is_empty() {
         anyhow::bail!("{} alert(s) could not be sent", round.failed.len());

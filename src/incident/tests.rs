@@ -32,7 +32,13 @@ fn every_kind_is_worded_in_both_languages() {
     let money = Money::parse("88.80", Currency::CNY).expect("money");
     let t = at("2026-11-26T10:00:00Z");
     let sources = [
-        Source::LostBatch { batch_id: 7, terminal: "T".into(), payments: 3, amount: money, at: t },
+        Source::LostBatch {
+            batch_id: 7,
+            terminal: "T".into(),
+            payments: 3,
+            amount: money,
+            at: t,
+        },
         Source::Mismatch {
             batch_id: 7,
             terminal: "T".into(),
@@ -52,11 +58,37 @@ fn every_kind_is_worded_in_both_languages() {
             until: t,
             at: t,
         },
-        Source::InDoubt { card_id: 4, terminal: "T".into(), amount: money, error: "timeout".into(), at: t },
-        Source::ClockJump { audit_seq: 9, detail: "clock set back 1 h".into(), at: t },
-        Source::BackupFailed { audit_seq: 10, detail: "disk full".into(), at: t },
-        Source::Offline { device: Device::Terminal, name: "T".into(), since: t, last_error: "e".into(), at: t },
-        Source::Offline { device: Device::Printer, name: "P".into(), since: t, last_error: "e".into(), at: t },
+        Source::InDoubt {
+            card_id: 4,
+            terminal: "T".into(),
+            amount: money,
+            error: "timeout".into(),
+            at: t,
+        },
+        Source::ClockJump {
+            audit_seq: 9,
+            detail: "clock set back 1 h".into(),
+            at: t,
+        },
+        Source::BackupFailed {
+            audit_seq: 10,
+            detail: "disk full".into(),
+            at: t,
+        },
+        Source::Offline {
+            device: Device::Terminal,
+            name: "T".into(),
+            since: t,
+            last_error: "e".into(),
+            at: t,
+        },
+        Source::Offline {
+            device: Device::Printer,
+            name: "P".into(),
+            since: t,
+            last_error: "e".into(),
+            at: t,
+        },
     ];
     for language in [Language::En, Language::Zh] {
         let i18n = I18n::new(language);
@@ -64,7 +96,10 @@ fn every_kind_is_worded_in_both_languages() {
             let n = describe(s, &i18n, &jiff::tz::TimeZone::UTC);
             assert_eq!(n.kind, s.kind());
             for text in [&n.what, &n.action, &kind_title(n.kind, &i18n)] {
-                assert!(!text.starts_with("incident-") && !text.is_empty(), "{language:?}: {text}");
+                assert!(
+                    !text.starts_with("incident-") && !text.is_empty(),
+                    "{language:?}: {text}"
+                );
             }
         }
     }
@@ -73,9 +108,15 @@ fn every_kind_is_worded_in_both_languages() {
 #[test]
 fn notes_are_checked() {
     assert_eq!(check_note("cause", "  paper out \n").expect("ok"), "paper out");
-    assert!(matches!(check_note("cause", "a\u{7}b"), Err(IncidentError::Control { .. })));
+    assert!(matches!(
+        check_note("cause", "a\u{7}b"),
+        Err(IncidentError::Control { .. })
+    ));
     let long = "x".repeat(NOTE_MAX + 1);
-    assert!(matches!(check_note("remedy", &long), Err(IncidentError::TooLong { .. })));
+    assert!(matches!(
+        check_note("remedy", &long),
+        Err(IncidentError::TooLong { .. })
+    ));
 }
 
 #[test]

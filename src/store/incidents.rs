@@ -25,7 +25,10 @@ fn time(text: &str, what: &str) -> Result<Timestamp, StoreError> {
 
 fn stamp(by: Option<String>, at: Option<String>, what: &str) -> Result<Option<Stamp>, StoreError> {
     match (by, at) {
-        (Some(by), Some(at)) => Ok(Some(Stamp { by, at: time(&at, what)? })),
+        (Some(by), Some(at)) => Ok(Some(Stamp {
+            by,
+            at: time(&at, what)?,
+        })),
         _ => Ok(None),
     }
 }
@@ -38,7 +41,15 @@ type Raw = (
 
 fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
-        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+        (
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ),
         (r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
         (r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?),
     ))
@@ -65,7 +76,12 @@ fn to_incident(raw: Raw, currency: Currency) -> Result<Incident, StoreError> {
     })
 }
 
-fn select(conn: &Connection, condition: &str, args: impl rusqlite::Params, currency: Currency) -> Result<Vec<Incident>, StoreError> {
+fn select(
+    conn: &Connection,
+    condition: &str,
+    args: impl rusqlite::Params,
+    currency: Currency,
+) -> Result<Vec<Incident>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM incidents WHERE {condition}");
     let mut stmt = conn.prepare(&sql)?;
     let raws = stmt.query_map(args, raw)?.collect::<Result<Vec<_>, _>>()?;
@@ -85,9 +101,16 @@ impl Store {
         let conn = &self.conn;
         let currency = self.currency;
         let mut out = Vec::new();
-        let net = |batch: i64| -> Result<(u64, Money), StoreError> { Ok(ledger_net(&ledger(conn, batch, currency)?, currency)) };
+        let net = |batch: i64| -> Result<(u64, Money), StoreError> {
+            Ok(ledger_net(&ledger(conn, batch, currency)?, currency))
+        };
 
-        let lost = super::batches::rows(conn, &format!("state = 'lost' AND {}", fresh("lost_batch", "batches.id")), [], currency)?;
+        let lost = super::batches::rows(
+            conn,
+            &format!("state = 'lost' AND {}", fresh("lost_batch", "batches.id")),
+            [],
+            currency,
+        )?;
         for b in lost {
             let (payments, amount) = net(b.id)?;
             out.push(Source::LostBatch {
@@ -101,12 +124,17 @@ impl Store {
 
         let settled = super::batches::rows(
             conn,
-            &format!("state = 'settled' AND reconciliation LIKE '%\"mismatch\"%' AND {}", fresh("mismatch", "batches.id")),
+            &format!(
+                "state = 'settled' AND reconciliation LIKE '%\"mismatch\"%' AND {}",
+                fresh("mismatch", "batches.id")
+            ),
             [],
             currency,
         )?;
         for b in settled {
-            let Some(Reconciliation::Mismatch(d)) = &b.reconciliation else { continue };
+            let Some(Reconciliation::Mismatch(d)) = &b.reconciliation else {
+                continue;
+            };
             let (_, ledger_amount) = net(b.id)?;
             let totals = match b.totals_id {
                 Some(t) => super::totals::read(conn, t)?,
@@ -132,7 +160,18 @@ impl Store {
         type DeferralRaw = (i64, i64, String, String, String, Option<String>, String, String);
         let deferrals: Vec<DeferralRaw> = conn
             .prepare(&sql)?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
             .collect::<Result<_, _>>()?;
         for (id, batch_id, terminal, by, reason, text, until, at) in deferrals {
             let (_, amount) = net(batch_id)?;
@@ -171,7 +210,10 @@ impl Store {
             });
         }
 
-        for (kinds, prefix) in [("'clock_back', 'clock_forward'", "clock"), ("'backup.failed'", "backup")] {
+        for (kinds, prefix) in [
+            ("'clock_back', 'clock_forward'", "clock"),
+            ("'backup.failed'", "backup"),
+        ] {
             let sql = format!(
                 "SELECT seq, at, detail FROM audit_events WHERE kind IN ({kinds}) AND {} ORDER BY seq",
                 fresh(prefix, "audit_events.seq")
@@ -183,9 +225,17 @@ impl Store {
             for (seq, at, detail) in events {
                 let at = time(&at, "an audit event's time")?;
                 out.push(if prefix == "clock" {
-                    Source::ClockJump { audit_seq: seq, detail, at }
+                    Source::ClockJump {
+                        audit_seq: seq,
+                        detail,
+                        at,
+                    }
                 } else {
-                    Source::BackupFailed { audit_seq: seq, detail, at }
+                    Source::BackupFailed {
+                        audit_seq: seq,
+                        detail,
+                        at,
+                    }
                 });
             }
         }
@@ -290,7 +340,13 @@ impl Store {
             params![cause, remedy, at, by, close, id],
         )?;
         let kind = if close { "incident.close" } else { "incident.note" };
-        audit::append(&tx, &at, by, kind, &format!("incident #{id}: cause: {cause}; remedy: {remedy}"))?;
+        audit::append(
+            &tx,
+            &at,
+            by,
+            kind,
+            &format!("incident #{id}: cause: {cause}; remedy: {remedy}"),
+        )?;
         let after = select(&tx, "id = ?1", [id], currency)?
             .pop()
             .ok_or_else(|| StoreError::Damaged(format!("incident #{id} vanished while it was updated")))?;
@@ -302,7 +358,9 @@ impl Store {
     pub fn open_incident_count(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT COUNT(*) FROM incidents WHERE closed_at IS NULL", [], |r| r.get(0))
+            .query_row("SELECT COUNT(*) FROM incidents WHERE closed_at IS NULL", [], |r| {
+                r.get(0)
+            })
             .optional()?
             .unwrap_or(0))
     }

@@ -39,7 +39,10 @@ impl Till {
             return Ok(Vec::new());
         }
         let (tz, now) = (self.config.time_zone.clone(), self.clock.now());
-        let news: Vec<_> = sources.iter().map(|s| incident::describe(s, self.i18n(), &tz)).collect();
+        let news: Vec<_> = sources
+            .iter()
+            .map(|s| incident::describe(s, self.i18n(), &tz))
+            .collect();
         // Its own translations: the printouts' are borrowed from `self`, which the store needs.
         let i18n = crate::i18n::I18n::new(self.config.language);
         let (origin, channels) = (self.alert_origin(), self.alert_channels());
@@ -138,12 +141,19 @@ impl Till {
             .data_dir()
             .map(|d| d.join("incidents"))
             .ok_or_else(|| TillError::Export("this ledger has no data folder to write the incidents to".into()))?;
-        let stamp = self.now().to_zoned(self.config.time_zone.clone()).strftime("%Y%m%d-%H%M%S");
+        let stamp = self
+            .now()
+            .to_zoned(self.config.time_zone.clone())
+            .strftime("%Y%m%d-%H%M%S");
         let file = folder.join(format!("incidents-{stamp}.csv"));
         let written = std::fs::create_dir_all(&folder).and_then(|_| std::fs::write(&file, text));
         written.map_err(|e| TillError::Export(format!("cannot write {}: {e}", file.display())))?;
         let actor = self.cashier();
-        self.audit(&actor, "incidents.exported", &format!("incidents written to {}", file.display()))?;
+        self.audit(
+            &actor,
+            "incidents.exported",
+            &format!("incidents written to {}", file.display()),
+        )?;
         Ok(file)
     }
 

@@ -10,8 +10,12 @@ use rusqlite::{Connection, params};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertState {
     /// Not sent yet; `next` is when it is tried again.
-    Waiting { next: Timestamp },
-    Sent { at: Timestamp },
+    Waiting {
+        next: Timestamp,
+    },
+    Sent {
+        at: Timestamp,
+    },
 }
 
 /// One queued alert.
@@ -51,7 +55,8 @@ pub(super) fn queue(
     Ok(conn.last_insert_rowid())
 }
 
-const COLUMNS: &str = "id, incident_id, channel, subject, body, json, created_at, attempts, next_unix, sent_at, last_error";
+const COLUMNS: &str =
+    "id, incident_id, channel, subject, body, json, created_at, attempts, next_unix, sent_at, last_error";
 
 type Raw = (
     (i64, Option<i64>, String, String, String, String),
@@ -68,7 +73,10 @@ fn raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 fn to_alert(raw: Raw) -> Result<QueuedAlert, StoreError> {
     let ((id, incident_id, channel, subject, text, json), (created_at, attempts, next_unix, sent_at, last_error)) = raw;
     let damaged = |what: String| StoreError::Damaged(format!("queued alert #{id}: {what}"));
-    let parse_time = |t: &str| t.parse::<Timestamp>().map_err(|e| damaged(format!("'{t}' is not a time: {e}")));
+    let parse_time = |t: &str| {
+        t.parse::<Timestamp>()
+            .map_err(|e| damaged(format!("'{t}' is not a time: {e}")))
+    };
     let state = match sent_at {
         Some(at) => AlertState::Sent { at: parse_time(&at)? },
         None => AlertState::Waiting {

@@ -95,8 +95,12 @@ fn a_deferral_a_mismatch_and_a_lost_batch_each_open_one_incident_with_alerts() {
     pay(&mut till, "101");
     clock.set(at("2026-11-26T20:00:00Z"));
     let until = at("2026-11-26T21:00:00Z");
-    till.defer(crate::config::DEMO_MANAGER_PIN, DeferReason::TerminalOffline, Some(until))
-        .expect("defer");
+    till.defer(
+        crate::config::DEMO_MANAGER_PIN,
+        DeferReason::TerminalOffline,
+        Some(until),
+    )
+    .expect("defer");
     assert_eq!(kinds(&mut till), [IncidentKind::Deferral]);
     assert!(kinds(&mut till).is_empty(), "one fact, one incident");
 
@@ -108,13 +112,21 @@ fn a_deferral_a_mismatch_and_a_lost_batch_each_open_one_incident_with_alerts() {
         per_scheme: Vec::new(),
         voucher_range: "101-102".into(),
     };
-    till.settle_standalone(&slip, till.now()).expect("settled with differences");
+    till.settle_standalone(&slip, till.now())
+        .expect("settled with differences");
     let opened = till.sweep_incidents().expect("sweep");
     assert_eq!(opened.len(), 1);
     let mismatch = &opened[0];
     assert_eq!(mismatch.kind, IncidentKind::Mismatch);
-    assert_eq!(mismatch.amount, Some(Money::parse("3.50", till.currency()).expect("money")));
-    assert!(mismatch.what.contains("7.00") && mismatch.what.contains("3.50"), "{}", mismatch.what);
+    assert_eq!(
+        mismatch.amount,
+        Some(Money::parse("3.50", till.currency()).expect("money"))
+    );
+    assert!(
+        mismatch.what.contains("7.00") && mismatch.what.contains("3.50"),
+        "{}",
+        mismatch.what
+    );
     assert!(mismatch.what.contains("1 receipt(s) missing"), "{}", mismatch.what);
 
     // The next batch is cleared by the terminal unsettled at 23:00.
@@ -123,8 +135,14 @@ fn a_deferral_a_mismatch_and_a_lost_batch_each_open_one_incident_with_alerts() {
     clock.set(at("2026-11-26T23:00:30Z"));
     till.guard(false).expect("guard");
     let lost = till.sweep_incidents().expect("sweep");
-    assert_eq!(lost.iter().map(|i| i.kind).collect::<Vec<_>>(), [IncidentKind::LostBatch]);
-    assert_eq!(lost[0].amount, Some(Money::parse("7.00", till.currency()).expect("money")));
+    assert_eq!(
+        lost.iter().map(|i| i.kind).collect::<Vec<_>>(),
+        [IncidentKind::LostBatch]
+    );
+    assert_eq!(
+        lost[0].amount,
+        Some(Money::parse("7.00", till.currency()).expect("money"))
+    );
     assert!(lost[0].what.contains("2 payments"), "{}", lost[0].what);
     assert!(lost[0].action.contains("claim list"), "{}", lost[0].action);
 
@@ -140,7 +158,10 @@ fn a_deferral_a_mismatch_and_a_lost_batch_each_open_one_incident_with_alerts() {
     assert_eq!(json["training"], false);
     assert!(lost_alerts[1].message.subject.contains("Lost card batch"));
     let new: Vec<_> = till.take_new_incidents().iter().map(|i| i.kind).collect();
-    assert_eq!(new, [IncidentKind::Deferral, IncidentKind::Mismatch, IncidentKind::LostBatch]);
+    assert_eq!(
+        new,
+        [IncidentKind::Deferral, IncidentKind::Mismatch, IncidentKind::LostBatch]
+    );
     assert!(till.take_new_incidents().is_empty());
 }
 
@@ -159,12 +180,18 @@ fn a_payment_in_doubt_a_clock_jump_and_a_failed_backup_open_incidents() {
     clock.set(at("2026-11-26T09:00:00Z"));
     till.note_clock().expect("clock check");
     let now = till.now();
-    till.store.audit(now, "till", "backup.failed", "cannot write /mnt/usb: no space").expect("audit");
+    till.store
+        .audit(now, "till", "backup.failed", "cannot write /mnt/usb: no space")
+        .expect("audit");
     let opened = till.sweep_incidents().expect("sweep");
     let found: Vec<_> = opened.iter().map(|i| i.kind).collect();
     assert_eq!(
         found,
-        [IncidentKind::PaymentInDoubt, IncidentKind::ClockJump, IncidentKind::BackupFailed]
+        [
+            IncidentKind::PaymentInDoubt,
+            IncidentKind::ClockJump,
+            IncidentKind::BackupFailed
+        ]
     );
     assert_eq!(opened[0].amount, Some(amount));
     assert!(opened[0].what.contains("no answer within 30 s"), "{}", opened[0].what);
@@ -214,7 +241,8 @@ fn a_training_till_queues_no_alerts() {
 fn alerts_wait_while_offline_and_go_out_when_back() {
     let (mut till, clock) = till_with(config());
     let since = at("2026-11-26T09:40:00Z");
-    till.device_offline(Device::Terminal, "ZVT", since, "timed out").expect("raise");
+    till.device_offline(Device::Terminal, "ZVT", since, "timed out")
+        .expect("raise");
     let transport = Recorder::default();
     *transport.down.borrow_mut() = true;
     let round = till.deliver_alerts(&transport).expect("round");
@@ -235,7 +263,10 @@ fn alerts_wait_while_offline_and_go_out_when_back() {
     assert_eq!(till.deliver_alerts(&transport).expect("round").sent, 2);
     assert!(till.alerts_waiting().expect("queue").is_empty());
     let sent = transport.sent.borrow();
-    assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [Channel::Webhook, Channel::Email]);
+    assert_eq!(
+        sent.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [Channel::Webhook, Channel::Email]
+    );
     assert_eq!(sent[0].1.json["incident"]["kind"], "terminal_offline");
 }
 
@@ -247,14 +278,22 @@ fn a_manager_writes_the_cause_and_remedy_and_closes_it() {
         .device_offline(Device::Printer, "usb", since, "paper out")
         .expect("raise")
         .expect("opened");
-    let e = till.note_incident(i.id, "paper ran out", "", true, None).expect_err("no remedy");
+    let e = till
+        .note_incident(i.id, "paper ran out", "", true, None)
+        .expect_err("no remedy");
     assert!(e.to_string().contains("remedy"), "{e}");
     let noted = till
         .note_incident(i.id, "paper ran out", "", false, None)
         .expect("cause written");
     assert!(noted.is_open() && noted.cause == "paper ran out");
     let closed = till
-        .note_incident(i.id, "paper ran out", "roll replaced, spare rolls under the counter", true, None)
+        .note_incident(
+            i.id,
+            "paper ran out",
+            "roll replaced, spare rolls under the counter",
+            true,
+            None,
+        )
         .expect("closed");
     assert_eq!(closed.closed.as_ref().map(|c| c.by.as_str()), Some("李经理 Manager Li"));
     assert!(till.incidents(true).expect("open").is_empty());

@@ -20,7 +20,10 @@ impl App {
         let offline = std::mem::take(&mut self.pending_offline);
         let names: Vec<String> = offline
             .iter()
-            .map(|o| self.device_name(o.device).unwrap_or_else(|| o.device.as_str().to_string()))
+            .map(|o| {
+                self.device_name(o.device)
+                    .unwrap_or_else(|| o.device.as_str().to_string())
+            })
             .collect();
         let Some(desk) = self.desk.as_mut() else {
             // With the terminal: recorded on the next check.
