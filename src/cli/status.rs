@@ -16,6 +16,10 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
     let batches = till.batch_summaries()?;
     let minutes = till.minutes_to_clear()?;
     let unprinted = till.store().print_unfinished_count()?;
+    // What the guard just found (a lost batch, a clock jump) is counted at once.
+    till.sweep_incidents()?;
+    let incidents = till.open_incident_count()?;
+    let alerts_waiting = till.alerts_waiting()?.len();
     if args.json {
         return print_json(&json!({
             "business_day": s.business_day.to_string(),
@@ -35,6 +39,8 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "guard": guard_json::verdict(&verdict, minutes),
             "batches": batches.iter().map(guard_json::batch).collect::<Vec<_>>(),
             "print_queue": unprinted,
+            "incidents_open": incidents,
+            "alerts_waiting": alerts_waiting,
         }));
     }
     println!(
@@ -63,6 +69,12 @@ pub fn run(till: &mut Till, args: &Args) -> anyhow::Result<()> {
             "Not closed:    {} (run `tillguard report z --counted AMOUNT`)",
             days.join(", ")
         );
+    }
+    if incidents > 0 {
+        println!("Incidents:     {incidents} open; see `tillguard incidents`");
+    }
+    if alerts_waiting > 0 {
+        println!("Alerts:        {alerts_waiting} not sent yet; see `tillguard alerts status`");
     }
     if unprinted > 0 {
         println!("Not printed:   {unprinted} printout(s); see `tillguard printer queue`");
