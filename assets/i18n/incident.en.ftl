@@ -43,3 +43,6 @@ print-incident-cause = Cause
 print-incident-remedy = Remedy
 print-incident-closed = Closed by { $by } at { $at }
 print-incident-open = OPEN - write the cause and the remedy to close it
+
+incident-alert-reminder-subject = [Tillguard] { $shop }: settle { $terminal } within { $minutes } min
+incident-alert-reminder-text = The card batch of { $terminal } is not settled, and the terminal clears it at { $at } (in { $minutes } minutes). Settle it at the till (F9, End of day) before then, or the payments in it must be claimed from the acquirer.

@@ -43,3 +43,6 @@ print-incident-cause = 原因
 print-incident-remedy = 补救措施
 print-incident-closed = 由 { $by } 于 { $at } 关闭
 print-incident-open = 未结 - 填写原因和补救措施后关闭
+
+incident-alert-reminder-subject = [Tillguard] { $shop }：请在 { $minutes } 分钟内结算 { $terminal }
+incident-alert-reminder-text = 终端 { $terminal } 的银行卡批次尚未结算，终端将于 { $at }（{ $minutes } 分钟后）清零。请在此之前在收银机上结算（F9，日结），否则其中的交易须向收单机构索赔。

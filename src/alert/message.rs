@@ -100,3 +100,27 @@ pub fn test(origin: &Origin, at: Timestamp, i18n: &I18n) -> AlertMessage {
         }),
     }
 }
+
+/// A reminder before a terminal's clear time: the batch is still unsettled. Sent to the
+/// manager too, since a till nobody is at cannot remind anyone.
+pub fn reminder(origin: &Origin, terminal: &str, minutes: i64, clear_at: Timestamp, i18n: &I18n) -> AlertMessage {
+    let args = [
+        ("shop", origin.shop.clone()),
+        ("terminal", terminal.to_string()),
+        ("minutes", minutes.to_string()),
+        ("at", local(clear_at, &origin.time_zone)),
+    ];
+    AlertMessage {
+        subject: i18n.t_args("incident-alert-reminder-subject", &args),
+        text: i18n.t_args("incident-alert-reminder-text", &args),
+        json: json!({
+            "event": "reminder",
+            "shop": origin.shop,
+            "till": origin.till_id,
+            "training": origin.training,
+            "terminal": terminal,
+            "minutes_to_clear": minutes,
+            "clear_at": clear_at.to_string(),
+        }),
+    }
+}

@@ -188,6 +188,23 @@ impl Till {
         Ok(queued)
     }
 
+    /// Queues a reminder before a terminal's clear time on every configured channel (the
+    /// window calls it at the 30, 10 and 2-minute reminders); none from a training till.
+    pub fn queue_reminder_alert(
+        &mut self,
+        terminal: &str,
+        minutes: i64,
+        clear_at: Timestamp,
+    ) -> Result<usize, TillError> {
+        let channels = self.alert_channels();
+        let now = self.clock.now();
+        let m = message::reminder(&self.alert_origin(), terminal, minutes, clear_at, self.i18n());
+        for c in &channels {
+            self.store.queue_alert(None, *c, &m, now)?;
+        }
+        Ok(channels.len())
+    }
+
     /// Sends the alerts that are due through `transport` (the window's worker and
     /// `tillguard alerts send` use the configured webhook and mail server).
     pub fn deliver_alerts(&mut self, transport: &dyn Transport) -> Result<Round, TillError> {

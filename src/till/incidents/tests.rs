@@ -316,3 +316,21 @@ fn a_manager_writes_the_cause_and_remedy_and_closes_it() {
     let text = till.store.print_job(job).expect("job").expect("queued").doc.text();
     assert!(text.contains("roll replaced") && text.contains("INCIDENT #1"), "{text}");
 }
+
+#[test]
+fn a_reminder_before_the_clear_time_is_queued_for_the_manager() {
+    let (mut till, _) = till_with(config());
+    let clear_at = at("2026-11-26T23:00:00Z");
+    assert_eq!(till.queue_reminder_alert("POS", 30, clear_at).expect("queued"), 2);
+    let waiting = till.alerts_waiting().expect("queue");
+    assert_eq!(waiting[0].message.json["event"], "reminder");
+    assert_eq!(waiting[0].message.json["minutes_to_clear"], 30);
+    assert!(
+        waiting[1].message.subject.contains("within 30 min"),
+        "{}",
+        waiting[1].message.subject
+    );
+    assert!(waiting[1].message.text.contains("23:00"), "{}", waiting[1].message.text);
+    till.training = true;
+    assert_eq!(till.queue_reminder_alert("POS", 10, clear_at).expect("none"), 0);
+}
