@@ -37,6 +37,13 @@ pub struct DeviceError {
     pub at: Timestamp,
 }
 
+impl std::fmt::Display for DeviceError {
+    /// The text alone (its time is shown or stored beside it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// How the device is, as far as the till knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

@@ -4,7 +4,7 @@
 //! `device_offline` once per outage (the incidents pick it up from `pending_offline`).
 
 use super::{App, Message, Screen, Step};
-use crate::health::{Back, Device, Health, Offline};
+use crate::health::{Back, Device, Health, Offline, Status};
 use crate::printer::link::{self, LinkOptions};
 use crate::printer::spec::PrinterSpec;
 use crate::printer::status::PrinterStatus;
@@ -32,6 +32,8 @@ pub(super) struct Watch {
     pub(super) printing_since: Option<Timestamp>,
     /// `[alerts] device_offline_minutes`, as last read from the till (`None`: never).
     limit: Option<SignedDuration>,
+    /// Outages handed to `device_offline` since the window opened.
+    reported: usize,
 }
 
 impl Step {
@@ -62,6 +64,12 @@ impl App {
         &self.pending_offline
     }
 
+    /// How many outages were reported since the window opened (`pending_offline` is emptied
+    /// as the incidents take them).
+    pub fn offline_reports(&self) -> usize {
+        self.device_watch.reported
+    }
+
     /// Devices answering again after a reported outage, not yet taken.
     pub fn pending_back(&self) -> &[Back] {
         &self.pending_back
@@ -75,7 +83,18 @@ impl App {
             error = %offline.last_error.text,
             "device offline for longer than the limit"
         );
+        self.device_watch.reported += 1;
         self.pending_offline.push(offline);
+    }
+
+    /// How the device is reached, to name it in an incident ("zvt+serial:/dev/ttyUSB0",
+    /// "tcp:192.168.1.50:9100"); `None` while the till is with the terminal.
+    pub(super) fn device_name(&self, device: Device) -> Option<String> {
+        let desk = self.desk.as_ref()?;
+        Some(match device {
+            Device::Terminal => desk.setup().spec.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+            Device::Printer => desk.till.print_target(None).map(|t| t.to_string()).unwrap_or_default(),
+        })
     }
 
     /// A device answers again; kept for the incident only if its outage was reported.
@@ -179,7 +198,10 @@ impl App {
         watch.next_probe = Some(now + PRINTER_PROBE);
         match target {
             Target::Preview(_) | Target::Printer(PrinterSpec::File { .. }) => {
-                self.observe(Device::Printer, Ok(()));
+                // Assumed there, but a write that failed stands until a print succeeds.
+                if self.health.printer.status() != Status::Offline {
+                    self.observe(Device::Printer, Ok(()));
+                }
                 None
             }
             Target::Printer(spec) if spec.two_way() => {
