@@ -94,6 +94,7 @@ impl Bus {
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*"/>
+    <allow receive_sender="*"/>
     <allow own="*"/>
   </policy>
 </busconfig>
@@ -190,7 +191,11 @@ fn an_urgent_note_is_critical_and_never_expires() {
     let notifier = DesktopNotifier::on_address(bus.address.clone());
 
     notifier
-        .notify(&note("Settle the card batch now", "The terminal clears its batch in 2 min", true))
+        .notify(&note(
+            "Settle the card batch now",
+            "The terminal clears its batch in 2 min",
+            true,
+        ))
         .expect("taken");
     notifier.notify(&note("later", "not urgent", false)).expect("taken");
 
@@ -228,7 +233,11 @@ fn a_bus_without_a_notification_daemon_is_an_error_within_seconds() {
     let err = notifier
         .notify(&note("t", "b", false))
         .expect_err("nobody owns org.freedesktop.Notifications");
-    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(matches!(err, NotifyError::Daemon(_)), "{err:?}");
 
     // A daemon showing up later: the next note gets through.
@@ -253,7 +262,11 @@ fn a_daemon_that_does_not_answer_is_an_error_within_seconds_and_send_never_waits
 
     let started = Instant::now();
     let err = notifier.notify(&note("t", "b", false)).expect_err("no answer");
-    assert!(started.elapsed() < Duration::from_secs(4), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
     assert!(
         matches!(err, NotifyError::Daemon(_) | NotifyError::Timeout(_)),
         "{err:?}"

@@ -165,13 +165,11 @@ impl Notifier for DesktopNotifier {
     /// On a short-lived thread of its own: the UI thread never waits for the desktop.
     fn send(&self, note: Note) {
         let notifier = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("notify".into())
-            .spawn(move || {
-                if let Err(e) = notifier.notify(&note) {
-                    tracing::warn!(error = %e, title = %note.title, "desktop notification not shown");
-                }
-            });
+        let spawned = std::thread::Builder::new().name("notify".into()).spawn(move || {
+            if let Err(e) = notifier.notify(&note) {
+                tracing::warn!(error = %e, title = %note.title, "desktop notification not shown");
+            }
+        });
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "cannot start the notification thread");
         }
@@ -197,9 +195,9 @@ where
     match rx.recv_timeout(limit) {
         Ok(result) => result,
         Err(mpsc::RecvTimeoutError::Timeout) => Err(NotifyError::Timeout(limit)),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err(NotifyError::Thread("the notification thread ended without an answer".into()))
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(NotifyError::Thread(
+            "the notification thread ended without an answer".into(),
+        )),
     }
 }
 

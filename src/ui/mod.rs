@@ -97,7 +97,11 @@ mod tests {
             include_str!("screen/users/view.rs"),
             include_str!("restore.rs"),
             include_str!("app/audit_check.rs"),
+            include_str!("app/notes.rs"),
             include_str!("app/training.rs"),
+            include_str!("app/incidents_screen.rs"),
+            include_str!("screen/incidents/mod.rs"),
+            include_str!("screen/incidents/view.rs"),
             include_str!("screen/refund/view.rs"),
         ];
         let mut ids = Vec::new();
@@ -120,6 +124,7 @@ mod tests {
             "settlement",
             "deferral",
             "claim",
+            "incident",
             "test",
         ] {
             ids.push(format!("print-kind-{}", kind.replace('_', "-")));
