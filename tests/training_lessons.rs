@@ -79,11 +79,10 @@ fn desk() -> Desk {
 }
 
 impl Desk {
-    /// A lesson starts now; what happens from the next minute on counts.
+    /// A minute later, a lesson starts: what happened before does not count.
     fn start(&mut self) -> Timestamp {
-        let since = self.till.now();
         self.real.advance(SignedDuration::from_mins(1));
-        since
+        self.till.now()
     }
 
     fn later(&self) {
@@ -198,10 +197,7 @@ fn the_silent_terminal_lesson_passes_once_the_payment_in_doubt_is_resolved() {
     // Step 1: a card payment as usual (the terminal has a receipt to repeat later).
     d.card(&["COLA"], None).expect("card sale");
     let since = d.start();
-    assert_eq!(
-        d.missing(LessonId::TerminalSilent, since),
-        [Missing::FailedAttempt]
-    );
+    assert_eq!(d.missing(LessonId::TerminalSilent, since), [Missing::FailedAttempt]);
     power::set_answering(state_path(&d), false);
     let err = d.card(&["FOD-002"], None).expect_err("no answer");
     assert!(matches!(err, TillError::Card { in_doubt: true, .. }), "{err:?}");
@@ -244,7 +240,10 @@ fn the_day_change_lesson_passes_after_the_earlier_batch_is_settled_and_a_sale_on
     assert_eq!(d.missing(LessonId::DayChange, since), [Missing::SaleOnNewDay]);
     // The earlier day's drawer is counted and its Z-report closed before the new day sells.
     d.till
-        .close_day(Some(first_day), tillguard::money::Money::parse("0", d.till.currency()).expect("zero"))
+        .close_day(
+            Some(first_day),
+            tillguard::money::Money::parse("0", d.till.currency()).expect("zero"),
+        )
         .expect("Z-report");
     d.later();
     let sale = d.cash(&["COLA"]);
@@ -264,7 +263,10 @@ fn a_manager_deferral_also_closes_the_earlier_batch_for_the_day_change_lesson() 
         .expect("deferred");
     assert_eq!(d.missing(LessonId::DayChange, since), [Missing::SaleOnNewDay]);
     d.till
-        .close_day(Some(first_day), tillguard::money::Money::parse("0", d.till.currency()).expect("zero"))
+        .close_day(
+            Some(first_day),
+            tillguard::money::Money::parse("0", d.till.currency()).expect("zero"),
+        )
         .expect("Z-report");
     d.later();
     d.cash(&["COLA"]);

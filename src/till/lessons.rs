@@ -38,8 +38,9 @@ impl Till {
             }
             let state = match row.state {
                 CardState::Approved => AttemptState::Approved,
-                // A decline carries the terminal's result code; recovery's "not booked" has none.
-                CardState::Declined if row.fields.result_code.is_some_and(|c| c != 0) => AttemptState::Declined,
+                // Declined at the time by the card or the bank; one that recovery found not
+                // booked is declined too, but was in doubt first.
+                CardState::Declined if !resolved.contains(&row.id) => AttemptState::Declined,
                 CardState::Declined | CardState::Cancelled => AttemptState::NotBooked,
                 CardState::Pending | CardState::InDoubt => AttemptState::InDoubt,
             };

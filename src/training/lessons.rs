@@ -51,7 +51,11 @@ impl LessonId {
             LessonId::TerminalSilent => (5, &[Action::TerminalOff, Action::TerminalOn]),
             LessonId::DayChange => (6, &[Action::NextBusinessDay]),
         };
-        Lesson { id: self, steps, actions }
+        Lesson {
+            id: self,
+            steps,
+            actions,
+        }
     }
 
     /// The outcome check of this lesson.
@@ -338,15 +342,56 @@ mod tests {
     }
 
     #[test]
+    fn every_lesson_text_exists_in_both_languages() {
+        use crate::config::Language;
+        use crate::i18n::I18n;
+        let missing = [
+            Missing::CashSaleTwoItems,
+            Missing::Refund,
+            Missing::CardSale,
+            Missing::SettledMatch,
+            Missing::DeclinedAttempt,
+            Missing::SameCartOtherTender,
+            Missing::FailedAttempt,
+            Missing::StillInDoubt,
+            Missing::EarlierBatchClosed,
+            Missing::SaleOnNewDay,
+        ];
+        let actions = [Action::TerminalOff, Action::TerminalOn, Action::NextBusinessDay];
+        for language in [Language::Zh, Language::En] {
+            let i18n = I18n::new(language);
+            let mut keys: Vec<String> = missing.iter().map(|m| m.key().to_string()).collect();
+            keys.extend(actions.iter().map(|a| a.key().to_string()));
+            for id in LessonId::ALL {
+                keys.push(id.lesson().title_key());
+                keys.extend(id.lesson().step_keys());
+            }
+            for key in keys {
+                assert_ne!(i18n.t(&key), key, "{key} in {language:?}");
+            }
+        }
+    }
+
+    #[test]
     fn the_sell_lesson_wants_two_lines_paid_in_cash() {
         let mut facts = LessonFacts {
             sales: vec![sale(1, "2026-11-27T10:00:00Z", &[("COLA", 2)], &[Paid::Cash])],
             ..LessonFacts::default()
         };
         assert_eq!(check(LessonId::Sell, &facts).missing, [Missing::CashSaleTwoItems]);
-        facts.sales.push(sale(2, "2026-11-27T10:01:00Z", &[("COLA", 1), ("FOD", 1)], &[Paid::Card]));
+        facts.sales.push(sale(
+            2,
+            "2026-11-27T10:01:00Z",
+            &[("COLA", 1), ("FOD", 1)],
+            &[Paid::Card],
+        ));
         assert!(!check(LessonId::Sell, &facts).passed);
-        facts.sales.push(sale(3, "2026-11-27T10:02:00Z", &[("COLA", 1), ("FOD", 1)], &[Paid::Cash]));
+        facts.sales.push(sale(
+            3,
+            "2026-11-27T10:02:00Z",
+            &[("COLA", 1), ("FOD", 1)],
+            &[Paid::Cash],
+        ));
         assert!(check(LessonId::Sell, &facts).passed);
     }
 
@@ -364,12 +409,21 @@ mod tests {
             card_attempts: vec![attempt],
             ..LessonFacts::default()
         };
-        assert_eq!(check(LessonId::DeclinedCard, &facts).missing, [Missing::SameCartOtherTender]);
+        assert_eq!(
+            check(LessonId::DeclinedCard, &facts).missing,
+            [Missing::SameCartOtherTender]
+        );
         // Another cart paid in cash does not count; the same cart paid by card neither.
-        facts.sales.push(sale(1, "2026-11-27T10:01:00Z", &[("A", 1)], &[Paid::Cash]));
-        facts.sales.push(sale(2, "2026-11-27T10:01:00Z", &[("B", 2), ("A", 1)], &[Paid::Card]));
+        facts
+            .sales
+            .push(sale(1, "2026-11-27T10:01:00Z", &[("A", 1)], &[Paid::Cash]));
+        facts
+            .sales
+            .push(sale(2, "2026-11-27T10:01:00Z", &[("B", 2), ("A", 1)], &[Paid::Card]));
         assert!(!check(LessonId::DeclinedCard, &facts).passed);
-        facts.sales.push(sale(3, "2026-11-27T10:02:00Z", &[("B", 2), ("A", 1)], &[Paid::Cash]));
+        facts
+            .sales
+            .push(sale(3, "2026-11-27T10:02:00Z", &[("B", 2), ("A", 1)], &[Paid::Cash]));
         assert!(check(LessonId::DeclinedCard, &facts).passed);
     }
 
@@ -386,7 +440,9 @@ mod tests {
         };
         assert_eq!(check(LessonId::DayChange, &facts).missing, [Missing::SaleOnNewDay]);
         // A sale on the batch's own day is not on the new day.
-        facts.sales.push(sale(1, "2026-11-28T04:15:00Z", &[("A", 1)], &[Paid::Cash]));
+        facts
+            .sales
+            .push(sale(1, "2026-11-28T04:15:00Z", &[("A", 1)], &[Paid::Cash]));
         assert!(!check(LessonId::DayChange, &facts).passed);
         let mut next = sale(2, "2026-11-28T04:20:00Z", &[("A", 1)], &[Paid::Cash]);
         next.day = day("2026-11-28");

@@ -6,16 +6,26 @@
 use super::App;
 use crate::alert::outbox::channels;
 use crate::alert::worker::Worker;
+use crate::config::AlertsConfig;
 use crate::incident::kind_title;
 use std::path::PathBuf;
 
-/// The alert sender of the ledger it was started for.
+/// The alert sender of the ledger and alert settings it was started for.
 pub(super) struct Sender {
     ledger: PathBuf,
+    /// Saved settings apply at once: other settings start a new sender.
+    alerts: AlertsConfig,
     worker: Worker,
 }
 
 impl App {
+    /// Sends what was just queued (a reminder) without waiting for the next round.
+    pub(super) fn wake_alert_sender(&self) {
+        if let Some(sender) = &self.alert_sender {
+            sender.worker.wake();
+        }
+    }
+
     pub(super) fn watch_incidents(&mut self) {
         let offline = std::mem::take(&mut self.pending_offline);
         let names: Vec<String> = offline
@@ -44,26 +54,21 @@ impl App {
         // a mail server configured and a ledger file has one.
         let ledger = till.store().path().to_path_buf();
         let wanted = !till.is_training() && !channels(&till.config().alerts).is_empty() && ledger.is_absolute();
-        let current = self.alert_sender.as_ref().map(|s| s.ledger.as_path());
+        let alerts = &till.config().alerts;
+        let current = self.alert_sender.as_ref().map(|s| (s.ledger.as_path(), &s.alerts));
         if !wanted {
             self.alert_sender = None;
-        } else if current != Some(ledger.as_path()) {
-            let worker = Worker::spawn(
-                ledger.clone(),
-                till.currency(),
-                till.config().alerts.clone(),
-                till.clock(),
-            );
+        } else if current != Some((ledger.as_path(), alerts)) {
+            let worker = Worker::spawn(ledger.clone(), till.currency(), alerts.clone(), till.clock());
             // Whatever an earlier run left queued goes out now.
             worker.wake();
-            self.alert_sender = Some(Sender { ledger, worker });
+            let alerts = alerts.clone();
+            self.alert_sender = Some(Sender { ledger, alerts, worker });
         }
         if new.is_empty() {
             return;
         }
-        if let Some(sender) = &self.alert_sender {
-            sender.worker.wake();
-        }
+        self.wake_alert_sender();
         for i in new {
             let title = kind_title(i.kind, &self.i18n);
             self.notify_incident(title, i.what);

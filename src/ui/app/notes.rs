@@ -103,6 +103,15 @@ impl App {
         ];
         let body = self.i18n.t_args("notify-clear-body", &args);
         self.notifier.send(Note { title, body, urgent });
+        // The manager hears of it too (webhook, e-mail): nobody may be at the till.
+        let terminal = terminal.clone();
+        if let Some(desk) = self.desk.as_mut() {
+            match desk.till.queue_reminder_alert(&terminal, minutes, clear_at) {
+                Ok(0) => {}
+                Ok(_) => self.wake_alert_sender(),
+                Err(e) => tracing::warn!("the reminder could not be queued for the manager: {e}"),
+            }
+        }
     }
 }
 
