@@ -12,7 +12,8 @@ use std::path::Path;
 const CONFIG: &str = "[store]\nname = \"Corner Shop\"\n\n[guard]\nmanager_pin = \"4321\"\n\n\
                       [terminal]\nconnection = \"zvt+tcp:192.0.2.1:20007\"\n";
 
-const CATALOG: &str = "sku,barcode,name_zh,name_en,price,tax_rate\nOWN1,2999999000019,本店面包,House bread,6.50,9\n";
+const CATALOG: &str =
+    "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nOWN1,,本店面包,House bread,6.50,9,true\n";
 
 fn shop(dir: &Path) {
     std::fs::write(dir.join("tillguard.toml"), CONFIG).expect("config");
@@ -36,7 +37,8 @@ fn training(dir: &Path, args: &[&str]) -> (String, String) {
 fn sales_in(ledger: &Path) -> i64 {
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     let conn = rusqlite::Connection::open_with_flags(ledger, flags).expect("ledger");
-    conn.query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0)).expect("count")
+    conn.query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0))
+        .expect("count")
 }
 
 #[test]
@@ -63,7 +65,10 @@ fn a_training_day_of_card_sales_settles_and_closes_without_touching_the_real_til
     let settled: serde_json::Value = serde_json::from_str(&settled).expect("JSON");
     assert_eq!(settled["reconciliation"], "match", "{settled}");
     let (z, stderr) = training(d, &["report", "z", "--counted", "0"]);
-    assert!(z.contains("TRAINING - NOT A RECEIPT") && z.contains("培训 - 非正式收据"), "{z}");
+    assert!(
+        z.contains("TRAINING - NOT A RECEIPT") && z.contains("培训 - 非正式收据"),
+        "{z}"
+    );
     assert!(!stderr.contains("backup written"), "{stderr}");
 
     // The real till: nothing of it.

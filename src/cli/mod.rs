@@ -189,7 +189,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
         false => cli.terminal_spec()?,
     };
     if cli.training {
-        if matches!(command, Command::Backup(_) | Command::Restore(_) | Command::Autostart(_)) {
+        if matches!(
+            command,
+            Command::Backup(_) | Command::Restore(_) | Command::Autostart(_)
+        ) {
             anyhow::bail!("--training: a training ledger is never backed up or restored, nor started at sign-in");
         }
         // On stderr: stdout may be a command's JSON.

@@ -15,8 +15,10 @@ fn real_folder(dir: &Path) -> Paths {
     std::fs::write(dir.join(crate::config::FILE_NAME), CONFIG).expect("config");
     let paths = Paths::resolve(Some(dir.to_path_buf()), None).expect("paths");
     let mut real = Till::open(&paths, clock()).expect("real till");
-    real.import_catalog("sku,barcode,name_zh,name_en,price,tax_rate\nOWN1,,本店面包,House bread,6.50,9\n")
-        .expect("catalog");
+    real.import_catalog(
+        "sku,barcode,name_zh,name_en,price,tax_rate,price_includes_tax\nOWN1,,本店面包,House bread,6.50,9,true\n",
+    )
+    .expect("catalog");
     paths
 }
 
@@ -38,11 +40,18 @@ fn the_training_till_lives_in_its_folder_with_the_shops_products_users_and_a_sim
     assert_eq!(till.config().store_name, "Corner Shop");
     assert!(till.catalog().product("OWN1").is_some(), "the shop's own products");
     assert!(
-        till.users().expect("users").iter().any(|u| u.name == crate::till::CONFIG_ADMIN),
+        till.users()
+            .expect("users")
+            .iter()
+            .any(|u| u.name == crate::till::CONFIG_ADMIN),
         "the shop's users, with their PINs"
     );
     assert!(till.paths().is_none(), "a training till has no real folders");
-    assert_eq!(std::fs::read(&real_ledger).expect("real ledger"), before, "the real ledger untouched");
+    assert_eq!(
+        std::fs::read(&real_ledger).expect("real ledger"),
+        before,
+        "the real ledger untouched"
+    );
 }
 
 #[test]
@@ -82,14 +91,36 @@ fn training_printouts_are_marked_at_both_ends_in_both_languages() {
     real.scan(&mut cart, "OWN1").expect("scan");
     let sale = real.pay_cash(&cart, None).expect("sale");
     let text = real.receipt_text(&sale);
-    assert!(!text.contains(TRAINING_MARK_EN) && !text.contains(TRAINING_MARK_ZH), "{text}");
+    assert!(
+        !text.contains(TRAINING_MARK_EN) && !text.contains(TRAINING_MARK_ZH),
+        "{text}"
+    );
     assert!(size(&paths.data_dir.join(FILE_NAME)) > 0);
 }
 
 #[test]
 fn training_is_refused_while_the_real_guard_demands_action() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let paths = real_folder(dir.path());
-    let mut real = Till::open(&paths, clock()).expect("real till");
-    assert_eq!(real.training_refused().expect("guard"), None);
+    use crate::till::card::CardTender;
+    use crate::till::fake_terminal::{FakeTerminal, Step, approval, at, till};
+    let (mut real, clock) = till();
+    assert_eq!(
+        real.training_refused().expect("guard"),
+        None,
+        "nothing to do: training may start"
+    );
+    let mut terminal = FakeTerminal::default();
+    terminal.transactions.push_back(Step::Status(approval(350, 1, 1)));
+    let mut cart = real.new_cart();
+    real.scan(&mut cart, "COLA").expect("scan");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    real.pay_card(&cart, CardTender::default(), &mut terminal, &cancel, &mut |_| {})
+        .expect("card sale");
+    assert_eq!(
+        real.training_refused().expect("guard"),
+        None,
+        "an open batch is no demand yet"
+    );
+    // Past the cutoff: yesterday's batch must be settled first.
+    clock.set(at("2026-11-27T05:00:00Z"));
+    assert_eq!(real.training_refused().expect("guard"), Some(Why::DayChanged));
 }

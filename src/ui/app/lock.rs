@@ -70,9 +70,12 @@ impl App {
         let state = login::State::new(&desk.till, last, &self.i18n);
         let focus = state.focus();
         self.lock = Some(state);
-        // Managing users (or settings) is for the manager who opened it, not for whoever logs
-        // in next.
-        if matches!(self.screen, Screen::Users(_) | Screen::Settings(_)) {
+        // Managing users (or settings, or incidents under a manager's PIN) is for the manager
+        // who opened it, not for whoever logs in next.
+        if matches!(
+            self.screen,
+            Screen::Users(_) | Screen::Settings(_) | Screen::Incidents(_)
+        ) {
             self.screen = Screen::Checkout;
         }
         focus.into()
@@ -139,6 +142,8 @@ impl App {
                     | Message::Settings(_)
                     | Message::OpenEndOfDay
                     | Message::OpenUsers
+                    | Message::Incidents(_)
+                    | Message::OpenIncidents
             )
     }
 
@@ -234,9 +239,13 @@ impl App {
         };
         let users = (who.role.is_manager() && on_checkout).then_some(Message::OpenUsers);
         let training = self.training_button(on_checkout);
-        iced::widget::row![banner, training, login::operator_bar(who, &self.i18n, Message::Lock, users)]
-            .spacing(crate::ui::theme::SPACING)
-            .align_y(iced::Center)
-            .into()
+        iced::widget::row![
+            banner,
+            training,
+            login::operator_bar(who, &self.i18n, Message::Lock, users)
+        ]
+        .spacing(crate::ui::theme::SPACING)
+        .align_y(iced::Center)
+        .into()
     }
 }

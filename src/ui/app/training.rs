@@ -97,10 +97,16 @@ impl App {
     }
 
     /// The switch pressed: a manager logged in switches at once, anyone else is asked for a
-    /// manager's PIN. Only between customers, never while the terminal has the till.
+    /// manager's PIN. Only between customers, never while the terminal has the till; into
+    /// training from the checkout, out of it from any screen.
     fn training_requested(&mut self) -> Step {
         self.training.notice = None;
-        if self.lock.is_some() || self.desk.is_none() || !self.may_leave_checkout() {
+        let from_here = self.is_training() || matches!(self.screen, Screen::Checkout);
+        if self.lock.is_some() || self.desk.is_none() || !from_here {
+            return Task::none().into();
+        }
+        if !self.checkout.is_idle() {
+            self.checkout.finish_sale_first(&self.i18n);
             return Task::none().into();
         }
         let Some(desk) = self.desk.as_mut() else {
@@ -151,17 +157,30 @@ impl App {
         match desk.till.training_refused() {
             Ok(None) => {}
             Ok(Some(why)) => {
-                return Err(self.i18n.t_args("training-refused", &[("why", why_text(why, &self.i18n))]));
+                return Err(self
+                    .i18n
+                    .t_args("training-refused", &[("why", why_text(why, &self.i18n))]));
             }
             Err(e) => return Err(failed(e.to_string())),
         }
-        let paths = desk.till.paths().ok_or_else(|| failed(self.i18n.t("training-no-folder")))?;
-        let mut till = Till::open_training(&paths, desk.till.clock()).map_err(|e| failed(e.to_string()))?;
+        let paths = desk
+            .till
+            .paths()
+            .ok_or_else(|| failed(self.i18n.t("training-no-folder")))?;
+        let mut till = Till::open_training(
+            &paths,
+            self.lessons.begin(desk.till.clock(), &paths.training().data_dir),
+        )
+        .map_err(|e| failed(e.to_string()))?;
         let who = self.who.as_ref().and_then(|w| till.same_operator(w).ok().flatten());
         till.set_operator(who.clone());
         till.follow_printer(&desk.till);
         let actor = desk.till.cashier();
-        if let Err(e) = desk.till.audit(&actor, "training.entered", &paths.training().data_dir.display().to_string()) {
+        if let Err(e) = desk.till.audit(
+            &actor,
+            "training.entered",
+            &paths.training().data_dir.display().to_string(),
+        ) {
             tracing::warn!("training start not audited: {e}");
         }
         let setup = TerminalSetup {
@@ -182,8 +201,15 @@ impl App {
         if let Err(e) = training.till.audit(&actor, "training.left", "back to the real till") {
             tracing::warn!("training end not audited: {e}");
         }
-        let Parked { mut desk, shop, checkout } = parked;
-        let who = self.who.as_ref().and_then(|w| desk.till.same_operator(w).ok().flatten());
+        let Parked {
+            mut desk,
+            shop,
+            checkout,
+        } = parked;
+        let who = self
+            .who
+            .as_ref()
+            .and_then(|w| desk.till.same_operator(w).ok().flatten());
         desk.till.set_operator(who.clone());
         self.desk = Some(desk);
         self.shop = shop;
@@ -236,10 +262,10 @@ impl App {
             return;
         };
         self.training.real_alarm = match parked.desk.till.guard(false) {
-            Ok(Verdict::MustSettle { why, .. }) => Some(self.i18n.t_args(
-                "training-real-alarm",
-                &[("why", why_text(why, &self.i18n))],
-            )),
+            Ok(Verdict::MustSettle { why, .. }) => Some(
+                self.i18n
+                    .t_args("training-real-alarm", &[("why", why_text(why, &self.i18n))]),
+            ),
             _ => None,
         };
     }
@@ -270,7 +296,7 @@ impl App {
     /// why training did not start.
     pub(super) fn training_strip(&self) -> Option<Element<'_, Message>> {
         if self.is_training() {
-            let mut words = column![text(self.i18n.t("training-banner")).size(theme::HUGE)];
+            let mut words = column![text(self.i18n.t("training-banner")).size(theme::LARGE)];
             if let Some(alarm) = &self.training.real_alarm {
                 words = words.push(text(alarm.clone()).size(theme::TEXT));
             }
@@ -285,7 +311,7 @@ impl App {
             let banner = container(strip)
                 .id(iced::widget::Id::new(TRAINING_BANNER_ID))
                 .style(training_style)
-                .padding([10.0, 16.0])
+                .padding([6.0, 12.0])
                 .width(Fill);
             return Some(banner.into());
         }
@@ -298,7 +324,13 @@ impl App {
         ]
         .spacing(theme::SPACING)
         .align_y(Center);
-        Some(container(strip).style(theme::error_line).padding([6.0, 12.0]).width(Fill).into())
+        Some(
+            container(strip)
+                .style(theme::error_line)
+                .padding([6.0, 12.0])
+                .width(Fill)
+                .into(),
+        )
     }
 
     /// The switch beside the operator bar, on the real till's checkout.
