@@ -50,7 +50,15 @@ pub fn send(config: &EmailConfig, message: &AlertMessage) -> Result<(), SendErro
         .build()
         .send(&email)
         .map(|_| ())
-        .map_err(|e| map_error(target, config.timeout_secs, &e))
+        .map_err(|e| match map_error(target, config.timeout_secs, &e) {
+            // lettre's own words ("internal client error: STARTTLS is not supported") hide
+            // that this is the safety catch working, not a bug.
+            SendError::Other { target, reason } if e.is_client() && reason.contains("STARTTLS") => SendError::Tls {
+                target,
+                reason: "the server does not offer STARTTLS; the mail was not sent in plain text".into(),
+            },
+            other => other,
+        })
 }
 
 fn pem_has_certificate(pem: &[u8]) -> bool {
@@ -66,6 +74,8 @@ fn build(config: &EmailConfig, message: &AlertMessage) -> Result<Message, SendEr
     let mut builder = Message::builder()
         .from(mailbox("from", &config.from)?)
         .subject(message.subject.as_str())
+        // A random id, as mail servers and spam filters expect one.
+        .message_id(None)
         .header(ContentType::TEXT_PLAIN);
     for to in &config.to {
         builder = builder.to(mailbox("to", to)?);

@@ -186,7 +186,7 @@ impl EmailSection {
     }
 }
 
-fn check_timeout(value: Option<i64>) -> Result<u64, String> {
+pub(crate) fn check_timeout(value: Option<i64>) -> Result<u64, String> {
     match value {
         None => Ok(DEFAULT_TIMEOUT_SECS),
         Some(n) => u64::try_from(n)
@@ -227,7 +227,7 @@ pub fn check_address(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
-fn check_server(text: &str) -> Result<String, String> {
+pub(crate) fn check_server(text: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("empty".into());
@@ -241,7 +241,7 @@ fn check_server(text: &str) -> Result<String, String> {
 }
 
 /// Absolute, as `[backup] folder`: a relative path would depend on where the till started.
-fn check_ca_file(text: &str) -> Result<PathBuf, String> {
+pub(crate) fn check_ca_file(text: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(text.trim());
     if text.trim().is_empty() || !path.is_absolute() {
         return Err(format!("'{text}' is not an absolute path to a PEM file"));
@@ -275,6 +275,22 @@ mod tests {
         }
         let e = alerts("[alerts]\nsms = true\n").expect_err("unknown key");
         assert!(e.contains("sms"), "{e}");
+    }
+
+    #[test]
+    fn the_readme_example_parses() {
+        let text = "[alerts]\ndesktop = true\ndevice_offline_minutes = 10\n\n\
+            [alerts.webhook]\nurl = \"https://hooks.example.com/till\"\ntimeout_seconds = 10\n\n\
+            [alerts.email]\nserver = \"smtp.example.com\"\nsecurity = \"starttls\"\nport = 587\n\
+            username = \"till@shop.example\"\npassword = \"...\"\nfrom = \"till@shop.example\"\n\
+            to = [\"boss@shop.example\"]\ntimeout_seconds = 10\n";
+        let a = alerts(text).expect("valid");
+        assert!(a.webhook.is_some());
+        let e = a.email.expect("email");
+        assert_eq!(
+            (e.server.as_str(), e.port, e.security),
+            ("smtp.example.com", 587, SmtpSecurity::StartTls)
+        );
     }
 
     #[test]
