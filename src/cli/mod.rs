@@ -250,13 +250,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<bool> {
     // Whatever the command did or found (a lost batch, a deferral, a mismatch, a payment in
     // doubt, a clock jump, a failed backup) opens its incident, with its alerts queued; the
     // queue is sent by the window's worker or `tillguard alerts send`.
-    match till.sweep_incidents() {
-        Ok(opened) => {
-            for i in opened {
-                eprintln!("incident #{} opened: {}", i.id, i.what);
-            }
-        }
-        Err(e) => eprintln!("warning: incidents could not be checked: {e}"),
+    if let Err(e) = till.sweep_incidents() {
+        eprintln!("warning: incidents could not be checked: {e}");
+    }
+    for i in till.take_new_incidents() {
+        eprintln!("incident #{} opened: {}", i.id, i.what);
     }
     // The backup a Z-report triggers; on stderr, as stdout may be the report's JSON.
     match till.take_backup_outcome() {
