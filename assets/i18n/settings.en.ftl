@@ -145,3 +145,44 @@ settings-error-backup-not-folder = '{ $value }' is a file, not a folder.
 settings-section-tax = Tax rates
 settings-tax-rate = { $rate }: { $count } products
 settings-tax-note = Each product carries its rate in the catalog (the tax_rate column); change rates with a new catalog import (tillguard catalog import FILE).
+## Alerts
+settings-section-alerts = Alerts
+settings-alerts-desktop = Desktop notification for every new incident
+settings-alerts-offline-minutes = Device offline before an incident (minutes)
+settings-alerts-offline-minutes-hint = From 1 to 1440; a terminal or printer unreachable this long opens an incident
+settings-alerts-webhook-url = Webhook address
+settings-alerts-webhook-url-hint = http:// or https://; empty = no webhook
+settings-alerts-webhook-timeout = Webhook timeout (seconds)
+settings-alerts-timeout-hint = From 1 to 120; empty = 10
+settings-alerts-email-server = Mail server (SMTP)
+settings-alerts-email-server-hint = Host name, e.g. smtp.example.com; empty = no e-mail
+settings-alerts-email-port = Mail server port
+settings-alerts-email-port-hint = Usually 587 for STARTTLS, 465 for TLS
+settings-alerts-email-security = Encryption
+settings-alerts-security-starttls = STARTTLS
+settings-alerts-security-tls = TLS from the start
+settings-alerts-email-username = User name
+settings-alerts-email-password = Password
+settings-alerts-email-password-hint = Empty when the server needs no login
+settings-alerts-email-from = Sender address
+settings-alerts-email-to = Recipients
+settings-alerts-email-to-hint = Addresses separated by commas
+settings-alerts-email-ca-file = Extra CA certificate (PEM)
+settings-alerts-email-ca-file-hint = Absolute path, for a mail server with its own certificate authority; empty = none
+settings-test-alert = Send test alert
+settings-test-alert-none = Fill in a webhook address or a mail server first.
+settings-test-alert-sending = Sending a test alert...
+settings-alert-channel-webhook = Webhook
+settings-alert-channel-email = E-mail
+settings-test-alert-sent = { $channel }: sent
+settings-test-alert-failed = { $channel }: not sent: { $reason }
+settings-error-alerts-minutes = '{ $value }' is not a number of minutes from 1 to { $max }.
+settings-error-alerts-timeout = '{ $value }' is not a number of seconds from 1 to { $max }.
+settings-error-alerts-url = Not a webhook address: { $detail }
+settings-error-alerts-server = Not a mail server: { $detail }
+settings-error-alerts-port = '{ $value }' is not a port from 1 to 65535.
+settings-error-alerts-address = { $detail }
+settings-error-alerts-to-empty = Name at least one address.
+settings-error-alerts-username = A password needs a user name.
+settings-error-alerts-password = A user name needs a password.
+settings-error-alerts-ca-file = Not usable: { $detail }

@@ -145,3 +145,44 @@ settings-error-backup-not-folder = “{ $value }”是文件，不是文件夹�
 settings-section-tax = 税率
 settings-tax-rate = { $rate }：{ $count } 种商品
 settings-tax-note = 每种商品的税率在商品目录中（tax_rate 列）；修改税率请重新导入目录（tillguard catalog import 文件）。
+## Alerts
+settings-section-alerts = 警报
+settings-alerts-desktop = 每个新事件都显示桌面通知
+settings-alerts-offline-minutes = 设备离线多久算事件（分钟）
+settings-alerts-offline-minutes-hint = 1 到 1440；终端或打印机无法连接超过此时间即记为事件
+settings-alerts-webhook-url = Webhook 地址
+settings-alerts-webhook-url-hint = http:// 或 https://；留空 = 不用 Webhook
+settings-alerts-webhook-timeout = Webhook 超时（秒）
+settings-alerts-timeout-hint = 1 到 120；留空 = 10
+settings-alerts-email-server = 邮件服务器（SMTP）
+settings-alerts-email-server-hint = 主机名，例如 smtp.example.com；留空 = 不发邮件
+settings-alerts-email-port = 邮件服务器端口
+settings-alerts-email-port-hint = STARTTLS 通常为 587，TLS 通常为 465
+settings-alerts-email-security = 加密方式
+settings-alerts-security-starttls = STARTTLS
+settings-alerts-security-tls = 全程 TLS
+settings-alerts-email-username = 用户名
+settings-alerts-email-password = 密码
+settings-alerts-email-password-hint = 服务器无需登录时留空
+settings-alerts-email-from = 发件人地址
+settings-alerts-email-to = 收件人
+settings-alerts-email-to-hint = 多个地址用逗号分隔
+settings-alerts-email-ca-file = 额外的 CA 证书（PEM）
+settings-alerts-email-ca-file-hint = 绝对路径，用于自建证书机构的邮件服务器；留空 = 无
+settings-test-alert = 发送测试警报
+settings-test-alert-none = 请先填写 Webhook 地址或邮件服务器。
+settings-test-alert-sending = 正在发送测试警报…
+settings-alert-channel-webhook = Webhook
+settings-alert-channel-email = 电子邮件
+settings-test-alert-sent = { $channel }：已发送
+settings-test-alert-failed = { $channel }：未发送：{ $reason }
+settings-error-alerts-minutes = “{ $value }”不是 1 到 { $max } 之间的分钟数。
+settings-error-alerts-timeout = “{ $value }”不是 1 到 { $max } 之间的秒数。
+settings-error-alerts-url = 不是有效的 Webhook 地址：{ $detail }
+settings-error-alerts-server = 不是有效的邮件服务器：{ $detail }
+settings-error-alerts-port = “{ $value }”不是 1 到 65535 之间的端口。
+settings-error-alerts-address = 邮件地址无效：{ $detail }
+settings-error-alerts-to-empty = 请至少填写一个地址。
+settings-error-alerts-username = 填了密码就要填用户名。
+settings-error-alerts-password = 填了用户名就要填密码。
+settings-error-alerts-ca-file = 无法使用：{ $detail }

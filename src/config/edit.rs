@@ -3,6 +3,10 @@
 //! `toml_edit`, so comments, layout and the keys the form does not show stay as they were;
 //! the result must pass `Config::parse` before it atomically replaces the file.
 
+use super::alerts::{
+    DEFAULT_TIMEOUT_SECS, MAX_OFFLINE_MINUTES, MAX_TIMEOUT_SECS, check_address, check_ca_file, check_server,
+    check_timeout, check_url,
+};
 use super::backup;
 use super::printer::{CHINESE, CODE_PAGES, CUTS, MAX_FEED, SALE_CODES, WIDTHS, name_of};
 use super::standalone::TEXT_MAX as STANDALONE_TEXT_MAX;
@@ -61,6 +65,18 @@ pub enum Field {
     PrinterFeed,
     PrinterLogo,
     BackupFolder,
+    AlertsDesktop,
+    AlertsOfflineMinutes,
+    WebhookUrl,
+    WebhookTimeout,
+    EmailServer,
+    EmailPort,
+    EmailSecurity,
+    EmailUsername,
+    EmailPassword,
+    EmailFrom,
+    EmailTo,
+    EmailCaFile,
 }
 
 /// Every field, in the order the screen shows them.
@@ -100,6 +116,18 @@ pub const FIELDS: &[Field] = &[
     Field::PrinterFeed,
     Field::PrinterLogo,
     Field::BackupFolder,
+    Field::AlertsDesktop,
+    Field::AlertsOfflineMinutes,
+    Field::WebhookUrl,
+    Field::WebhookTimeout,
+    Field::EmailServer,
+    Field::EmailPort,
+    Field::EmailSecurity,
+    Field::EmailUsername,
+    Field::EmailPassword,
+    Field::EmailFrom,
+    Field::EmailTo,
+    Field::EmailCaFile,
 ];
 
 pub const TERMINAL_NONE: &str = "none";
@@ -109,6 +137,9 @@ pub const TERMINAL_SIMULATOR: &str = "simulator";
 /// An acquirer's terminal with no cable to the till: `[terminal] kind = "standalone"`.
 pub const TERMINAL_STANDALONE: &str = "standalone";
 pub const PRINTER_NONE: &str = "none";
+/// The tables of the alert channels: each is there only while its address is filled in.
+const WEBHOOK: &str = "alerts.webhook";
+const EMAIL: &str = "alerts.email";
 
 const TERMINAL_KINDS: &[&str] = &[
     TERMINAL_NONE,
@@ -127,6 +158,10 @@ const CUT_TEXTS: &[&str] = &["partial", "full", "none"];
 const CHINESE_TEXTS: &[&str] = &["gbk", "gb18030", "none"];
 const CODE_PAGE_TEXTS: &[&str] = &["wpc1252", "ascii"];
 const SALE_CODE_TEXTS: &[&str] = &["qr", "code128", "none"];
+/// `[alerts.email] security`, as the file spells it.
+const SECURITY_TEXTS: &[&str] = &["starttls", "tls"];
+/// The port each security implies when the file names none (STARTTLS first: the default).
+const SMTP_PORTS: &[(&str, u16)] = &[("starttls", 587), ("tls", 465)];
 
 impl Field {
     /// The file key the field is written to, as `[table] key`.
@@ -171,6 +206,18 @@ impl Field {
             Field::PrinterFeed => ("printer", "feed"),
             Field::PrinterLogo => ("printer", "logo"),
             Field::BackupFolder => ("backup", "folder"),
+            Field::AlertsDesktop => ("alerts", "desktop"),
+            Field::AlertsOfflineMinutes => ("alerts", "device_offline_minutes"),
+            Field::WebhookUrl => (WEBHOOK, "url"),
+            Field::WebhookTimeout => (WEBHOOK, "timeout_seconds"),
+            Field::EmailServer => (EMAIL, "server"),
+            Field::EmailPort => (EMAIL, "port"),
+            Field::EmailSecurity => (EMAIL, "security"),
+            Field::EmailUsername => (EMAIL, "username"),
+            Field::EmailPassword => (EMAIL, "password"),
+            Field::EmailFrom => (EMAIL, "from"),
+            Field::EmailTo => (EMAIL, "to"),
+            Field::EmailCaFile => (EMAIL, "ca_file"),
         }
     }
 
@@ -212,6 +259,18 @@ impl Field {
             Field::PrinterFeed => "settings-printer-feed",
             Field::PrinterLogo => "settings-printer-logo",
             Field::BackupFolder => "settings-backup-folder",
+            Field::AlertsDesktop => "settings-alerts-desktop",
+            Field::AlertsOfflineMinutes => "settings-alerts-offline-minutes",
+            Field::WebhookUrl => "settings-alerts-webhook-url",
+            Field::WebhookTimeout => "settings-alerts-webhook-timeout",
+            Field::EmailServer => "settings-alerts-email-server",
+            Field::EmailPort => "settings-alerts-email-port",
+            Field::EmailSecurity => "settings-alerts-email-security",
+            Field::EmailUsername => "settings-alerts-email-username",
+            Field::EmailPassword => "settings-alerts-email-password",
+            Field::EmailFrom => "settings-alerts-email-from",
+            Field::EmailTo => "settings-alerts-email-to",
+            Field::EmailCaFile => "settings-alerts-email-ca-file",
         }
     }
 
@@ -224,7 +283,8 @@ impl Field {
             | Field::Kiosk
             | Field::VoucherOnSlip
             | Field::PrinterDrawer
-            | Field::PrinterStatus => BOOLS,
+            | Field::PrinterStatus
+            | Field::AlertsDesktop => BOOLS,
             Field::TerminalKind => TERMINAL_KINDS,
             Field::TerminalBaud => BAUD_TEXTS,
             Field::PrinterKind => PRINTER_KINDS,
@@ -233,6 +293,7 @@ impl Field {
             Field::PrinterChinese => CHINESE_TEXTS,
             Field::PrinterCodePage => CODE_PAGE_TEXTS,
             Field::PrinterCode => SALE_CODE_TEXTS,
+            Field::EmailSecurity => SECURITY_TEXTS,
             _ => return None,
         })
     }
@@ -268,7 +329,7 @@ impl Field {
 
     /// Holds a secret: never shown, never written to the audit log.
     pub fn is_secret(self) -> bool {
-        self == Field::TerminalPassword
+        matches!(self, Field::TerminalPassword | Field::EmailPassword)
     }
 }
 
@@ -319,6 +380,16 @@ pub const PROBLEM_IDS: &[&str] = &[
     "settings-error-logo",
     "settings-error-backup",
     "settings-error-backup-not-folder",
+    "settings-error-alerts-minutes",
+    "settings-error-alerts-timeout",
+    "settings-error-alerts-url",
+    "settings-error-alerts-server",
+    "settings-error-alerts-port",
+    "settings-error-alerts-address",
+    "settings-error-alerts-to-empty",
+    "settings-error-alerts-username",
+    "settings-error-alerts-password",
+    "settings-error-alerts-ca-file",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -358,6 +429,7 @@ enum Typed {
     Int(i64),
     Bool(bool),
     Num(Decimal),
+    List(Vec<String>),
 }
 
 impl Typed {
@@ -372,6 +444,7 @@ impl Typed {
                 // Checked to two decimals, which an f64 carries back exactly as written.
                 _ => Value::from(f64::try_from(*d).unwrap_or(0.0)),
             }),
+            Typed::List(items) => Some(Value::Array(items.iter().map(String::as_str).collect())),
         }
     }
 
@@ -386,6 +459,9 @@ impl Typed {
                 Value::Float(f) => Decimal::from_str(&f.value().to_string()).ok() == Some(*d),
                 _ => false,
             },
+            Typed::List(items) => value
+                .as_array()
+                .is_some_and(|a| a.len() == items.len() && a.iter().zip(items).all(|(v, i)| v.as_str() == Some(i))),
         }
     }
 }
@@ -467,6 +543,20 @@ impl SettingsForm {
             // A PIN pad: digits only, six at most.
             text = text.chars().filter(char::is_ascii_digit).take(6).collect();
         }
+        if field == Field::EmailSecurity {
+            // A port left at the old security's usual one follows to the new one's.
+            let usual = |s: &str| {
+                SMTP_PORTS
+                    .iter()
+                    .find(|(name, _)| *name == s.trim())
+                    .map(|(_, port)| port.to_string())
+            };
+            if let Some(port) = usual(&text)
+                && usual(self.get(Field::EmailSecurity)).as_deref() == Some(self.get(Field::EmailPort).trim())
+            {
+                self.values.insert(Field::EmailPort, port);
+            }
+        }
         self.values.insert(field, text);
         self.check();
     }
@@ -497,6 +587,14 @@ impl SettingsForm {
                 terminal == TERMINAL_STANDALONE
             }
             Field::PrinterAddress => self.get(Field::PrinterKind) != PRINTER_NONE,
+            Field::WebhookTimeout => !self.get(Field::WebhookUrl).trim().is_empty(),
+            Field::EmailPort
+            | Field::EmailSecurity
+            | Field::EmailUsername
+            | Field::EmailPassword
+            | Field::EmailFrom
+            | Field::EmailTo
+            | Field::EmailCaFile => !self.get(Field::EmailServer).trim().is_empty(),
             _ => true,
         }
     }
@@ -573,6 +671,7 @@ impl SettingsForm {
         for entry in &write {
             set_entry(&mut doc, entry);
         }
+        drop_channels(&mut doc, &self.values);
         let rendered = doc.to_string();
         Ok(match existing {
             Some(text) => FileStyle::of(text).apply(&rendered),
@@ -738,6 +837,50 @@ impl SettingsForm {
                 }
                 Ok(())
             }
+            // The alert fields go through the loader's own checks (`config::alerts`).
+            Field::AlertsOfflineMinutes => match text.parse::<u32>() {
+                Ok(m) if (1..=MAX_OFFLINE_MINUTES).contains(&m) => Ok(()),
+                _ => Err(value("settings-error-alerts-minutes").with("max", MAX_OFFLINE_MINUTES.to_string())),
+            },
+            Field::WebhookUrl if !text.is_empty() => check_url(text)
+                .map(drop)
+                .map_err(|detail| Problem::new("settings-error-alerts-url").with("detail", detail)),
+            Field::WebhookTimeout if !text.is_empty() => match text.parse::<i64>().map(|n| check_timeout(Some(n))) {
+                Ok(Ok(_)) => Ok(()),
+                _ => Err(value("settings-error-alerts-timeout").with("max", MAX_TIMEOUT_SECS.to_string())),
+            },
+            Field::EmailServer if !text.is_empty() => check_server(text)
+                .map(drop)
+                .map_err(|detail| Problem::new("settings-error-alerts-server").with("detail", detail)),
+            Field::EmailPort if !text.is_empty() => match text.parse::<u16>() {
+                Ok(p) if p > 0 => Ok(()),
+                _ => Err(value("settings-error-alerts-port")),
+            },
+            Field::EmailUsername if text.is_empty() && !self.get(Field::EmailPassword).is_empty() => {
+                Err(Problem::new("settings-error-alerts-username"))
+            }
+            // The value itself is never repeated.
+            Field::EmailPassword if raw.is_empty() && !self.get(Field::EmailUsername).trim().is_empty() => {
+                Err(Problem::new("settings-error-alerts-password"))
+            }
+            Field::EmailFrom if text.is_empty() => Err(Problem::new("settings-error-required")),
+            Field::EmailFrom => check_address(text)
+                .map(drop)
+                .map_err(|detail| Problem::new("settings-error-alerts-address").with("detail", detail)),
+            Field::EmailTo => {
+                let list = address_list(text);
+                if list.is_empty() {
+                    return Err(Problem::new("settings-error-alerts-to-empty"));
+                }
+                for address in list {
+                    check_address(address)
+                        .map_err(|detail| Problem::new("settings-error-alerts-address").with("detail", detail))?;
+                }
+                Ok(())
+            }
+            Field::EmailCaFile if !text.is_empty() => check_ca_file(text)
+                .map(drop)
+                .map_err(|detail| Problem::new("settings-error-alerts-ca-file").with("detail", detail)),
             _ => Ok(()),
         }
     }
@@ -811,6 +954,18 @@ fn values_of(config: &Config) -> BTreeMap<Field, String> {
         .iter()
         .find(|(_, cols)| *cols == p.cols)
         .map_or(58, |(mm, _)| *mm);
+    let alerts = &config.alerts;
+    let (url, hook_timeout) = match &alerts.webhook {
+        Some(w) => (w.url.clone(), w.timeout_secs),
+        None => (String::new(), DEFAULT_TIMEOUT_SECS),
+    };
+    let mail = alerts.email.as_ref();
+    let mail_text = |f: fn(&super::EmailConfig) -> Option<String>| mail.and_then(f).unwrap_or_default();
+    let security = match mail.map(|e| e.security) {
+        Some(super::SmtpSecurity::Tls) => "tls",
+        _ => "starttls",
+    };
+    let mail_port = mail.map_or_else(|| SMTP_PORTS[0].1, |e| e.port);
     let pairs = [
         (Field::StoreName, config.store_name.clone()),
         (Field::Address, config.address.clone()),
@@ -867,12 +1022,32 @@ fn values_of(config: &Config) -> BTreeMap<Field, String> {
                 .map(|f| f.display().to_string())
                 .unwrap_or_default(),
         ),
+        (Field::AlertsDesktop, alerts.desktop.to_string()),
+        (Field::AlertsOfflineMinutes, alerts.device_offline_minutes.to_string()),
+        (Field::WebhookUrl, url),
+        (Field::WebhookTimeout, hook_timeout.to_string()),
+        (Field::EmailServer, mail_text(|e| Some(e.server.clone()))),
+        (Field::EmailPort, mail_port.to_string()),
+        (Field::EmailSecurity, security.to_string()),
+        (Field::EmailUsername, mail_text(|e| e.username.clone())),
+        (Field::EmailPassword, mail_text(|e| e.password.clone())),
+        (Field::EmailFrom, mail_text(|e| Some(e.from.clone()))),
+        (Field::EmailTo, mail_text(|e| Some(e.to.join(", ")))),
+        (
+            Field::EmailCaFile,
+            mail_text(|e| e.ca_file.as_ref().map(|f| f.display().to_string())),
+        ),
     ];
     pairs.into_iter().collect()
 }
 
 fn value_of(values: &BTreeMap<Field, String>, field: Field) -> &str {
     values.get(&field).map_or("", |s| s.trim())
+}
+
+/// `[alerts.email] to` as the form takes it: addresses separated by commas.
+fn address_list(text: &str) -> Vec<&str> {
+    text.split(',').map(str::trim).filter(|a| !a.is_empty()).collect()
 }
 
 /// `[terminal] connection` as the form's fields spell it; `None` for no terminal.
@@ -944,6 +1119,16 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
         shown: Typed::Str(v(field).to_string()),
         ..entry(field, text(field))
     };
+    // A channel without its address is off: none of its keys are written (`drop_channels`
+    // removes its table).
+    let webhook_on = !v(Field::WebhookUrl).is_empty();
+    let email_on = !v(Field::EmailServer).is_empty();
+    // As typed: spaces may belong to a password.
+    let password = match values.get(&Field::EmailPassword).map(String::as_str) {
+        None | Some("") => Typed::Absent,
+        Some(p) => Typed::Str(p.to_string()),
+    };
+    let mail = |field: Field, value: Typed| only_if(email_on, entry(field, value));
     vec![
         entry(Field::StoreName, text(Field::StoreName)),
         entry(Field::Address, text(Field::Address)),
@@ -995,7 +1180,64 @@ fn entries(values: &BTreeMap<Field, String>) -> Vec<Entry> {
         entry(Field::PrinterFeed, int(Field::PrinterFeed)),
         entry(Field::PrinterLogo, text(Field::PrinterLogo)),
         entry(Field::BackupFolder, text(Field::BackupFolder)),
+        entry(Field::AlertsDesktop, bool(Field::AlertsDesktop)),
+        entry(Field::AlertsOfflineMinutes, int(Field::AlertsOfflineMinutes)),
+        only_if(webhook_on, entry(Field::WebhookUrl, text(Field::WebhookUrl))),
+        only_if(webhook_on, entry(Field::WebhookTimeout, int(Field::WebhookTimeout))),
+        mail(Field::EmailServer, text(Field::EmailServer)),
+        mail(Field::EmailPort, int(Field::EmailPort)),
+        mail(Field::EmailSecurity, text(Field::EmailSecurity)),
+        mail(Field::EmailUsername, text(Field::EmailUsername)),
+        mail(Field::EmailPassword, password),
+        mail(Field::EmailFrom, text(Field::EmailFrom)),
+        mail(
+            Field::EmailTo,
+            Typed::List(address_list(v(Field::EmailTo)).into_iter().map(String::from).collect()),
+        ),
+        mail(Field::EmailCaFile, text(Field::EmailCaFile)),
     ]
+}
+
+/// An alert channel whose address is empty is off: its whole table goes, with the keys the
+/// form does not show (the loader refuses a channel's table without its address).
+fn drop_channels(doc: &mut DocumentMut, values: &BTreeMap<Field, String>) {
+    for (field, path) in [(Field::WebhookUrl, WEBHOOK), (Field::EmailServer, EMAIL)] {
+        if !value_of(values, field).is_empty() {
+            continue;
+        }
+        if let Some((parent, name)) = path.rsplit_once('.')
+            && let Some(table) = table_at(doc, parent, false)
+        {
+            table.remove(name);
+        }
+    }
+}
+
+/// The table at a dotted `path` (`alerts.email`), made when `create` says so: a parent that
+/// only holds sub-tables prints no header of its own, and in an inline table the new one is
+/// inline too.
+fn table_at<'a>(doc: &'a mut DocumentMut, path: &str, create: bool) -> Option<&'a mut dyn TableLike> {
+    let names: Vec<&str> = path.split('.').collect();
+    let mut item = doc.as_item_mut();
+    for (depth, name) in names.iter().enumerate() {
+        let inline = item.is_inline_table();
+        let table = item.as_table_like_mut()?;
+        if !table.get(name).is_some_and(Item::is_table_like) {
+            if !create {
+                return None;
+            }
+            let new = if inline {
+                Item::Value(Value::InlineTable(toml_edit::InlineTable::new()))
+            } else {
+                let mut new = Table::new();
+                new.set_implicit(depth + 1 < names.len());
+                Item::Table(new)
+            };
+            table.insert(name, new);
+        }
+        item = table.get_mut(name)?;
+    }
+    item.as_table_like_mut()
 }
 
 /// Puts one value into the document, keeping the comment after an old value; `Absent`
@@ -1005,16 +1247,12 @@ fn set_entry(doc: &mut DocumentMut, entry: &Entry) {
         return;
     }
     let Some(new) = entry.value.to_value() else {
-        if let Some(table) = doc.get_mut(entry.table).and_then(Item::as_table_like_mut) {
+        if let Some(table) = table_at(doc, entry.table, false) {
             table.remove(entry.key);
         }
         return;
     };
-    let root = doc.as_table_mut();
-    if !root.get(entry.table).is_some_and(Item::is_table_like) {
-        root.insert(entry.table, Item::Table(Table::new()));
-    }
-    let Some(table) = root.get_mut(entry.table).and_then(Item::as_table_like_mut) else {
+    let Some(table) = table_at(doc, entry.table, true) else {
         return;
     };
     set_value(table, entry.key, &entry.value, new);
@@ -1027,7 +1265,13 @@ fn set_value(table: &mut dyn TableLike, key: &str, typed: &Typed, mut new: Value
         }
         *new.decor_mut() = old.decor().clone();
     }
-    table.insert(key, Item::Value(new));
+    // In place, so the key keeps its own decor (a comment on the line above it).
+    match table.get_mut(key) {
+        Some(item) => *item = Item::Value(new),
+        None => {
+            table.insert(key, Item::Value(new));
+        }
+    }
 }
 
 /// Replaces `path` with `text` so that a crash leaves the old file or the new one, never a
@@ -1080,3 +1324,6 @@ mod file_style;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod alert_tests;

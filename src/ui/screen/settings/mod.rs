@@ -1,14 +1,16 @@
 //! The manager's Settings screen (F10): the store, sale rules, card terminal, printer, look
-//! and language, and backups, saved into the config file. A manager must be logged in, or
-//! give a manager PIN first. Testing the terminal or the printer runs on a worker thread
-//! with the form's values, before anything is saved; the terminal the till is connected to
-//! is tested through the desk, so its port is never opened twice.
+//! and language, backups and alerts, saved into the config file. A manager must be logged in,
+//! or give a manager PIN first. Testing the terminal or the printer, or sending a test alert,
+//! runs on a worker thread with the form's values, before anything is saved; the terminal the
+//! till is connected to is tested through the desk, so its port is never opened twice.
 
 mod sections;
 mod view;
 
 pub use view::{FORM_ID, SETTINGS_ID};
 
+use crate::alert::Channel;
+use crate::alert::outbox::{Configured, Transport, channels};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::config::edit::{Field, SettingsForm};
@@ -36,6 +38,7 @@ pub const SAVE_ID: &str = "settings-save";
 pub const CONFIRM_ID: &str = "settings-confirm-create";
 pub const TEST_TERMINAL_ID: &str = "settings-test-terminal";
 pub const TEST_PRINTER_ID: &str = "settings-test-printer";
+pub const TEST_ALERT_ID: &str = "settings-test-alert";
 pub const USERS_ID: &str = "settings-users";
 
 /// The input of a field, or the box around its pick list or switch (the id tests and focus
@@ -59,6 +62,9 @@ pub enum Message {
     TerminalChecked(Result<CheckReport, String>),
     TestPrinter,
     TestPrinted(Result<TestPrinted, String>),
+    TestAlert,
+    /// How each channel took the test alert (the error's text when it did not).
+    AlertTested(Vec<(Channel, Result<(), String>)>),
     /// "Users and PINs": the app opens the users screen.
     Users,
 }
@@ -74,6 +80,14 @@ pub enum Request {
     /// Saved and applied: the app takes on the language and the look.
     Saved,
     Users,
+}
+
+/// The test alert: sent on a worker, then each channel's outcome (shown in the window's
+/// language, so kept as it came).
+#[derive(Debug, Clone, Default)]
+pub struct AlertTest {
+    pub running: bool,
+    pub results: Vec<(Channel, Result<(), String>)>,
 }
 
 /// A test of the terminal or the printer: what it said so far, and how it ended.
@@ -119,6 +133,7 @@ pub struct State {
     pending_restart: Vec<&'static str>,
     pub terminal_test: Test,
     pub printer_test: Test,
+    pub alert_test: AlertTest,
     /// The tax rates the catalog uses, with how many products each (rates are per product,
     /// set by the catalog import; shown here so a manager can check them).
     pub tax_rates: Vec<(String, usize)>,
@@ -153,6 +168,7 @@ impl State {
             pending_restart: Vec::new(),
             terminal_test: Test::default(),
             printer_test: Test::default(),
+            alert_test: AlertTest::default(),
             error: load_error.map(|e| i18n.t_args("settings-load-failed", &[("reason", e)])),
             notice: None,
         };
@@ -224,6 +240,13 @@ impl State {
             Message::TestPrinted(result) => {
                 let result = result.map(|p| printed_lines(&p, i18n));
                 self.printer_test.finish(result);
+            }
+            Message::TestAlert => return self.test_alert(till, i18n),
+            Message::AlertTested(results) => {
+                self.alert_test = AlertTest {
+                    running: false,
+                    results,
+                }
             }
         }
         Request::None
@@ -377,6 +400,42 @@ impl State {
         let page = till.test_print(spec, config.printer);
         Request::Work(Job::new(move |send: &mut dyn FnMut(Message)| {
             send(Message::TestPrinted(page.run()));
+        }))
+    }
+}
+
+impl State {
+    /// The form names a webhook or a mail server.
+    pub fn alerts_configured(&self) -> bool {
+        !self.form.get(Field::WebhookUrl).trim().is_empty() || !self.form.get(Field::EmailServer).trim().is_empty()
+    }
+
+    /// "Send test alert" is offered: a channel filled in, every field valid, none under way.
+    pub fn can_test_alert(&self) -> bool {
+        self.gate.is_none() && self.form.is_valid() && self.alerts_configured() && !self.alert_test.running
+    }
+
+    /// Sends the test message through every channel the form (not the file) names.
+    fn test_alert(&mut self, till: &Till, i18n: &I18n) -> Request {
+        if !self.can_test_alert() {
+            return Request::None;
+        }
+        let Some(config) = self.preview(till, i18n) else {
+            return Request::None;
+        };
+        let message = crate::alert::message::test(&till.alert_origin(), till.clock().now(), i18n);
+        self.alert_test = AlertTest {
+            running: true,
+            results: Vec::new(),
+        };
+        let alerts = config.alerts;
+        Request::Work(Job::new(move |send: &mut dyn FnMut(Message)| {
+            // One after the other: each has its own timeout, and the worker is not the window.
+            let results = channels(&alerts)
+                .into_iter()
+                .map(|c| (c, Configured(&alerts).send(c, &message)))
+                .collect();
+            send(Message::AlertTested(results));
         }))
     }
 }

@@ -1,8 +1,9 @@
 //! The sections of the settings form: Store, Sale, Terminal, Printer, Look & language,
-//! Backups. Each field is a label, its input, and under the input its error in red (or a
+//! Backups, Alerts. Each field is a label, its input, and under the input its error in red (or a
 //! hint: the format, the default, "takes effect after restart").
 
-use super::{Message, State, TEST_PRINTER_ID, TEST_TERMINAL_ID, Test, input_id};
+use super::{AlertTest, Message, State, TEST_ALERT_ID, TEST_PRINTER_ID, TEST_TERMINAL_ID, Test, input_id};
+use crate::alert::Channel;
 use crate::config::edit::{Field, PRINTER_NONE, TERMINAL_NONE, TERMINAL_STANDALONE};
 use crate::i18n::I18n;
 use crate::ui::theme;
@@ -37,6 +38,7 @@ pub fn choice_label(field: Field, value: &str, i18n: &I18n) -> String {
         Field::PrinterCut => format!("settings-cut-{value}"),
         Field::PrinterChinese => format!("settings-chinese-{value}"),
         Field::PrinterCode => format!("settings-code-{value}"),
+        Field::EmailSecurity => format!("settings-alerts-security-{value}"),
         Field::PrinterWidth => return format!("{value} mm"),
         _ => return value.to_string(),
     };
@@ -109,6 +111,7 @@ impl State {
                 rows(&[Field::Language, Field::Theme, Field::LockMinutes, Field::Kiosk])
             ),
             section(i18n.t("settings-section-backup"), rows(&[Field::BackupFolder])),
+            self.alerts_section(i18n),
         ]
         .spacing(theme::SPACING)
     }
@@ -156,6 +159,14 @@ impl State {
             Field::LockMinutes => "settings-lock-minutes-hint",
             Field::DiscountLimit => "settings-discount-limit-hint",
             Field::PrinterLogo => "settings-printer-logo-hint",
+            Field::AlertsOfflineMinutes => "settings-alerts-offline-minutes-hint",
+            Field::WebhookUrl => "settings-alerts-webhook-url-hint",
+            Field::WebhookTimeout => "settings-alerts-timeout-hint",
+            Field::EmailServer => "settings-alerts-email-server-hint",
+            Field::EmailPort => "settings-alerts-email-port-hint",
+            Field::EmailPassword => "settings-alerts-email-password-hint",
+            Field::EmailTo => "settings-alerts-email-to-hint",
+            Field::EmailCaFile => "settings-alerts-email-ca-file-hint",
             f if f.needs_restart() => "settings-after-restart",
             _ => return None,
         };
@@ -346,5 +357,70 @@ impl State {
             .spacing(theme::SPACING)
             .align_y(Center)
             .into()
+    }
+
+    /// Desktop notifications, the offline limit, the webhook and the mail server; the mail
+    /// server's settings show once it is named. "Send test alert" sends with the form's values.
+    fn alerts_section<'a>(&'a self, i18n: &'a I18n) -> Element<'a, Message> {
+        let mut rows: Vec<Element<'a, Message>> = [
+            Field::AlertsDesktop,
+            Field::AlertsOfflineMinutes,
+            Field::WebhookUrl,
+            Field::WebhookTimeout,
+            Field::EmailServer,
+            Field::EmailPort,
+            Field::EmailSecurity,
+            Field::EmailUsername,
+            Field::EmailPassword,
+            Field::EmailFrom,
+            Field::EmailTo,
+            Field::EmailCaFile,
+        ]
+        .into_iter()
+        .filter(|f| self.form.in_use(*f))
+        .map(|f| self.field_row(f, self.input(f, i18n), i18n))
+        .collect();
+        let start = touch_button(i18n.t("settings-test-alert"), Length::Fixed(LABEL))
+            .style(button::secondary)
+            .on_press_maybe(self.can_test_alert().then_some(Message::TestAlert));
+        rows.push(
+            row![
+                container(start).id(Id::new(TEST_ALERT_ID)),
+                self.alert_lines(&self.alert_test, i18n).width(Fill)
+            ]
+            .spacing(theme::SPACING)
+            .align_y(Center)
+            .into(),
+        );
+        section(i18n.t("settings-section-alerts"), rows)
+    }
+
+    /// Each channel's outcome: "sent" in green, or its error in red.
+    fn alert_lines<'a>(&self, test: &'a AlertTest, i18n: &'a I18n) -> Column<'a, Message> {
+        let mut lines = column![].spacing(2);
+        if !self.alerts_configured() {
+            lines = lines.push(text(i18n.t("settings-test-alert-none")).size(theme::SMALL));
+        }
+        if test.running {
+            lines = lines.push(text(i18n.t("settings-test-alert-sending")).size(theme::SMALL));
+        }
+        for (channel, result) in &test.results {
+            let channel = i18n.t(match channel {
+                Channel::Webhook => "settings-alert-channel-webhook",
+                Channel::Email => "settings-alert-channel-email",
+            });
+            lines = lines.push(match result {
+                Ok(()) => text(i18n.t_args("settings-test-alert-sent", &[("channel", channel)]))
+                    .size(theme::SMALL)
+                    .style(text::success),
+                Err(e) => text(i18n.t_args(
+                    "settings-test-alert-failed",
+                    &[("channel", channel), ("reason", e.clone())],
+                ))
+                .size(theme::SMALL)
+                .style(text::danger),
+            });
+        }
+        lines
     }
 }
