@@ -13,6 +13,7 @@ const EN: &[&str] = &[
     include_str!("../assets/i18n/sale-tools.en.ftl"),
     include_str!("../assets/i18n/trust.en.ftl"),
     include_str!("../assets/i18n/incident.en.ftl"),
+    include_str!("../assets/i18n/incident-ui.en.ftl"),
     include_str!("../assets/i18n/training.en.ftl"),
 ];
 const ZH: &[&str] = &[
@@ -23,6 +24,7 @@ const ZH: &[&str] = &[
     include_str!("../assets/i18n/sale-tools.zh-CN.ftl"),
     include_str!("../assets/i18n/trust.zh-CN.ftl"),
     include_str!("../assets/i18n/incident.zh-CN.ftl"),
+    include_str!("../assets/i18n/incident-ui.zh-CN.ftl"),
     include_str!("../assets/i18n/training.zh-CN.ftl"),
 ];
 

@@ -404,3 +404,8 @@ lesson-missing-failed-attempt = a card payment that went unanswered and was then
 lesson-missing-still-in-doubt = a card payment is still in doubt
 lesson-missing-earlier-batch-closed = the earlier day's batch settled or deferred
 lesson-missing-sale-on-new-day = a sale on the new business day
+
+# Desktop notifications (src/ui/app/notes.rs)
+notify-clear-title = Settle the card batch
+notify-clear-now-title = Settle the card batch now
+notify-clear-body = The terminal clears its batch in { $minutes } min (at { $at }): settle before, or its card payments must be claimed one by one.

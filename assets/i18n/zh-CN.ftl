@@ -404,3 +404,8 @@ lesson-missing-failed-attempt = 一笔终端未应答、随后向终端核实过
 lesson-missing-still-in-doubt = 仍有结果不明的刷卡付款
 lesson-missing-earlier-batch-closed = 前一营业日的批次已结算或已推迟
 lesson-missing-sale-on-new-day = 新营业日的一笔销售
+
+# 桌面通知 (src/ui/app/notes.rs)
+notify-clear-title = 请结算银行卡批次
+notify-clear-now-title = 请立即结算银行卡批次
+notify-clear-body = 终端将在 { $minutes } 分钟后（{ $at }）清零批次：请先结算，否则其中的刷卡款项只能逐笔索赔。

@@ -8,6 +8,7 @@ pub mod audit_check;
 mod guard;
 mod incidents_watch;
 mod health;
+mod incidents_screen;
 mod lessons;
 mod lock;
 mod look;
@@ -22,7 +23,7 @@ use super::desk::{self, Desk, Shop, TerminalSetup};
 use super::inhibitor::Inhibitor;
 use super::job::Job;
 use super::keys;
-use super::screen::{checkout, end_of_day, login, refund, reports, settings, users};
+use super::screen::{checkout, end_of_day, incidents, login, refund, reports, settings, users};
 use crate::i18n::I18n;
 use crate::settlement::batch::BatchView;
 use crate::settlement::guard::Verdict;
@@ -46,6 +47,7 @@ pub enum Message {
     EndOfDay(end_of_day::Message),
     Refund(refund::Message),
     Reports(reports::Message),
+    Incidents(incidents::Message),
     /// From a job that has the desk.
     Desk(desk::Event),
     /// Time for the idle Status Enquiry.
@@ -56,6 +58,8 @@ pub enum Message {
     /// The window's raw id (its HWND on Windows), for the shutdown block.
     WindowRaw(u64),
     OpenEndOfDay,
+    /// The incidents screen (from the checkout).
+    OpenIncidents,
     Quit(QuitChoice),
     /// A print job's outcome (Err: why it did not print; the job stays queued).
     Printed(i64, Result<(), String>),
@@ -95,6 +99,7 @@ pub enum Screen {
     Reports(Box<reports::State>),
     Users(Box<users::State>),
     Settings(Box<settings::State>),
+    Incidents(Box<incidents::State>),
 }
 
 /// What one message leads to: a task for iced, and maybe work for a worker thread.
@@ -165,6 +170,8 @@ pub struct App {
     /// Devices offline for longer than the limit, and devices back after that, for incidents.
     pending_offline: Vec<crate::health::Offline>,
     pending_back: Vec<crate::health::Back>,
+    /// What the banner says about open incidents (app/incidents_screen.rs).
+    open_incidents: incidents_screen::OpenIncidents,
     /// Sends the alert queue to the webhook and the mail server (app/incidents_watch.rs).
     alert_sender: Option<incidents_watch::Sender>,
 }
@@ -227,9 +234,11 @@ impl App {
             device_watch: health::Watch::default(),
             pending_offline: Vec::new(),
             pending_back: Vec::new(),
+            open_incidents: Default::default(),
             alert_sender: None,
         };
         app.refresh_print_backlog();
+        app.refresh_incidents();
         let job = if unfinished && app.shop.card {
             app.desk.take().map(|desk| desk.recover().map(Message::Desk))
         } else {
@@ -317,6 +326,7 @@ impl App {
             Message::EndOfDay(message) => self.end_of_day_message(message),
             Message::Refund(message) => self.refund_message(message),
             Message::Reports(message) => self.reports_message(message),
+            Message::Incidents(message) => self.incidents_message(message),
             Message::Desk(event) => self.desk_event(event).into(),
             Message::PollTerminal => self.poll_terminal(),
             Message::CloseRequested => self.close_requested().into(),
@@ -331,6 +341,7 @@ impl App {
                 Task::none().into()
             }
             Message::OpenEndOfDay => self.open_end_of_day(None).into(),
+            Message::OpenIncidents => self.open_incidents_screen(false),
             Message::Quit(choice) => self.quit_choice(choice),
             Message::Printed(job, result) => {
                 self.printed(job, result);
@@ -384,12 +395,14 @@ impl App {
             (None, Screen::Reports(state)) => state.view(&self.shop, &self.i18n).map(Message::Reports),
             (None, Screen::Users(state)) => state.view(&self.i18n).map(Message::Users),
             (None, Screen::Settings(state)) => state.view(&self.shop, &self.i18n).map(Message::Settings),
+            (None, Screen::Incidents(state)) => state.view(&self.shop, &self.i18n).map(Message::Incidents),
         };
         let backlog = self
             .print_backlog
             .as_ref()
             .map(|(count, reason)| super::banner::print_backlog(*count, reason, &self.i18n, Message::ResendPrints));
         let page: Element<'_, Message> = column![self.training_strip(), banner]
+            .push(self.incidents_line())
             .push(self.audit_alarm_view())
             .push(backlog)
             .push(screen)

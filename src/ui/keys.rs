@@ -38,6 +38,8 @@ pub enum Shortcut {
     Lock,
     /// Settings (F10, managers).
     Settings,
+    /// The incidents screen (Ctrl+I).
+    Incidents,
     Quit,
     Escape,
     Increase,
@@ -100,6 +102,9 @@ fn key_pressed(
     if modifiers.control() && matches!(key, Key::Character(c) if c.as_str().eq_ignore_ascii_case("l")) {
         return Some(Input::Shortcut(Shortcut::Lock));
     }
+    if modifiers.control() && matches!(key, Key::Character(c) if c.as_str().eq_ignore_ascii_case("i")) {
+        return Some(Input::Shortcut(Shortcut::Incidents));
+    }
     if status == Status::Captured || modifiers.control() || modifiers.alt() || modifiers.logo() {
         return None;
     }
@@ -142,6 +147,18 @@ mod tests {
         assert_eq!(run(esc, Status::Captured), Some(Input::Shortcut(Shortcut::Escape)));
         let held = press(Key::Named(Named::F12), None, true);
         assert_eq!(run(held, Status::Ignored), None, "auto-repeat must not pay twice");
+    }
+
+    #[test]
+    fn ctrl_i_opens_the_incidents_even_from_a_field() {
+        let input = key_pressed(
+            &Key::Character("i".into()),
+            Modifiers::CTRL,
+            Some("\t"),
+            false,
+            Status::Captured,
+        );
+        assert_eq!(input, Some(Input::Shortcut(Shortcut::Incidents)));
     }
 
     #[test]

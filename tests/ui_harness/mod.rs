@@ -365,3 +365,10 @@ pub fn end_of_day_state(app: &App) -> &tillguard::ui::screen::end_of_day::State 
         _ => panic!("the end-of-day screen is not open"),
     }
 }
+
+/// From now on the app's desktop notifications are kept, not shown; returns where they go.
+pub fn record_notes(app: &mut App) -> tillguard::platform::RecordingNotifier {
+    let notes = tillguard::platform::RecordingNotifier::new();
+    app.set_notifier(Box::new(notes.clone()));
+    notes
+}

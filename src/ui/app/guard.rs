@@ -32,6 +32,7 @@ impl App {
         };
         self.remind_before_clear();
         self.watch_incidents();
+        self.refresh_incidents();
         let idle = self.checkout.is_idle() && matches!(self.screen, Screen::Checkout);
         if stops && (boot || !stopped_before) && idle {
             let _ = self.open_end_of_day(Some(verdict));

@@ -68,6 +68,9 @@ impl App {
         if let Screen::EndOfDay(state) = &mut self.screen {
             state.printed(id, &result, &self.i18n);
         }
+        if let Screen::Incidents(state) = &mut self.screen {
+            state.printed(id, &result, &self.i18n);
+        }
     }
 
     /// The finished sale's receipt again: its failed job as it is, or a COPY.

@@ -4,7 +4,7 @@
 use super::{App, Message, QuitChoice, Screen, Step};
 use crate::ui::desk::{self, Outcome};
 use crate::ui::keys::{Input, Shortcut};
-use crate::ui::screen::{checkout, end_of_day, refund, reports, settings, users};
+use crate::ui::screen::{checkout, end_of_day, incidents, refund, reports, settings, users};
 use iced::Task;
 
 impl App {
@@ -36,6 +36,7 @@ impl App {
             checkout::Message::Input(Input::Shortcut(Shortcut::Reports)) => return self.open_reports(),
             checkout::Message::Input(Input::Shortcut(Shortcut::Lock)) => return self.lock_till(None),
             checkout::Message::Input(Input::Shortcut(Shortcut::Settings)) => return self.open_settings(),
+            checkout::Message::Input(Input::Shortcut(Shortcut::Incidents)) => return self.shortcut_to_incidents(),
             _ => {}
         }
         // The other screens' fields take their keys themselves; Esc goes back.
@@ -45,7 +46,8 @@ impl App {
             Screen::Reports(_) if escape => return self.reports_message(reports::Message::Back),
             Screen::Users(_) if escape => return self.users_message(users::Message::Back),
             Screen::Settings(_) if escape => return self.settings_message(settings::Message::Back),
-            Screen::Refund(_) | Screen::Reports(_) | Screen::Users(_) | Screen::Settings(_) => {
+            Screen::Incidents(_) if escape => return self.incidents_message(incidents::Message::Back),
+            Screen::Refund(_) | Screen::Reports(_) | Screen::Users(_) | Screen::Settings(_) | Screen::Incidents(_) => {
                 return Task::none().into();
             }
             _ => {}
@@ -108,6 +110,7 @@ impl App {
                 task = iced::widget::operation::focus(iced::widget::Id::new(id));
                 None
             }
+            end_of_day::Request::Incidents => return self.open_incidents_screen(true),
             end_of_day::Request::Back => {
                 self.screen = Screen::Checkout;
                 return self.checkout.refocus().map(Message::Checkout).into();
@@ -257,7 +260,7 @@ impl App {
                     Screen::EndOfDay(state) => state.progress(progress, &self.i18n),
                     Screen::Refund(state) => state.progress(progress, &self.i18n),
                     Screen::Settings(state) => state.progress(progress, &self.i18n),
-                    Screen::Reports(_) | Screen::Users(_) => {}
+                    Screen::Reports(_) | Screen::Users(_) | Screen::Incidents(_) => {}
                     Screen::Checkout => self.checkout.card_progress(progress),
                 }
                 Task::none()

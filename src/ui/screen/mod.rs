@@ -3,6 +3,8 @@
 pub mod checkout;
 pub mod end_of_day;
 pub mod health;
+pub mod incidents;
+pub mod lessons;
 pub mod login;
 pub mod refund;
 pub mod reports;

@@ -328,6 +328,7 @@ impl State {
             | Shortcut::Reports
             | Shortcut::Lock
             | Shortcut::Settings
+            | Shortcut::Incidents
             | Shortcut::Quit => {}
             Shortcut::Park => self.park_key(till, i18n),
             Shortcut::Discount => self.discount_key(i18n),

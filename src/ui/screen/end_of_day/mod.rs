@@ -61,6 +61,8 @@ pub enum Message {
     ExportClaim(i64),
     /// Shows or hides a lost batch's claim lines.
     ShowClaim(i64),
+    /// The incidents screen.
+    OpenIncidents,
 }
 
 /// What the screen asks of the app (it owns the till and lends it to the terminal).
@@ -74,6 +76,8 @@ pub enum Request {
     Focus(&'static str),
     /// Send this print job (a claim list, maybe one queued earlier and still waiting).
     Print(i64),
+    /// Open the incidents screen.
+    Incidents,
 }
 
 pub struct State {
@@ -104,6 +108,8 @@ pub struct State {
     pub claim_open: Option<i64>,
     /// What the last claim button did, for that batch.
     pub claim_note: Option<(i64, ClaimNote)>,
+    /// Incidents not yet closed (the Incidents button says how many).
+    pub incidents_open: i64,
 }
 
 impl State {
@@ -127,6 +133,7 @@ impl State {
             lost: Vec::new(),
             claim_open: None,
             claim_note: None,
+            incidents_open: 0,
         };
         state.refresh(till);
         state
@@ -141,6 +148,7 @@ impl State {
             self.report = till.report_text(&till.x_report(Some(day))?);
             self.day = Some(day);
             self.lost = lost::lost_batches(till)?;
+            self.incidents_open = till.open_incident_count()?;
             Ok(())
         })();
         if let Err(e) = read {
@@ -155,6 +163,7 @@ impl State {
     pub fn update(&mut self, till: &mut Till, i18n: &I18n, message: Message) -> Request {
         match message {
             Message::Back => return Request::Back,
+            Message::OpenIncidents => return Request::Incidents,
             Message::Settle if self.standalone.is_some() => return self.open_slip(till),
             Message::Settle => {
                 self.clear_messages();

@@ -26,7 +26,12 @@ impl State {
         };
         let back = (!self.is_working()).then_some(Message::Back);
         page(
-            crate::ui::widget::screen_header(title, i18n.t("eod-back"), back),
+            row![
+                crate::ui::widget::screen_header(title, i18n.t("eod-back"), back),
+                self.incidents_button(i18n),
+            ]
+            .spacing(theme::SPACING)
+            .into(),
             crate::ui::widget::message_line(self.error.as_deref(), self.notice.as_deref()),
             vec![
                 match &self.slip {
@@ -107,6 +112,20 @@ impl State {
             side = side.push(rule::horizontal(1)).push(lost);
         }
         side
+    }
+
+    /// "Incidents (N open)": red while any is open; also the way to closed ones.
+    fn incidents_button<'a>(&self, i18n: &I18n) -> Element<'a, Message> {
+        let label = i18n.t_args("incidents-open-button", &[("count", self.incidents_open.to_string())]);
+        let style = if self.incidents_open > 0 {
+            button::danger
+        } else {
+            button::secondary
+        };
+        touch_button(label, Length::Shrink)
+            .style(style)
+            .on_press_maybe((!self.is_working()).then_some(Message::OpenIncidents))
+            .into()
     }
 
     fn day_side<'a>(&'a self, i18n: &'a I18n) -> Column<'a, Message> {
