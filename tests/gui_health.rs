@@ -143,7 +143,11 @@ fn a_failed_poll_shows_on_the_panel_and_is_reported_once_after_the_limit() {
         deliver(&mut app, vec![Message::GuardTick]);
     }
     assert_eq!(app.offline_reports(), 1, "once per outage");
-    assert!(app.pending_offline().iter().all(|o| *o == reported[0]), "{:?}", app.pending_offline());
+    assert!(
+        app.pending_offline().iter().all(|o| *o == reported[0]),
+        "{:?}",
+        app.pending_offline()
+    );
     assert_eq!(app.health().terminal.down_since(), Some(failed_at));
     assert_eq!(
         app.health().printer.status(),

@@ -6,9 +6,9 @@
 
 pub mod audit_check;
 mod guard;
-mod incidents_watch;
 mod health;
 mod incidents_screen;
+mod incidents_watch;
 mod lessons;
 mod lock;
 mod look;
@@ -389,7 +389,9 @@ impl App {
         let screen = match (&self.lock, &self.screen) {
             // Locked: the login screen over whatever screen is kept underneath.
             (Some(lock), _) => lock.view(self.shop.demo, &self.i18n).map(Message::Login),
-            (None, Screen::Checkout) => self.lessons_beside(self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout)),
+            (None, Screen::Checkout) => {
+                self.lessons_beside(self.checkout.view(&self.shop, &self.i18n).map(Message::Checkout))
+            }
             (None, Screen::EndOfDay(state)) => state.view(&self.shop, &self.i18n).map(Message::EndOfDay),
             (None, Screen::Refund(state)) => state.view(&self.shop, &self.i18n).map(Message::Refund),
             (None, Screen::Reports(state)) => state.view(&self.shop, &self.i18n).map(Message::Reports),
