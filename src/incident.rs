@@ -10,7 +10,7 @@ use jiff::Timestamp;
 mod tests;
 mod text;
 
-pub use text::{csv, describe, kind_title};
+pub use text::{csv, describe, kind_title, local as local_time};
 
 /// What kind of thing happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

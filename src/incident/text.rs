@@ -6,8 +6,8 @@ use crate::i18n::I18n;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-/// A time as the shop reads it.
-fn local(at: Timestamp, tz: &TimeZone) -> String {
+/// A time as the shop reads it (the record, its CSV and its printout).
+pub fn local(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 

@@ -2,12 +2,8 @@
 
 use super::doc::Doc;
 use super::layout::{Header, Tr, header_lines, training_marks};
-use crate::incident::Incident;
+use crate::incident::{Incident, local_time as local};
 use jiff::tz::TimeZone;
-
-fn local(at: jiff::Timestamp, tz: &TimeZone) -> String {
-    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
-}
 
 pub fn incident(h: &Header, tr: Tr<'_>, i: &Incident, kind_title: &str, tz: &TimeZone, cols: usize) -> Doc {
     let mut d = Doc::new(cols);
