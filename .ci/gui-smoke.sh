@@ -140,7 +140,7 @@ APP=""
 python3 - "$TILLGUARD_DATA_DIR/tillguard.sqlite" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-kinds = [k for (k,) in db.execute("SELECT kind FROM audit_events")]
+kinds = [k for (k,) in db.execute("SELECT kind FROM audit_events ORDER BY seq")]
 assert kinds and kinds[-1] == "stopped_by_signal", kinds[-5:]
 assert "login" in kinds, kinds
 cashiers = {c for (c,) in db.execute("SELECT cashier FROM sales")}
